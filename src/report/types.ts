@@ -1,0 +1,127 @@
+// report.json — the contract that scripts and CI rely on (see DESIGN.md, "CLI").
+
+import type { Verdict } from '../runner/events.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface RtoMeasurement {
+  probe: string;
+  /** "no-impact": no failing sample at/after t0 (RTO 0); "recovered"; "not-recovered" within the run. */
+  status: 'no-impact' | 'recovered' | 'not-recovered';
+  /** Milliseconds from t0 to the start of the first window stable for `stableForMs`; null when not recovered. */
+  ms: number | null;
+  /** Error bound in ms: the probe interval (the resolution of the measurement). */
+  errorBoundMs: number;
+  stableForMs: number;
+  /** Time to detect: first failing sample at/after t0, minus t0; null for no impact. */
+  detectMs: number | null;
+  /** Epoch ms of t0, impact and recovery, for reports. */
+  faultAt: string;
+  impactAt: string | null;
+  recoveredAt: string | null;
+  /** How long the run observed after t0 (for "not recovered within …"). */
+  observedMs: number;
+}
+
+export interface RpoMeasurement {
+  /** Seconds of data lost (newest acknowledged marker before the fault vs newest surviving one). */
+  seconds: number;
+  lostWrites: number;
+  acknowledged: number;
+  surviving: number;
+  newestSurvivingAt: string | null;
+  newestAcknowledgedBeforeFaultAt: string | null;
+}
+
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface SloMeasurement {
+  probe: string;
+  window: WindowName;
+  samples: number;
+  good: number;
+  /** Percent 0..100; null when the window has no samples. */
+  availability: number | null;
+  latency: LatencySummary | null;
+}
+
+export type WindowName = 'before' | 'during' | 'after' | 'run';
+
+export interface ObjectiveResult {
+  /** e.g. "rto", "availability(api, during)", "latency p95(api)", "load error rate". */
+  name: string;
+  /** Human-readable bound, e.g. "<= 30s", ">= 99.5%". */
+  target: string;
+  /** Human-readable measured value, e.g. "6.42s ± 100ms", "not recovered within 2m". */
+  actual: string;
+  pass: boolean;
+  /** Machine values: the bound and the measurement in base units (ms, percent, seconds, count). */
+  targetValue: number;
+  actualValue: number | null;
+  unit: 'ms' | 'percent' | 's' | 'count' | 'ratio';
+}
+
+export interface TimelineEntry {
+  /** Epoch ms as ISO string. */
+  at: string;
+  /** Run-relative ms (monotonic clock). */
+  t: number;
+  kind: string;
+  message: string;
+}
+
+export interface ProbeSummary {
+  name: string;
+  kind: string;
+  intervalMs: number;
+  samples: number;
+  failures: number;
+  /** Transitions between healthy and failing, for timelines: [t, ok]. */
+  transitions: Array<{ t: number; at: string; ok: boolean; detail?: string }>;
+}
+
+export interface LoadReport {
+  engine: 'builtin' | 'k6';
+  targetRatePerSec: number;
+  achievedRatePerSec: number;
+  durationMs: number;
+  requests: number;
+  completed: number;
+  errors: number;
+  /** Percent of completed requests that failed (status or transport error). */
+  errorRate: number;
+  statusCounts: Record<string, number>;
+  latency: LatencySummary | null;
+  /** Requests that could not start on time because the in-flight cap was reached. */
+  dropped: number;
+}
+
+export interface Report {
+  schemaVersion: number;
+  scenario: string;
+  runId: string;
+  startedAt: string;
+  endedAt: string;
+  verdict: Verdict;
+  /** Why the run was aborted or errored, when it was. */
+  reason?: string;
+  measurements: {
+    rto: RtoMeasurement | null;
+    rpo: RpoMeasurement | null;
+    slos: SloMeasurement[];
+  };
+  objectives: ObjectiveResult[];
+  timeline: TimelineEntry[];
+  probes: ProbeSummary[];
+  load: LoadReport | null;
+  rollback: { complete: boolean; undone: number; failed: Array<{ id: string; error: string }> };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers: unit (src/**/*.test.ts, no servers), integration (test/**/*.test.ts, real sandbox + PostgreSQL).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
