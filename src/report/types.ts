@@ -26,9 +26,13 @@ export interface RtoMeasurement {
 export interface RpoMeasurement {
   /** Seconds of data lost (newest acknowledged marker before the fault vs newest surviving one). */
   seconds: number;
+  /** Acknowledged markers missing after recovery, including those written after the fault. */
   lostWrites: number;
+  /** Distinct acknowledged markers. */
   acknowledged: number;
+  /** Acknowledged markers present after recovery (acknowledged - lostWrites). */
   surviving: number;
+  /** Newest surviving marker among those acknowledged at or before the fault; null when none survived. */
   newestSurvivingAt: string | null;
   newestAcknowledgedBeforeFaultAt: string | null;
 }

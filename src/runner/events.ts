@@ -24,7 +24,15 @@ export type RunEvent =
   | { kind: 'fault-injected'; t: number; index: number; fault: string; detail: string }
   | { kind: 'undo'; t: number; id: string; status: 'ok' | 'failed'; detail?: string }
   | { kind: 'sample'; sample: ProbeSample }
-  | { kind: 'load-progress'; t: number; sent: number; completed: number; errors: number; ratePerSec: number; targetRatePerSec: number }
+  | {
+      kind: 'load-progress';
+      t: number;
+      sent: number;
+      completed: number;
+      errors: number;
+      ratePerSec: number;
+      targetRatePerSec: number;
+    }
   | { kind: 'abort'; t: number; reason: string }
   | { kind: 'log'; t: number; level: 'info' | 'warn' | 'error'; message: string }
   | { kind: 'run-end'; t: number; verdict: Verdict };

@@ -1,5 +1,5 @@
 // The scenario schema: the single source of truth. Types are inferred from it and
-// schema/scenario.schema.json is generated from it (scripts/generate-schema.ts).
+// schema/scenario.schema.json is generated from it (scripts/generate-schema.js, `npm run schema`).
 
 import { z } from 'zod';
 
@@ -27,11 +27,9 @@ export const Rate = z
   .regex(ratePattern, { error: 'expected a rate such as "200/s" or "600/m"' })
   .meta({ description: 'An arrival rate: a number per second, minute or hour, e.g. "200/s".' });
 
-const Name = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-    error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
-  });
+const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
+});
 
 // ---------- metadata and targets ----------
 
@@ -43,16 +41,28 @@ export const Metadata = z.strictObject({
 
 export const SandboxTarget = z
   .strictObject({
-    url: z
-      .string()
-      .optional()
-      .meta({ description: 'Control URL of a running sandbox. When absent, gameday starts its own sandbox for the run and stops it afterwards.' }),
+    url: z.string().optional().meta({
+      description:
+        'Control URL of a running sandbox. When absent, gameday starts its own sandbox for the run and stops it afterwards.',
+    }),
     replicas: z.int().min(1).max(60).optional().meta({ description: 'API replicas (default 6).' }),
-    zones: z.array(z.string().regex(/^[a-z]$/)).min(1).max(6).optional().meta({ description: 'Zones the replicas are spread over (default a, b, c).' }),
-    startupDelay: Duration.optional().meta({ description: 'How long a replacement replica takes to become ready (default 1s).' }),
-    database: z.boolean().optional().meta({ description: 'Start PostgreSQL primary + streaming standby (default: when the scenario uses the database).' }),
+    zones: z
+      .array(z.string().regex(/^[a-z]$/))
+      .min(1)
+      .max(6)
+      .optional()
+      .meta({ description: 'Zones the replicas are spread over (default a, b, c).' }),
+    startupDelay: Duration.optional().meta({
+      description: 'How long a replacement replica takes to become ready (default 1s).',
+    }),
+    database: z.boolean().optional().meta({
+      description: 'Start PostgreSQL primary + streaming standby (default: when the scenario uses the database).',
+    }),
   })
-  .meta({ description: 'The embedded local sandbox: API replicas across zones behind a balancer, a supervisor, PostgreSQL primary + standby.' });
+  .meta({
+    description:
+      'The embedded local sandbox: API replicas across zones behind a balancer, a supervisor, PostgreSQL primary + standby.',
+  });
 
 export const Targets = z
   .strictObject({
@@ -64,7 +74,9 @@ export const Targets = z
 
 export const AbortCondition = z.strictObject({
   probe: z.string().meta({ description: 'A probe defined under `probes`.' }),
-  availabilityBelow: Percent.meta({ description: 'Abort when the probe availability over the last `for` drops below this.' }),
+  availabilityBelow: Percent.meta({
+    description: 'Abort when the probe availability over the last `for` drops below this.',
+  }),
   for: Duration.meta({ description: 'Sliding window over which availability is computed.' }),
 });
 
@@ -74,9 +86,14 @@ export const Guards = z.strictObject({
   maxUnavailable: z
     .union([Percent, z.int().min(0)])
     .optional()
-    .meta({ description: 'Blast-radius cap: the most replicas one fault step may take away, as a count or a percentage of the fleet.' }),
+    .meta({
+      description:
+        'Blast-radius cap: the most replicas one fault step may take away, as a count or a percentage of the fleet.',
+    }),
   abortWhen: z.array(AbortCondition).optional(),
-  timeout: Duration.optional().meta({ description: 'Global time limit for the run (default 15m); the run aborts and rolls back when it is reached.' }),
+  timeout: Duration.optional().meta({
+    description: 'Global time limit for the run (default 15m); the run aborts and rolls back when it is reached.',
+  }),
 });
 
 // ---------- probes ----------
@@ -106,13 +123,18 @@ export const SqlProbe = z.strictObject({
   expect: z
     .strictObject({
       rows: z.int().min(0).optional(),
-      value: z.union([z.string(), z.number(), z.boolean()]).optional().meta({ description: 'Expected value of the first column of the first row.' }),
+      value: z
+        .union([z.string(), z.number(), z.boolean()])
+        .optional()
+        .meta({ description: 'Expected value of the first column of the first row.' }),
     })
     .optional(),
 });
 
 export const CommandProbe = z.strictObject({
-  run: z.union([z.string(), z.array(z.string()).min(1)]).meta({ description: 'Program and arguments (an array), or a shell command line (a string).' }),
+  run: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .meta({ description: 'Program and arguments (an array), or a shell command line (a string).' }),
   cwd: z.string().optional(),
   expect: z
     .strictObject({
@@ -123,7 +145,11 @@ export const CommandProbe = z.strictObject({
 });
 
 export const SandboxProbe = z.strictObject({
-  readyAtLeast: z.int().min(0).optional().meta({ description: 'Healthy when at least this many replicas are ready (default: all desired).' }),
+  readyAtLeast: z
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: 'Healthy when at least this many replicas are ready (default: all desired).' }),
 });
 
 export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox'] as const;
@@ -155,9 +181,18 @@ export const BuiltinLoad = z.strictObject({
   body: z.string().optional(),
   rate: Rate.optional().meta({ description: 'Constant arrival rate, e.g. "200/s". Either rate + duration or stages.' }),
   duration: Duration.optional(),
-  stages: z.array(LoadStage).min(1).optional().meta({ description: 'Ramp: the rate moves linearly to each stage rate over its duration.' }),
+  stages: z
+    .array(LoadStage)
+    .min(1)
+    .optional()
+    .meta({ description: 'Ramp: the rate moves linearly to each stage rate over its duration.' }),
   connections: z.int().min(1).max(1024).optional().meta({ description: 'Connection pool size (default 64).' }),
-  maxInFlight: z.int().min(1).max(100000).optional().meta({ description: 'Requests allowed in flight before new arrivals are counted as dropped (default 10000).' }),
+  maxInFlight: z
+    .int()
+    .min(1)
+    .max(100000)
+    .optional()
+    .meta({ description: 'Requests allowed in flight before new arrivals are counted as dropped (default 10000).' }),
   timeout: Duration.optional().meta({ description: 'Per-request time limit (default 10s).' }),
   expect: z.strictObject({ status: z.union([z.int(), z.array(z.int()).min(1)]).optional() }).optional(),
 });
@@ -171,7 +206,11 @@ export const Load = z.strictObject({
 export const PostgresMarkers = z.strictObject({
   url: z.string().meta({ description: 'Connection URL of the primary (the writer endpoint).' }),
   interval: Duration.optional().meta({ description: 'Write interval (default 100ms).' }),
-  table: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional().meta({ description: 'Marker table name (default gameday_markers).' }),
+  table: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional()
+    .meta({ description: 'Marker table name (default gameday_markers).' }),
 });
 
 export const Markers = z.strictObject({
@@ -193,7 +232,10 @@ export const ReplicaSelector = z.strictObject({
 
 const StepCommon = {
   name: z.string().optional().meta({ description: 'A label for reports (default: derived from the step).' }),
-  target: z.enum(['sandbox']).optional().meta({ description: 'Which target the fault acts on (default: the only one).' }),
+  target: z
+    .enum(['sandbox'])
+    .optional()
+    .meta({ description: 'Which target the fault acts on (default: the only one).' }),
 };
 
 export const PodKillStep = z.strictObject({
@@ -223,12 +265,18 @@ export const SpotInterruptionStep = z.strictObject({
 export const DbFailoverStep = z.strictObject({
   fault: z.literal('db-failover'),
   ...StepCommon,
-  mode: z.enum(['fast', 'immediate']).optional().meta({ description: 'How the primary stops: fast (clean shutdown) or immediate (crash). Default immediate.' }),
+  mode: z
+    .enum(['fast', 'immediate'])
+    .optional()
+    .meta({ description: 'How the primary stops: fast (clean shutdown) or immediate (crash). Default immediate.' }),
 });
 
 export const WaitStep = z.strictObject({
   wait: z.union([
-    z.strictObject({ for: z.string().meta({ description: 'Probe that must report healthy.' }), timeout: Duration.optional() }),
+    z.strictObject({
+      for: z.string().meta({ description: 'Probe that must report healthy.' }),
+      timeout: Duration.optional(),
+    }),
     z.strictObject({ duration: Duration }),
   ]),
   name: z.string().optional(),
@@ -239,7 +287,12 @@ export const VerifyStep = z.strictObject({
   name: z.string().optional(),
 });
 
-export const FaultStep = z.discriminatedUnion('fault', [PodKillStep, ZoneOutageStep, SpotInterruptionStep, DbFailoverStep]);
+export const FaultStep = z.discriminatedUnion('fault', [
+  PodKillStep,
+  ZoneOutageStep,
+  SpotInterruptionStep,
+  DbFailoverStep,
+]);
 export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
 
 // ---------- objectives ----------
@@ -247,7 +300,9 @@ export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
 export const RtoObjective = z.strictObject({
   probe: z.string(),
   max: Duration,
-  stableFor: Duration.optional().meta({ description: 'How long the probe must stay healthy to count as recovered (default 5s).' }),
+  stableFor: Duration.optional().meta({
+    description: 'How long the probe must stay healthy to count as recovered (default 5s).',
+  }),
 });
 
 export const RpoObjective = z.strictObject({
@@ -259,7 +314,10 @@ export const WINDOWS = ['before', 'during', 'after', 'run'] as const;
 
 export const AvailabilityObjective = z.strictObject({
   probe: z.string(),
-  window: z.enum(WINDOWS).optional().meta({ description: 'before / during / after the fault, or the whole run (default run).' }),
+  window: z
+    .enum(WINDOWS)
+    .optional()
+    .meta({ description: 'before / during / after the fault, or the whole run (default run).' }),
   min: Percent,
 });
 
@@ -291,8 +349,13 @@ export const Objectives = z.strictObject({
 // ---------- rollback ----------
 
 export const RollbackPolicy = z.strictObject({
-  recoveryTimeout: Duration.optional().meta({ description: 'How long to observe recovery after the last step (default 2m).' }),
-  steadyStateAfter: z.boolean().optional().meta({ description: 'Check the steady state again after recovery (default true).' }),
+  recoveryTimeout: Duration.optional().meta({
+    description: 'How long to observe recovery after the last step (default 2m).',
+  }),
+  steadyStateAfter: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Check the steady state again after recovery (default true).' }),
   timeout: Duration.optional().meta({ description: 'Time limit for rollback (default 2m).' }),
 });
 
@@ -309,7 +372,10 @@ export const ScenarioSchema = z
     probes: z.record(Name, ProbeSpec).optional(),
     load: Load.optional(),
     markers: Markers.optional(),
-    steadyState: z.array(z.string()).optional().meta({ description: 'Probes that must pass before any fault and again after recovery (default: every probe).' }),
+    steadyState: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Probes that must pass before any fault and again after recovery (default: every probe).' }),
     steps: z.array(Step).min(1),
     objectives: Objectives.optional(),
     rollback: RollbackPolicy.optional(),
@@ -318,6 +384,8 @@ export const ScenarioSchema = z
 
 /** A scenario as written (durations as strings). */
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** A scenario that passed the shape check (the schema has no transforms, so this equals ScenarioInput). */
+export type ScenarioParsed = z.output<typeof ScenarioSchema>;
 export type StepInput = z.input<typeof Step>;
 export type FaultStepInput = z.input<typeof FaultStep>;
 export type ProbeSpecInput = z.input<typeof ProbeSpec>;

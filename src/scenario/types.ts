@@ -74,7 +74,13 @@ export interface ReplicaSelection {
 }
 
 export type ResolvedFault =
-  | { type: 'pod-kill'; select: ReplicaSelection; signal: 'SIGKILL' | 'SIGTERM'; graceMs: number; repeat?: { everyMs: number; times: number } }
+  | {
+      type: 'pod-kill';
+      select: ReplicaSelection;
+      signal: 'SIGKILL' | 'SIGTERM';
+      graceMs: number;
+      repeat?: { everyMs: number; times: number };
+    }
   | { type: 'zone-outage'; zone: string; durationMs?: number }
   | { type: 'spot-interruption'; select: ReplicaSelection; noticeMs: number; graceMs: number }
   | { type: 'db-failover'; mode: 'fast' | 'immediate' };
@@ -89,7 +95,11 @@ export interface ResolvedObjectives {
   rto?: { probe: string; maxMs: number; stableForMs: number };
   rpo?: { maxMs: number; maxLostWrites?: number };
   availability: Array<{ probe: string; window: WindowName; min: number }>;
-  latency: Array<{ probe: string; window: WindowName; percentiles: Partial<Record<'p50' | 'p90' | 'p95' | 'p99', number>> }>;
+  latency: Array<{
+    probe: string;
+    window: WindowName;
+    percentiles: Partial<Record<'p50' | 'p90' | 'p95' | 'p99', number>>;
+  }>;
   load?: { maxErrorRate?: number; p95Ms?: number; p99Ms?: number };
 }
 

@@ -1,0 +1,228 @@
+// PostgreSQL server management for the sandbox: find the binaries, create a primary, clone a
+// streaming standby, promote, stop and dump. Topology (which node is primary) lives in database.mjs;
+// this module only knows about single servers, so a second region or a restore drill can reuse it.
+
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+export const PG_MISSING_MESSAGE =
+  'PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and PATH): install them with "apt-get install -y postgresql"';
+
+const REQUIRED = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'];
+
+/**
+ * @typedef {{ name: string, dataDir: string, port: number, logFile: string }} PgNode
+ * @typedef {{ binDir: string, root: string, socketDir: string }} PgEnv
+ */
+
+/** Find a directory holding the server binaries: newest /usr/lib/postgresql/<v>/bin, then PATH. */
+export function findPgBinDir(env = process.env) {
+  const root = env.GAMEDAY_PG_BIN_ROOT ?? '/usr/lib/postgresql';
+  /** @type {string[]} */
+  const candidates = [];
+  try {
+    const versions = fs
+      .readdirSync(root)
+      .filter((v) => /^\d+(\.\d+)?$/.test(v))
+      .sort((x, y) => Number(y) - Number(x));
+    for (const v of versions) candidates.push(path.join(root, v, 'bin'));
+  } catch {
+    // No versioned install; fall back to PATH.
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(dir);
+  const found = candidates.find((dir) => REQUIRED.every((b) => isExecutable(path.join(dir, b))));
+  if (!found) throw new Error(PG_MISSING_MESSAGE);
+  return found;
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** uid/gid of the `postgres` user, or null when we are not root (then servers run as ourselves). */
+function pgOwner() {
+  if (process.getuid?.() !== 0) return null;
+  try {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid, gid };
+  } catch {
+    throw new Error('running as root, but user "postgres" does not exist: initdb and pg_ctl refuse to run as root');
+  }
+}
+
+/**
+ * Run a server tool. initdb and pg_ctl refuse to run as root, so as root they run as `postgres`
+ * through runuser, on data dirs that user owns.
+ * @param {PgEnv} env @param {string} tool @param {string[]} args @param {{timeoutMs?: number}} [opts]
+ */
+export function runPgTool(env, tool, args, opts = {}) {
+  const bin = path.join(env.binDir, tool);
+  const asRoot = process.getuid?.() === 0;
+  const cmd = asRoot ? 'runuser' : bin;
+  const argv = asRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      argv,
+      { cwd: env.root, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = String(stderr || stdout || error.message).trim();
+          reject(new Error(`${tool} ${args.join(' ')} failed: ${detail}`, { cause: error }));
+        } else resolve({ stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+  });
+}
+
+/** Create the directory the servers live in (owned by the server user) and check that user can reach it. */
+export async function preparePgRoot(binDir, root) {
+  fs.mkdirSync(path.join(root, 'sock'), { recursive: true });
+  const owner = pgOwner();
+  if (owner) {
+    for (const dir of [root, path.join(root, 'sock')]) fs.chownSync(dir, owner.uid, owner.gid);
+    // mkdtemp creates the state dir 0700; postgres must traverse it to reach its data dirs.
+    const stateDir = path.dirname(root);
+    const mode = fs.statSync(stateDir).mode & 0o7777;
+    if ((mode & 0o001) === 0) fs.chmodSync(stateDir, mode | 0o711);
+  }
+  /** @type {PgEnv} */
+  const env = { binDir, root, socketDir: path.join(root, 'sock') };
+  if (owner) {
+    await runPgTool(env, 'pg_ctl', ['--version']).catch((cause) => {
+      throw new Error(`user postgres cannot use ${root}: choose a state dir under /tmp`, { cause });
+    });
+  }
+  return env;
+}
+
+/** postmaster pid of a data dir, or null when no server runs there. */
+export function readPid(dataDir) {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/** Connection string for a node. */
+export function nodeUrl(port, database = 'connectkit') {
+  return `postgres://postgres@127.0.0.1:${port}/${database}`;
+}
+
+function serverSettings(env, port) {
+  return [
+    '',
+    '# gameday sandbox settings',
+    "listen_addresses = '127.0.0.1'",
+    `port = ${port}`,
+    `unix_socket_directories = '${env.socketDir}'`,
+    'wal_level = replica',
+    'max_wal_senders = 10',
+    "wal_keep_size = '256MB'",
+    'hot_standby = on',
+    'max_connections = 200',
+    "shared_buffers = '32MB'",
+    // Why fsync/full_page_writes off: these servers live for one test run on a machine that does not
+    // crash; an immediate shutdown still keeps everything handed to the OS, so RPO measurements are
+    // unaffected, and start-up, checkpoints and pg_basebackup are several times faster.
+    'fsync = off',
+    'full_page_writes = off',
+    "log_min_messages = 'warning'",
+    '',
+  ].join('\n');
+}
+
+/** Start a server and wait until it accepts connections. */
+export async function start(env, node) {
+  await runPgTool(env, 'pg_ctl', ['start', '-w', '-t', '60', '-D', node.dataDir, '-l', node.logFile]);
+  return readPid(node.dataDir);
+}
+
+/** initdb, configure and start a primary, then create database `connectkit` and table `contacts`. */
+export async function initPrimary(env, name, port) {
+  /** @type {PgNode} */
+  const node = { name, port, dataDir: path.join(env.root, name), logFile: path.join(env.root, `${name}.log`) };
+  await runPgTool(env, 'initdb', ['-D', node.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  fs.appendFileSync(path.join(node.dataDir, 'postgresql.conf'), serverSettings(env, port));
+  await start(env, node);
+  await withClient(port, 'postgres', (c) => c.query('CREATE DATABASE connectkit'));
+  await withClient(port, 'connectkit', (c) =>
+    c.query(
+      'CREATE TABLE contacts (id bigserial PRIMARY KEY, name text, email text, created_at timestamptz DEFAULT now())',
+    ),
+  );
+  return node;
+}
+
+/** Clone `primary` with pg_basebackup -R into a new streaming standby, start it, wait until it streams. */
+export async function createStandby(env, primary, name, port) {
+  /** @type {PgNode} */
+  const node = { name, port, dataDir: path.join(env.root, name), logFile: path.join(env.root, `${name}.log`) };
+  await runPgTool(env, 'pg_basebackup', [
+    '-D', node.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres',
+    '-R', '-X', 'stream', '-c', 'fast', '--no-sync',
+  ]); // prettier-ignore
+  // The copied postgresql.conf carries the primary's port; a later line wins.
+  fs.appendFileSync(path.join(node.dataDir, 'postgresql.conf'), `\nport = ${port}\n`);
+  await start(env, node);
+  await waitStreaming(port);
+  return node;
+}
+
+async function waitStreaming(port, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await withClient(port, 'postgres', (c) => c.query('SELECT status FROM pg_stat_wal_receiver'))
+      .then((r) => r.rows[0]?.status)
+      .catch(() => undefined);
+    if (status === 'streaming') return;
+    if (Date.now() > deadline) throw new Error(`standby on port ${port} is not streaming after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Promote a standby to primary and wait until it accepts writes. */
+export async function promote(env, node) {
+  await runPgTool(env, 'pg_ctl', ['promote', '-w', '-t', '60', '-D', node.dataDir]);
+}
+
+/** Stop a server with pg_ctl (mode smart|fast|immediate); a server that is not running counts as stopped. */
+export async function stop(env, node, mode = 'fast') {
+  if (readPid(node.dataDir) === null) return;
+  await runPgTool(env, 'pg_ctl', ['stop', '-w', '-t', '60', '-m', mode, '-D', node.dataDir]);
+}
+
+/** pg_dump a database of `node` (custom format) into `file`. */
+export async function dump(env, node, file, database = 'connectkit') {
+  const bin = path.join(env.binDir, 'pg_dump');
+  await new Promise((resolve, reject) =>
+    execFile(bin, ['-h', '127.0.0.1', '-p', String(node.port), '-U', 'postgres', '-Fc', '-f', file, database], (e) =>
+      e ? reject(e) : resolve(undefined),
+    ),
+  );
+  return file;
+}
+
+/** Run `fn` with a short-lived client connected to 127.0.0.1:port. */
+export async function withClient(port, database, fn) {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,58 @@
+// gameday plan <file>: the resolved targets and steps. Mutates nothing.
+
+import { SandboxClient, projectedSandboxStatus } from '../../drivers/sandbox/index.js';
+import { GamedayError } from '../../errors.js';
+import { seedFrom } from '../../faults/select.js';
+import { checkGuards } from '../../runner/guards.js';
+import { describePlan, planRun } from '../../runner/plan.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { loadOrExplain } from '../scenarios.js';
+
+export const planHelp = `Usage: gameday plan <file> [--json]
+
+Print the resolved targets and steps of a scenario without changing anything. With GAMEDAY_SANDBOX_URL
+set (or targets.sandbox.url), the plan is made against that running sandbox's live inventory (read only);
+otherwise against the sandbox gameday would start.`;
+
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('plan', argv, {
+    help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+  });
+  if (values['help']) {
+    io.out(planHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new GamedayError('plan: give exactly one scenario file', {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'gameday plan scenarios/sandbox/pod-kill.yaml',
+    });
+  }
+  const [scenario] = await loadOrExplain(positionals, io);
+  if (!scenario) return 2;
+  const inventory: Parameters<typeof planRun>[1] = {};
+  let note = '';
+  const sb = scenario.targets.sandbox;
+  if (sb) {
+    const url = process.env['GAMEDAY_SANDBOX_URL'] ?? sb.url;
+    if (url) {
+      inventory.sandbox = await new SandboxClient(url).status(AbortSignal.timeout(5000));
+    } else {
+      inventory.sandbox = projectedSandboxStatus(sb);
+      note = 'note: the sandbox is started at run time; replica names are projected and choices are made then';
+    }
+  }
+  const plan = planRun(scenario, inventory, seedFrom(scenario.name));
+  const violations = checkGuards(scenario, plan);
+  if (values['json']) {
+    io.out(JSON.stringify({ plan, guardViolations: violations.map((v) => v.message) }, null, 2));
+  } else {
+    for (const line of describePlan(plan)) io.out(line);
+    if (note) io.out(note);
+    for (const v of violations) io.err(`guard: ${v.message}${v.hint ? `\n  hint: ${v.hint}` : ''}`);
+  }
+  return violations.length > 0 ? 2 : 0;
+}

@@ -1,0 +1,53 @@
+// gameday run <file> [--report-dir D]: run one scenario against the live system.
+
+import { GamedayError } from '../../errors.js';
+import { runScenario } from '../../runner/run.js';
+import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { consoleProgress } from '../progress.js';
+import { loadOrExplain } from '../scenarios.js';
+import { abortOnSignals } from '../signals.js';
+import { printRunResult } from '../summary.js';
+
+export const runHelp = `Usage: gameday run <file> [--report-dir D] [--quiet] [--json]
+
+Run a scenario: steady state, faults, recovery, rollback (always), measurements and objectives.
+Reports go to <report-dir>/<scenario>/<run-id>/ (default report dir: reports/).
+Set GAMEDAY_SANDBOX_URL to run against an already running sandbox instead of starting one.
+Exit: 0 pass · 1 an objective failed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, outputOptions);
+  if (values['help']) {
+    io.out(runHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new GamedayError('run: give exactly one scenario file', {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'gameday run scenarios/sandbox/pod-kill.yaml',
+    });
+  }
+  const mode = outputMode(values);
+  const [scenario] = await loadOrExplain(positionals, io);
+  if (!scenario) return 2;
+  let runDir: string | undefined;
+  const signals = abortOnSignals(io, () => runDir);
+  try {
+    const sandboxUrl = process.env['GAMEDAY_SANDBOX_URL'];
+    const result = await runScenario(scenario, {
+      reportDir: String(values['report-dir'] ?? 'reports'),
+      signal: signals.signal,
+      reporters: [
+        consoleProgress(io, { timeoutMs: scenario.guards.timeoutMs, quiet: mode.quiet || mode.json }),
+        { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },
+      ],
+      ...(sandboxUrl ? { sandboxUrl } : {}),
+    });
+    printRunResult(result, io, mode);
+    return result.exitCode;
+  } finally {
+    signals.dispose();
+  }
+}

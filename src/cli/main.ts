@@ -1,0 +1,93 @@
+// The gameday command line. The only code that prints or sets the exit code.
+
+import { readFileSync } from 'node:fs';
+import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
+import { redactText } from '../util/redact.js';
+import { demoCommand } from './commands/demo.js';
+import { planCommand } from './commands/plan.js';
+import { reportCommand } from './commands/report.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { processIo, type CliIo } from './io.js';
+
+const HELP = `gameday — chaos and disaster-recovery experiments with measured RTO, RPO and SLOs
+
+Usage: gameday <command> [options]
+
+Commands:
+  demo [--all]                   run a real experiment against the embedded local sandbox
+  validate <files…>              check scenario files; every problem as file:line:col
+  plan <file>                    show the resolved targets and steps; changes nothing
+  run <file> [--report-dir D]    run a scenario and write reports to D/<scenario>/<run-id>/
+  rollback <run-dir>             undo what a crashed or killed run left behind
+  report <run-dir>               print a finished run's summary
+
+Options: --report-dir D (default reports/) · --quiet · --json · --help · --version
+Exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete`;
+
+const EXIT: Record<ErrorKind, number> = {
+  'invalid-input': 2,
+  usage: 2,
+  runtime: 3,
+  aborted: 3,
+  'rollback-incomplete': 4,
+};
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  validate: validateCommand,
+  plan: planCommand,
+  run: runCommand,
+  rollback: rollbackCommand,
+  report: reportCommand,
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Run the CLI with `argv` (without node and script) and set process.exitCode. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  let code: number;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.out(HELP);
+      code = name === undefined ? 2 : 0;
+    } else if (name === '--version' || name === '-v') {
+      io.out(version());
+      code = 0;
+    } else {
+      const command = COMMANDS[name];
+      if (!command) {
+        io.err(`gameday: unknown command "${name}"`);
+        io.err(`  hint: one of ${Object.keys(COMMANDS).join(', ')} — see gameday --help`);
+        code = 2;
+      } else {
+        code = await command(rest, io);
+      }
+    }
+  } catch (error) {
+    code = reportError(error, io);
+  }
+  process.exitCode = code;
+  return code;
+}
+
+/** One place maps error kinds to exit codes and prints them without a stack trace (unless GAMEDAY_DEBUG). */
+function reportError(error: unknown, io: CliIo): number {
+  if (isGamedayError(error)) {
+    io.err(`gameday: ${redactText(describeError(error))}`);
+    if (error.hint) io.err(`  hint: ${error.hint}`);
+    if (process.env['GAMEDAY_DEBUG']) io.err(String(error.stack));
+    return EXIT[error.kind];
+  }
+  io.err(`gameday: internal error: ${redactText(describeError(error))}`);
+  io.err('  hint: this is a bug in gameday; run again with GAMEDAY_DEBUG=1 for the stack trace and report it');
+  if (process.env['GAMEDAY_DEBUG']) io.err(String((error as Error)?.stack));
+  return 3;
+}

@@ -1,0 +1,186 @@
+// RPO markers: a writer appends (run_id, seq, written_at) rows to the primary at a fixed interval and
+// records which seqs were acknowledged; after recovery, reconciliation reads which of them survived.
+
+import pg from 'pg';
+import { GamedayError } from '../../errors.js';
+import type { Clock } from '../../util/clock.js';
+import { sleep } from '../../util/clock.js';
+import { describeDbUrl, redactUrl } from '../../util/redact.js';
+
+export interface AcknowledgedMarker {
+  seq: number;
+  /** Epoch ms (run clock mapped to wall time) when the write was sent. */
+  writtenAt: number;
+}
+
+export interface MarkerWriterOptions {
+  url: string;
+  table: string;
+  runId: string;
+  intervalMs: number;
+  clock: Clock;
+  /** Writes allowed in flight before a tick is skipped (a stalled primary must not pile up work). */
+  maxInFlight?: number;
+}
+
+const SCHEMA = 'gameday';
+
+function qualified(table: string): string {
+  // Table names are validated by the schema (^[a-z_][a-z0-9_]*$); quote anyway.
+  return `"${SCHEMA}"."${table}"`;
+}
+
+/** Writes markers on a fixed schedule (absolute ticks, no drift) until stopped. */
+export class MarkerWriter {
+  readonly acknowledged: AcknowledgedMarker[] = [];
+  attempted = 0;
+  failed = 0;
+  skipped = 0;
+  private readonly pool: pg.Pool;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private seq = 0;
+  private stopped = false;
+
+  constructor(private readonly opts: MarkerWriterOptions) {
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: 4,
+      connectionTimeoutMillis: 1000,
+      idleTimeoutMillis: 5000,
+      statement_timeout: 2000,
+      query_timeout: 3000,
+    });
+    // A primary that goes away closes idle clients; that is expected during a failover, never fatal.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Create the marker table (journaled by the caller before this call) and start writing. */
+  async start(): Promise<void> {
+    try {
+      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS "${SCHEMA}"`);
+      await this.pool.query(
+        `CREATE TABLE IF NOT EXISTS ${qualified(this.opts.table)} (run_id text NOT NULL, seq bigint NOT NULL, written_at timestamptz NOT NULL, PRIMARY KEY (run_id, seq))`,
+      );
+    } catch (error) {
+      throw new GamedayError(`cannot create the marker table on ${describeDbUrl(this.opts.url)}`, {
+        kind: 'runtime',
+        code: 'MARKERS_SETUP',
+        phase: 'markers',
+        cause: error,
+      });
+    }
+    const start = this.opts.clock.now();
+    const tick = (k: number): void => {
+      if (this.stopped) return;
+      this.write();
+      const next = start + (k + 1) * this.opts.intervalMs;
+      this.timer = setTimeout(() => tick(k + 1), Math.max(0, next - this.opts.clock.now()));
+    };
+    tick(0);
+  }
+
+  private write(): void {
+    if (this.inFlight.size >= (this.opts.maxInFlight ?? 20)) {
+      this.skipped += 1;
+      return;
+    }
+    this.seq += 1;
+    this.attempted += 1;
+    const seq = this.seq;
+    const writtenAt = this.opts.clock.wall(this.opts.clock.now());
+    const p = this.pool
+      .query(
+        `INSERT INTO ${qualified(this.opts.table)} (run_id, seq, written_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))`,
+        [this.opts.runId, seq, writtenAt],
+      )
+      .then(
+        () => {
+          this.acknowledged.push({ seq, writtenAt });
+        },
+        () => {
+          this.failed += 1;
+        },
+      )
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Stop writing and wait for writes in flight to settle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Read the seqs of this run that survived, retrying while the primary is unreachable. */
+  async surviving(timeoutMs = 30_000): Promise<number[]> {
+    const deadline = performance.now() + timeoutMs;
+    let lastError: unknown;
+    while (performance.now() < deadline) {
+      try {
+        const res = await this.pool.query<{ seq: string }>(
+          `SELECT seq FROM ${qualified(this.opts.table)} WHERE run_id = $1`,
+          [this.opts.runId],
+        );
+        return res.rows.map((r) => Number(r.seq));
+      } catch (error) {
+        lastError = error;
+        await sleep(250);
+      }
+    }
+    throw new GamedayError(`cannot read markers back from ${describeDbUrl(this.opts.url)}`, {
+      kind: 'runtime',
+      code: 'MARKERS_READ',
+      phase: 'measure',
+      cause: lastError,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** The journal form of a marker URL: without its password (PGPASSWORD supplies it at rollback). */
+export function markerUrlForJournal(url: string): string {
+  return redactUrl(url);
+}
+
+/** Undo of the marker table: delete this run's rows; drop the table when no other run's rows remain. */
+export async function dropMarkers(opts: {
+  url: string;
+  table: string;
+  runId: string;
+  signal?: AbortSignal;
+}): Promise<string> {
+  let url = opts.url;
+  if (url.includes(':***@')) {
+    const password = process.env['PGPASSWORD'];
+    if (password === undefined) {
+      throw new GamedayError(`the marker table on ${describeDbUrl(url)} needs a password to be removed`, {
+        kind: 'rollback-incomplete',
+        code: 'MARKERS_PASSWORD',
+        hint: 'set PGPASSWORD and run gameday rollback again',
+      });
+    }
+    url = url.replace(':***@', `:${encodeURIComponent(password)}@`);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const exists = await client.query(`SELECT to_regclass($1) AS t`, [`${SCHEMA}.${opts.table}`]);
+    if (exists.rows[0]?.t === null) return 'marker table already gone';
+    await client.query(`DELETE FROM ${qualified(opts.table)} WHERE run_id = $1`, [opts.runId]);
+    const left = await client.query(`SELECT count(*)::int AS n FROM ${qualified(opts.table)}`);
+    if ((left.rows[0]?.n ?? 0) === 0) {
+      await client.query(`DROP TABLE IF EXISTS ${qualified(opts.table)}`);
+      return 'marker table dropped';
+    }
+    return 'this run’s markers deleted (other runs still use the table)';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

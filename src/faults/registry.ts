@@ -1,0 +1,20 @@
+// Every fault type gameday knows, by name.
+
+import type { ResolvedFault } from '../scenario/types.js';
+import { dbFailover } from './sandbox/db-failover.js';
+import { podKill } from './sandbox/pod-kill.js';
+import { spotInterruption } from './sandbox/spot-interruption.js';
+import { zoneOutage } from './sandbox/zone-outage.js';
+import type { FaultModule } from './types.js';
+
+const sandboxFaults = {
+  'pod-kill': podKill,
+  'zone-outage': zoneOutage,
+  'spot-interruption': spotInterruption,
+  'db-failover': dbFailover,
+} as const;
+
+/** The module that injects `fault` on `target`. */
+export function faultModule(fault: ResolvedFault, _target: 'sandbox'): FaultModule {
+  return sandboxFaults[fault.type] as unknown as FaultModule;
+}

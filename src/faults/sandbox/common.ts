@@ -1,0 +1,34 @@
+// Helpers shared by the sandbox faults.
+
+import { GamedayError } from '../../errors.js';
+import type { FaultRuntime, Inventory } from '../types.js';
+import type { SandboxStatus } from '../../drivers/sandbox/index.js';
+
+/** The sandbox inventory, or a clear error when the scenario has no sandbox target. */
+export function sandboxInventory(inventory: Inventory, fault: string): SandboxStatus {
+  if (!inventory.sandbox) {
+    throw new GamedayError(`fault ${fault} needs the sandbox target, which is not available`, {
+      kind: 'invalid-input',
+      code: 'TARGET_MISSING',
+      hint: 'add `targets: { sandbox: {} }` to the scenario',
+    });
+  }
+  return inventory.sandbox;
+}
+
+/** The sandbox connection at run time. */
+export function sandboxRuntime(runtime: FaultRuntime): NonNullable<FaultRuntime['sandbox']> {
+  if (!runtime.sandbox) {
+    throw new GamedayError('the sandbox target is not connected', {
+      kind: 'runtime',
+      code: 'TARGET_MISSING',
+      phase: 'inject',
+    });
+  }
+  return runtime.sandbox;
+}
+
+/** Replicas that currently serve or are about to. */
+export function liveReplicas(status: SandboxStatus): SandboxStatus['replicas'] {
+  return status.replicas.filter((r) => r.state === 'ready' || r.state === 'starting');
+}

@@ -1,0 +1,55 @@
+// The fault interface: plan (pure, from the inventory) and inject (journals its undo before each mutation).
+
+import type { SandboxClient, SandboxStatus } from '../drivers/sandbox/index.js';
+import type { Journal } from '../runner/journal.js';
+import type { ResolvedFault } from '../scenario/types.js';
+import type { Clock } from '../util/clock.js';
+
+/** What the planner knows about the targets, discovered before any mutation. */
+export interface Inventory {
+  sandbox?: SandboxStatus;
+}
+
+/** A fault step resolved against the inventory: what it will act on. */
+export interface PlannedFault {
+  fault: ResolvedFault;
+  target: 'sandbox';
+  /** One line for `gameday plan` and reports. */
+  description: string;
+  /** Replica ids, zones or servers the fault acts on. */
+  affected: string[];
+  /** Replicas taken out of service at once, for the blast-radius guard. */
+  unavailable: number;
+  /** Fleet size the cap is measured against. */
+  fleet: number;
+}
+
+/** What a fault needs at run time. */
+export interface FaultRuntime {
+  step: string;
+  journal: Journal;
+  clock: Clock;
+  signal: AbortSignal;
+  sandbox?: { client: SandboxClient; controlUrl: string };
+  rng: () => number;
+  log(message: string): void;
+}
+
+/** The outcome of an injection; t0 is when the first mutating call returned (run clock). */
+export interface FaultExecution {
+  t0: number;
+  /** When the fault ended, for faults that end by themselves (a zone restored after its duration). */
+  endT?: number;
+  detail: string;
+  affected: string[];
+  /** Things worth a person's attention that are not errors. */
+  findings: string[];
+}
+
+export interface FaultModule<F extends ResolvedFault = ResolvedFault> {
+  type: F['type'];
+  /** Pure: decide what the fault will act on. Throws GamedayError (invalid-input) when it cannot apply. */
+  plan(fault: F, inventory: Inventory, rng: () => number): PlannedFault;
+  /** Inject. Journal the intent and its undo before every mutating call. */
+  inject(fault: F, planned: PlannedFault, runtime: FaultRuntime): Promise<FaultExecution>;
+}

@@ -1,0 +1,91 @@
+// Undo handlers: how each journaled mutation is reversed. They take only the journal's plain data,
+// so `gameday rollback <run-dir>` can replay them in a new process after a crash. All are idempotent.
+
+import { SandboxClient, stopSandboxFromState } from '../drivers/sandbox/index.js';
+import { dropMarkers } from '../drivers/postgres/markers.js';
+import { GamedayError } from '../errors.js';
+import type { UndoAction } from '../runner/journal.js';
+import { sleep } from '../util/clock.js';
+
+export interface UndoContext {
+  signal: AbortSignal;
+  /** Time allowed for one undo, including its verification. */
+  timeoutMs: number;
+}
+
+type UndoHandler = (args: Record<string, unknown>, ctx: UndoContext) => Promise<string>;
+
+function str(args: Record<string, unknown>, key: string): string {
+  const v = args[key];
+  if (typeof v !== 'string')
+    throw new GamedayError(`undo argument "${key}" is missing`, { kind: 'runtime', code: 'UNDO_ARGS' });
+  return v;
+}
+
+/** Wait until the sandbox fleet is whole (ready === desired) or the time runs out. */
+async function waitForFleet(client: SandboxClient, desired: number, ctx: UndoContext): Promise<string> {
+  const deadline = performance.now() + ctx.timeoutMs;
+  let last = '';
+  for (;;) {
+    const status = await client.status(ctx.signal);
+    last = `${status.ready}/${status.desired} ready`;
+    if (status.desired === desired && status.ready >= desired) return `fleet whole: ${last}`;
+    if (performance.now() > deadline) {
+      throw new GamedayError(`sandbox fleet not whole after ${Math.round(ctx.timeoutMs / 1000)}s (${last})`, {
+        kind: 'rollback-incomplete',
+        code: 'FLEET_NOT_WHOLE',
+        phase: 'rollback',
+      });
+    }
+    await sleep(200, ctx.signal);
+  }
+}
+
+const handlers: Record<string, UndoHandler> = {
+  async 'sandbox:ensure-fleet'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    const desired = Number(args['desired']);
+    const status = await client.status(ctx.signal);
+    if (status.desired !== desired) await client.setDesired(desired);
+    return waitForFleet(client, desired, ctx);
+  },
+  async 'sandbox:zone-up'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    const zone = str(args, 'zone');
+    await client.zoneUp(zone);
+    return `zone ${zone} up`;
+  },
+  async 'sandbox:rebuild-standby'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    const status = await client.status(ctx.signal);
+    if (!status.db) return 'no database: nothing to rebuild';
+    if (status.db.standby) return `standby ${status.db.standby.name} present`;
+    await client.rebuildStandby();
+    return 'standby rebuilt from the promoted primary';
+  },
+  async 'sandbox:stop'(args) {
+    await stopSandboxFromState(str(args, 'stateDir'));
+    return 'sandbox stopped';
+  },
+  async 'postgres:drop-markers'(args, ctx) {
+    return dropMarkers({
+      url: str(args, 'url'),
+      table: str(args, 'table'),
+      runId: str(args, 'runId'),
+      signal: ctx.signal,
+    });
+  },
+};
+
+/** Run one undo action. Unknown actions are an error: a journal from a newer gameday must not be half-undone silently. */
+export async function runUndo(action: UndoAction, ctx: UndoContext): Promise<string> {
+  const handler = handlers[`${action.driver}:${action.op}`];
+  if (!handler) {
+    throw new GamedayError(`unknown undo action ${action.driver}:${action.op}`, {
+      kind: 'rollback-incomplete',
+      code: 'UNKNOWN_UNDO',
+      hint: 'this journal was written by another version of gameday; undo it by hand',
+    });
+  }
+  return handler(action.args, ctx);
+}

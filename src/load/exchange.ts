@@ -1,0 +1,48 @@
+// One request/response of the load generator, driven through undici's dispatch handler interface:
+// no response stream or promise per request, which keeps the client cheap at high rates.
+
+import type { Dispatcher } from 'undici';
+
+/** Called once the exchange ends: with the status on a complete response, or with the error. */
+export type ExchangeSink = (index: number, status: number, error: unknown) => void;
+
+/** Handler for one dispatched request; the body is discarded as it arrives. */
+export class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private cancelled: Error | undefined;
+  private status = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly sink: ExchangeSink,
+  ) {}
+
+  /** Abort now, or as soon as the pool takes the request off its queue. */
+  cancel(reason: Error): void {
+    this.cancelled = reason;
+    this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.cancelled) controller.abort(this.cancelled);
+    else this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+  }
+
+  onResponseData(): void {
+    // Discarded: only status and timing matter.
+  }
+
+  onResponseEnd(): void {
+    this.controller = undefined;
+    this.sink(this.index, this.status, undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.controller = undefined;
+    this.sink(this.index, 0, error);
+  }
+}

@@ -1,0 +1,109 @@
+// Recovery time objective: from the fault time t0 to the start of the first stably healthy window.
+
+import type { ProbeSample } from '../probes/types.js';
+import type { RtoMeasurement } from '../report/types.js';
+
+export interface RtoOptions {
+  /** Run-clock ms when the first mutating call of the fault step returned success. */
+  t0: number;
+  /** How long the probe must stay healthy for a run of healthy samples to count as recovery. */
+  stableForMs: number;
+  /** The probe interval: the resolution of the measurement, reported as its error bound. */
+  intervalMs: number;
+  /** Run-clock ms when observation ended (probes stopped). */
+  endT: number;
+}
+
+export interface RtoResult {
+  status: 'no-impact' | 'recovered' | 'not-recovered';
+  /** Recovery start minus t0; 0 for no impact; null when not recovered. */
+  ms: number | null;
+  errorBoundMs: number;
+  /** First failing sample at/after t0, minus t0; null for no impact. */
+  detectMs: number | null;
+  impactT: number | null;
+  recoveredT: number | null;
+  /** How long the run observed after t0. */
+  observedMs: number;
+}
+
+interface Point {
+  t: number;
+  ok: boolean;
+}
+
+/** Order samples by time (stably) and merge equal times; a failing sample at a time wins over healthy ones. */
+export function toTimeline(samples: readonly ProbeSample[]): Point[] {
+  const sorted = samples
+    .map((s, i) => ({ t: s.t, ok: s.ok, i }))
+    .filter((s) => Number.isFinite(s.t))
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  const points: Point[] = [];
+  for (const s of sorted) {
+    const last = points[points.length - 1];
+    if (last !== undefined && last.t === s.t) {
+      // Why: two observations at one instant that disagree cannot prove health; be conservative.
+      last.ok = last.ok && s.ok;
+    } else {
+      points.push({ t: s.t, ok: s.ok });
+    }
+  }
+  return points;
+}
+
+/** Compute RTO, time to detect and recovery time from one probe's samples (run-clock ms). */
+export function computeRto(samples: readonly ProbeSample[], opts: RtoOptions): RtoResult {
+  const { t0, stableForMs, intervalMs, endT } = opts;
+  const stable = Math.max(0, stableForMs);
+  const observedMs = Math.max(0, endT - t0);
+  const points = toTimeline(samples);
+  const base = { errorBoundMs: intervalMs, observedMs };
+
+  const impactIndex = points.findIndex((p) => p.t >= t0 && !p.ok);
+  const impact = points[impactIndex];
+  if (impact === undefined) {
+    return { ...base, status: 'no-impact', ms: 0, detectMs: null, impactT: null, recoveredT: null };
+  }
+  const impacted = { ...base, detectMs: impact.t - t0, impactT: impact.t };
+
+  let i = impactIndex + 1;
+  while (i < points.length) {
+    const start = points[i] as Point;
+    if (!start.ok) {
+      i++;
+      continue;
+    }
+    // `start` is the first healthy sample after a failing one; walk its healthy run.
+    let j = i;
+    while (j + 1 < points.length && (points[j + 1] as Point).ok) j++;
+    const lastHealthy = points[j] as Point;
+    const runEndsTheProbe = j === points.length - 1;
+    const due = start.t + stable;
+    // Why: a run cut short by the end of the run is only trusted if the probe never failed again.
+    if (lastHealthy.t >= due || (runEndsTheProbe && endT >= due)) {
+      return { ...impacted, status: 'recovered', ms: start.t - t0, recoveredT: start.t };
+    }
+    i = j + 1;
+  }
+  return { ...impacted, status: 'not-recovered', ms: null, recoveredT: null };
+}
+
+/** Turn an RTO result into its report.json shape, mapping run-clock times to wall-clock ISO strings. */
+export function rtoToMeasurement(
+  result: RtoResult,
+  ctx: { probe: string; t0: number; stableForMs: number; wall: (t: number) => number },
+): RtoMeasurement {
+  const iso = (t: number): string => new Date(ctx.wall(t)).toISOString();
+  return {
+    probe: ctx.probe,
+    status: result.status,
+    ms: result.ms,
+    errorBoundMs: result.errorBoundMs,
+    stableForMs: ctx.stableForMs,
+    detectMs: result.detectMs,
+    faultAt: iso(ctx.t0),
+    impactAt: result.impactT === null ? null : iso(result.impactT),
+    recoveredAt: result.recoveredT === null ? null : iso(result.recoveredT),
+    observedMs: result.observedMs,
+  };
+}

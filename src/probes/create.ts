@@ -1,0 +1,52 @@
+// Turn a resolved probe from the scenario into a runnable Probe of the right kind.
+
+import { GamedayError } from '../errors.js';
+import type { ResolvedProbe } from '../scenario/types.js';
+import { createCommandProbe } from './command.js';
+import { createHttpProbe } from './http.js';
+import { createSandboxProbe, type SandboxStatusSource } from './sandbox.js';
+import { createSqlProbe } from './sql.js';
+import { createTcpProbe } from './tcp.js';
+import type { Probe } from './types.js';
+
+export interface ProbeDeps {
+  /** Replica status of the sandbox target; required by sandbox probes. */
+  sandboxStatus?: SandboxStatusSource;
+}
+
+/** Create the probe a scenario describes. Throws GamedayError (invalid-input) when a dependency it needs is missing. */
+export function createProbe(resolved: ResolvedProbe, deps: ProbeDeps): Probe {
+  const timing = { intervalMs: resolved.intervalMs, timeoutMs: resolved.timeoutMs };
+  const check = resolved.check;
+  switch (check.kind) {
+    case 'http':
+      return createHttpProbe(resolved.name, check, timing);
+    case 'tcp':
+      return createTcpProbe(resolved.name, check, timing);
+    case 'sql':
+      return createSqlProbe(resolved.name, check, timing);
+    case 'command':
+      return createCommandProbe(resolved.name, check, timing);
+    case 'sandbox':
+      if (!deps.sandboxStatus) {
+        throw new GamedayError(
+          `Probe "${resolved.name}" watches the sandbox, but the scenario has no sandbox target.`,
+          {
+            kind: 'invalid-input',
+            code: 'PROBE_SANDBOX_UNAVAILABLE',
+            hint: 'Add targets.sandbox to the scenario, or use an http/tcp probe instead.',
+            target: `probe ${resolved.name}`,
+          },
+        );
+      }
+      return createSandboxProbe(resolved.name, check, timing, deps.sandboxStatus);
+    default: {
+      const unknownKind: never = check;
+      throw new GamedayError(`Probe "${resolved.name}" has an unknown kind.`, {
+        kind: 'invalid-input',
+        code: 'PROBE_UNKNOWN_KIND',
+        hint: `Use one of http, tcp, sql, command, sandbox (got ${String((unknownKind as { kind?: unknown }).kind)}).`,
+      });
+    }
+  }
+}

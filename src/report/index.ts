@@ -1,0 +1,8 @@
+// Reports: report.json, junit.xml and summary.md for a run, and reading report.json back.
+
+export { toJson, stableJson } from './json.js';
+export { toJunit } from './junit.js';
+export { toMarkdown, verdictLabel, formatOffset } from './markdown.js';
+export { verdictTable, VERDICT_TABLE_HEADER } from './table.js';
+export { writeReportFiles, readReport, REPORT_FILES, type ReportPaths } from './write.js';
+export * from './types.js';

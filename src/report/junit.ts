@@ -1,0 +1,105 @@
+// junit.xml: one test case per objective, so CI shows which promise a run broke.
+
+import type { Report } from './types.js';
+import { escapeAttr, escapeText } from './xml.js';
+
+interface Case {
+  name: string;
+  /** A broken promise is a `failure`; a run that could not finish is an `error`. */
+  outcome?: { tag: 'failure' | 'error'; message: string; type: string; body: string };
+}
+
+/** Seconds between two ISO times with millisecond precision; 0 when either is unreadable or out of order. */
+function secondsBetween(from: string, to: string): string {
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
+}
+
+/** The Ant JUnit schema's timestamp form: ISO 8601 without fraction or zone (the report times are UTC). */
+function junitTimestamp(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : '';
+}
+
+function cases(report: Report): Case[] {
+  const out: Case[] = report.objectives.map((o) => {
+    if (o.pass) return { name: o.name };
+    const message = `target ${o.target}, actual ${o.actual}`;
+    const body = `target ${o.target}\nactual ${o.actual}`;
+    return { name: o.name, outcome: { tag: 'failure', message, type: 'objective', body } };
+  });
+  if (report.verdict === 'aborted' || report.verdict === 'error') {
+    const message = report.reason ?? (report.verdict === 'aborted' ? 'run aborted' : 'run failed with an error');
+    out.push({ name: 'run', outcome: { tag: 'error', message, type: report.verdict, body: message } });
+  }
+  if (!report.rollback.complete) {
+    const failed = report.rollback.failed;
+    const message = `rollback incomplete: ${failed.length} undo step(s) failed; a person must look`;
+    const body = [message, ...failed.map((f) => `${f.id}: ${f.error}`)].join('\n');
+    out.push({ name: 'rollback', outcome: { tag: 'failure', message, type: 'rollback', body } });
+  }
+  return out;
+}
+
+function attrs(pairs: Array<[string, string | number]>): string {
+  return pairs.map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`).join('');
+}
+
+/** junit.xml text for a report, accepted by common CI JUnit parsers. */
+export function toJunit(report: Report): string {
+  const all = cases(report);
+  const failures = all.filter((c) => c.outcome?.tag === 'failure').length;
+  const errors = all.filter((c) => c.outcome?.tag === 'error').length;
+  const time = secondsBetween(report.startedAt, report.endedAt);
+  const suite = `gameday.${report.scenario}`;
+  const totals: Array<[string, string | number]> = [
+    ['tests', all.length],
+    ['failures', failures],
+    ['errors', errors],
+  ];
+
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  lines.push(`<testsuites${attrs([['name', 'gameday'], ...totals, ['time', time]])}>`);
+  lines.push(
+    `  <testsuite${attrs([['name', suite], ...totals, ['skipped', 0], ['time', time], ['timestamp', junitTimestamp(report.startedAt)]])}>`,
+  );
+  lines.push('    <properties>');
+  for (const [name, value] of [
+    ['gameday.runId', report.runId],
+    ['gameday.verdict', report.verdict],
+    ['gameday.startedAt', report.startedAt],
+    ['gameday.endedAt', report.endedAt],
+  ] as const) {
+    lines.push(
+      `      <property${attrs([
+        ['name', name],
+        ['value', value],
+      ])}/>`,
+    );
+  }
+  lines.push('    </properties>');
+  for (const c of all) {
+    const open = `    <testcase${attrs([
+      ['classname', suite],
+      ['name', c.name],
+      ['time', '0'],
+    ])}`;
+    const o = c.outcome;
+    if (o === undefined) {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    const tag = o.tag;
+    lines.push(`${open}>`);
+    lines.push(
+      `      <${tag}${attrs([
+        ['message', o.message],
+        ['type', o.type],
+      ])}>${escapeText(o.body)}</${tag}>`,
+    );
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>');
+  lines.push('</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,223 @@
+// summary.md: a human-readable report for pull requests, CI job summaries and game-day notes.
+
+import { formatDuration } from '../util/duration.js';
+import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from '../measure/format.js';
+import type { LatencySummary, Report, SloMeasurement } from './types.js';
+import { xmlSafe } from './xml.js';
+
+/** Timelines longer than this are cut in the summary (report.json keeps every entry). */
+const MAX_TIMELINE_ROWS = 500;
+
+/** The verdict as the word people scan for. */
+export function verdictLabel(verdict: Report['verdict']): string {
+  return verdict.toUpperCase();
+}
+
+/**
+ * Escape text for inline Markdown and table cells: Markdown punctuation, pipes, line breaks, and
+ * `<` / `&` only where they could start an HTML tag or an entity (so "<= 30s" stays readable).
+ */
+export function escapeMarkdown(text: string): string {
+  return xmlSafe(text.replace(/\r\n|\r|\n/g, ' '))
+    .replace(/&(?=#?\w+;)/g, '&amp;')
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+/** Code-span text that cannot break out of its backticks. */
+function code(text: string): string {
+  const body = xmlSafe(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest > 0 ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
+}
+
+/** A run-relative time as "+m:ss.mmm" (or "+h:mm:ss.mmm"). */
+export function formatOffset(ms: number): string {
+  const sign = ms < 0 ? '-' : '+';
+  const total = Math.round(Math.abs(ms));
+  const h = Math.floor(total / 3_600_000);
+  const m = Math.floor((total % 3_600_000) / 60_000);
+  const s = Math.floor((total % 60_000) / 1000);
+  const frac = String(total % 1000).padStart(3, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}.${frac}` : `${sign}${m}:${ss}.${frac}`;
+}
+
+const ms = (v: number): string => `${trimNumber(v, 1)}ms`;
+const pct = (v: number | null): string => (v === null ? '—' : formatPercent(v));
+
+function latencyCells(l: LatencySummary | null): string[] {
+  return l === null ? ['—', '—', '—', '—', '—'] : [ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max)];
+}
+
+function header(r: Report): string[] {
+  const lines = [`# ${verdictLabel(r.verdict)}: ${escapeMarkdown(r.scenario)}`, ''];
+  const duration = Date.parse(r.endedAt) - Date.parse(r.startedAt);
+  lines.push(`- **Verdict:** ${verdictLabel(r.verdict)}`);
+  lines.push(`- **Scenario:** ${code(r.scenario)}`);
+  lines.push(`- **Run:** ${code(r.runId)}`);
+  lines.push(`- **Started:** ${escapeMarkdown(r.startedAt)}`);
+  lines.push(`- **Ended:** ${escapeMarkdown(r.endedAt)}`);
+  if (Number.isFinite(duration) && duration >= 0) lines.push(`- **Duration:** ${formatDuration(duration)}`);
+  if (r.reason !== undefined) lines.push(`- **Reason:** ${escapeMarkdown(r.reason)}`);
+  return lines;
+}
+
+function objectives(r: Report): string[] {
+  const lines = ['## Objectives', ''];
+  if (r.objectives.length === 0) return [...lines, '_No objectives were defined._'];
+  const rows = r.objectives.map((o) => [
+    escapeMarkdown(o.name),
+    escapeMarkdown(o.target),
+    escapeMarkdown(o.actual),
+    o.pass ? 'PASS' : '**FAIL**',
+  ]);
+  return [...lines, ...table(['Objective', 'Target', 'Actual', 'Result'], rows)];
+}
+
+function rtoSection(r: Report): string[] {
+  const m = r.measurements.rto;
+  if (m === null) return [];
+  const lines = ['### Recovery time (RTO)', ''];
+  lines.push(`- **Probe:** ${code(m.probe)}, stable for ${formatBoundMs(m.stableForMs)}`);
+  if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
+  else if (m.status === 'not-recovered' || m.ms === null)
+    lines.push(`- **RTO:** not recovered within ${formatDuration(m.observedMs)}`);
+  else lines.push(`- **RTO:** ${formatDuration(m.ms)} ± ${formatDuration(m.errorBoundMs)}`);
+  if (m.detectMs !== null) lines.push(`- **Time to detect:** ${formatMeasuredMs(m.detectMs)}`);
+  lines.push(`- **Fault at:** ${escapeMarkdown(m.faultAt)}`);
+  if (m.impactAt !== null) lines.push(`- **Impact at:** ${escapeMarkdown(m.impactAt)}`);
+  if (m.recoveredAt !== null) lines.push(`- **Recovered at:** ${escapeMarkdown(m.recoveredAt)}`);
+  return [...lines, ''];
+}
+
+function rpoSection(r: Report): string[] {
+  const m = r.measurements.rpo;
+  if (m === null) return [];
+  const lines = ['### Data loss (RPO)', ''];
+  lines.push(`- **RPO:** ${formatMeasuredMs(m.seconds * 1000)}`);
+  lines.push(`- **Lost writes:** ${m.lostWrites} of ${m.acknowledged} acknowledged (${m.surviving} survived)`);
+  const before = m.newestAcknowledgedBeforeFaultAt;
+  lines.push(`- **Newest acknowledged before the fault:** ${before === null ? 'none' : escapeMarkdown(before)}`);
+  const surviving = m.newestSurvivingAt;
+  lines.push(`- **Newest surviving:** ${surviving === null ? 'none' : escapeMarkdown(surviving)}`);
+  return [...lines, ''];
+}
+
+function sloSection(slos: readonly SloMeasurement[]): string[] {
+  if (slos.length === 0) return [];
+  const rows = slos.map((s) => [
+    escapeMarkdown(s.probe),
+    s.window,
+    String(s.samples),
+    pct(s.availability),
+    ...latencyCells(s.latency),
+  ]);
+  const head = ['Probe', 'Window', 'Samples', 'Availability', 'p50', 'p90', 'p95', 'p99', 'Max'];
+  return ['### SLOs', '', ...table(head, rows), ''];
+}
+
+function loadSection(r: Report): string[] {
+  const l = r.load;
+  if (l === null) return [];
+  const lines = ['### Load', ''];
+  lines.push(
+    ...table(
+      [
+        'Engine',
+        'Target rate',
+        'Achieved rate',
+        'Duration',
+        'Requests',
+        'Completed',
+        'Errors',
+        'Error rate',
+        'Dropped',
+      ],
+      [
+        [
+          l.engine,
+          `${trimNumber(l.targetRatePerSec, 1)}/s`,
+          `${trimNumber(l.achievedRatePerSec, 1)}/s`,
+          formatDuration(l.durationMs),
+          String(l.requests),
+          String(l.completed),
+          String(l.errors),
+          formatPercent(l.errorRate, 'up'),
+          String(l.dropped),
+        ],
+      ],
+    ),
+    '',
+  );
+  if (l.latency !== null) {
+    lines.push(...table(['p50', 'p90', 'p95', 'p99', 'Max'], [latencyCells(l.latency)]), '');
+  }
+  const statuses = Object.entries(l.statusCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (statuses.length > 0) {
+    lines.push(`Status codes: ${statuses.map(([k, v]) => `${escapeMarkdown(k)}: ${v}`).join(', ')}`, '');
+  }
+  return lines;
+}
+
+function measurements(r: Report): string[] {
+  const body = [...rtoSection(r), ...rpoSection(r), ...sloSection(r.measurements.slos), ...loadSection(r)];
+  if (body.length === 0) return ['## Measurements', '', '_Nothing was measured._'];
+  while (body[body.length - 1] === '') body.pop();
+  return ['## Measurements', '', ...body];
+}
+
+function probes(r: Report): string[] {
+  if (r.probes.length === 0) return [];
+  const rows = r.probes.map((p) => [
+    escapeMarkdown(p.name),
+    escapeMarkdown(p.kind),
+    formatBoundMs(p.intervalMs),
+    String(p.samples),
+    String(p.failures),
+  ]);
+  return ['## Probes', '', ...table(['Probe', 'Kind', 'Interval', 'Samples', 'Failures'], rows)];
+}
+
+function timeline(r: Report): string[] {
+  const lines = ['## Timeline', ''];
+  if (r.timeline.length === 0) return [...lines, '_No events were recorded._'];
+  const shown = r.timeline.slice(0, MAX_TIMELINE_ROWS);
+  const rows = shown.map((e) => [formatOffset(e.t), escapeMarkdown(`${e.kind}: ${e.message}`)]);
+  lines.push(...table(['Time', 'Event'], rows));
+  const hidden = r.timeline.length - shown.length;
+  if (hidden > 0) lines.push('', `_${hidden} more events in report.json._`);
+  return lines;
+}
+
+function rollback(r: Report): string[] {
+  const rb = r.rollback;
+  const lines = ['## Rollback', ''];
+  if (rb.complete) return [...lines, `Complete: ${rb.undone} undo step(s) done.`];
+  lines.push(`**INCOMPLETE: a person must look.** ${rb.undone} undo step(s) done, ${rb.failed.length} failed:`, '');
+  for (const f of rb.failed) lines.push(`- ${code(f.id)}: ${escapeMarkdown(f.error)}`);
+  return lines;
+}
+
+/** summary.md text for a report. */
+export function toMarkdown(report: Report): string {
+  const sections = [
+    header(report),
+    objectives(report),
+    measurements(report),
+    probes(report),
+    timeline(report),
+    rollback(report),
+  ];
+  return `${sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n')}\n`;
+}

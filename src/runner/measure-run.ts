@@ -1,0 +1,183 @@
+// From what a run observed to its report: measurements, objectives and the verdict.
+
+import type { AcknowledgedMarker } from '../drivers/postgres/markers.js';
+import type { FaultExecution } from '../faults/types.js';
+import type { LoadResult } from '../load/index.js';
+import {
+  allObjectivesPass,
+  computeRpo,
+  computeRto,
+  computeSlos,
+  evaluateObjectives,
+  rtoToMeasurement,
+  summarizeProbe,
+  windowBounds,
+} from '../measure/index.js';
+import type { Probe, ProbeSample } from '../probes/types.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type LoadReport,
+  type ObjectiveResult,
+  type Report,
+  type RpoMeasurement,
+  type RtoMeasurement,
+} from '../report/types.js';
+import type { Scenario } from '../scenario/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Verdict } from './events.js';
+import type { RunRecorder } from './recorder.js';
+import type { RollbackResult } from './rollback.js';
+import type { StepOutcome } from './steps.js';
+
+export interface RunObservations {
+  scenario: Scenario;
+  runId: string;
+  startedAt: string;
+  startT: number;
+  endT: number;
+  clock: Clock;
+  rec: RunRecorder;
+  probes: readonly Probe[];
+  /** When continuous probing started; null when the run ended before it. */
+  observeStartT: number | null;
+  faults: readonly FaultExecution[];
+  stepOutcomes: readonly StepOutcome[];
+  stepsEndT: number | null;
+  loadResult: LoadResult | null;
+  markers:
+    { acknowledged: readonly AcknowledgedMarker[]; surviving: number[] | null; error: string | undefined } | undefined;
+  steadyAfterFailures: readonly string[];
+  rollback: RollbackResult;
+  failure: { aborted: boolean; reason: string } | undefined;
+}
+
+function loadReport(r: LoadResult | null): LoadReport | null {
+  if (!r) return null;
+  const {
+    engine,
+    targetRatePerSec,
+    achievedRatePerSec,
+    durationMs,
+    requests,
+    completed,
+    errors,
+    errorRate,
+    statusCounts,
+    latency,
+    dropped,
+  } = r;
+  return {
+    engine,
+    targetRatePerSec,
+    achievedRatePerSec,
+    durationMs,
+    requests,
+    completed,
+    errors,
+    errorRate,
+    statusCounts,
+    latency,
+    dropped,
+  };
+}
+
+/** Compute every measurement and objective and decide the verdict. Pure apart from reading the clock mapping. */
+export function buildReport(o: RunObservations): Report {
+  const { scenario, clock, rec } = o;
+  const wall = (t: number): number => clock.wall(t);
+  const allSamples: ProbeSample[] = [...rec.samples.values()].flat();
+  const observeEnd = o.stepsEndT === null ? o.endT : Math.max(...allSamples.map((s) => s.t), o.stepsEndT);
+  const t0 = o.faults[0]?.t0 ?? null;
+  const faultEndT = o.faults.reduce<number | null>(
+    (end, f) => (f.endT === undefined ? end : Math.max(end ?? 0, f.endT)),
+    null,
+  );
+
+  let rto: RtoMeasurement | null = null;
+  let recoveredT: number | null = null;
+  const rtoObj = scenario.objectives.rto;
+  if (rtoObj && t0 !== null) {
+    const probe = scenario.probes[rtoObj.probe];
+    const result = computeRto(rec.samples.get(rtoObj.probe) ?? [], {
+      t0,
+      stableForMs: rtoObj.stableForMs,
+      intervalMs: probe?.intervalMs ?? 0,
+      endT: observeEnd,
+    });
+    recoveredT = result.recoveredT;
+    rto = rtoToMeasurement(result, { probe: rtoObj.probe, t0, stableForMs: rtoObj.stableForMs, wall });
+  }
+
+  const bounds = windowBounds({ runStartT: o.observeStartT ?? o.startT, t0, recoveredT, faultEndT, endT: observeEnd });
+  const slos = computeSlos(scenario.objectives, allSamples, bounds);
+
+  let rpo: RpoMeasurement | null = null;
+  let rpoNotMeasured: string | undefined;
+  if (o.markers) {
+    if (o.markers.surviving) {
+      rpo = computeRpo({
+        acknowledged: o.markers.acknowledged,
+        surviving: o.markers.surviving,
+        faultAt: wall(t0 ?? o.endT),
+      });
+    } else {
+      rpoNotMeasured = `markers could not be read back: ${o.markers.error ?? 'unknown error'}`;
+    }
+  }
+
+  const load = loadReport(o.loadResult);
+  const notMeasured: Partial<Record<'rto' | 'rpo' | 'load', string>> = {};
+  if (t0 === null) notMeasured['rto'] = o.failure ? 'the run ended before any fault' : 'no fault was injected';
+  if (rpoNotMeasured) notMeasured['rpo'] = rpoNotMeasured;
+  const objectives: ObjectiveResult[] = evaluateObjectives(scenario.objectives, { rto, rpo, slos, load, notMeasured });
+
+  for (const s of o.stepOutcomes) {
+    if (s.status === 'failed') {
+      objectives.push({
+        name: `step ${s.name}`,
+        target: 'completes',
+        actual: s.detail,
+        pass: false,
+        targetValue: 1,
+        actualValue: 0,
+        unit: 'count',
+      });
+    }
+  }
+  if (o.steadyAfterFailures.length > 0) {
+    objectives.push({
+      name: 'steady state after recovery',
+      target: 'all steady-state probes healthy',
+      actual: o.steadyAfterFailures.join('; '),
+      pass: false,
+      targetValue: 1,
+      actualValue: 0,
+      unit: 'count',
+    });
+  }
+
+  let verdict: Verdict;
+  if (o.failure) verdict = o.failure.aborted ? 'aborted' : 'error';
+  else verdict = allObjectivesPass(objectives) ? 'pass' : 'fail';
+
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    scenario: scenario.name,
+    runId: o.runId,
+    startedAt: o.startedAt,
+    endedAt: new Date(wall(o.endT)).toISOString(),
+    verdict,
+    measurements: { rto, rpo, slos },
+    objectives,
+    timeline: [...rec.timeline]
+      .sort((a, b) => a.t - b.t)
+      .map((e) => ({ ...e, t: Math.round((e.t - o.startT) * 1000) / 1000 })),
+    probes: o.probes.map((p) =>
+      summarizeProbe({ name: p.name, kind: p.kind, intervalMs: p.intervalMs }, rec.samples.get(p.name) ?? [], wall),
+    ),
+    load,
+    rollback: o.rollback,
+  };
+  if (o.failure) report.reason = o.failure.reason;
+  return report;
+}

@@ -1,0 +1,78 @@
+// Planning is pure: scenario + discovered inventory → ordered steps. No I/O, no mutation.
+
+import { faultModule } from '../faults/registry.js';
+import { seededRandom } from '../faults/select.js';
+import type { Inventory, PlannedFault } from '../faults/types.js';
+import type { ResolvedStep, Scenario } from '../scenario/types.js';
+import { formatDuration } from '../util/duration.js';
+
+export type PlannedStep =
+  | {
+      kind: 'fault';
+      index: number;
+      name: string;
+      step: Extract<ResolvedStep, { kind: 'fault' }>;
+      planned: PlannedFault;
+    }
+  | { kind: 'wait-probe' | 'sleep' | 'verify'; index: number; name: string; step: ResolvedStep; description: string };
+
+export interface Plan {
+  scenario: string;
+  seed: number;
+  targets: string[];
+  probes: string[];
+  steps: PlannedStep[];
+}
+
+function describeStep(step: ResolvedStep): string {
+  switch (step.kind) {
+    case 'wait-probe':
+      return `wait until probe ${step.probe} is healthy (timeout ${formatDuration(step.timeoutMs)})`;
+    case 'sleep':
+      return `wait ${formatDuration(step.durationMs)}`;
+    case 'verify':
+      return `verify probe ${step.probe} is healthy (timeout ${formatDuration(step.timeoutMs)})`;
+    case 'fault':
+      return step.fault.type;
+  }
+}
+
+/** Resolve each step against the inventory. Throws GamedayError (invalid-input) when a fault cannot apply. */
+export function planRun(scenario: Scenario, inventory: Inventory, seed: number): Plan {
+  const rng = seededRandom(seed);
+  const steps = scenario.steps.map((step, index): PlannedStep => {
+    if (step.kind === 'fault') {
+      const planned = faultModule(step.fault, step.target).plan(step.fault, inventory, rng);
+      return { kind: 'fault', index, name: step.name, step, planned };
+    }
+    return { kind: step.kind, index, name: step.name, step, description: describeStep(step) };
+  });
+  const targets: string[] = [];
+  const sb = scenario.targets.sandbox;
+  if (sb) {
+    const status = inventory.sandbox;
+    const where = sb.url ?? 'started for this run';
+    targets.push(
+      status
+        ? `sandbox (${where}): ${status.ready}/${status.desired} replicas ready in zones ${Object.keys(status.zones).join(', ')}${status.db ? `, database primary ${status.db.primary.name}${status.db.standby ? ` + standby ${status.db.standby.name}` : ''}` : ''}`
+        : `sandbox (${where}): ${sb.replicas} replicas in zones ${sb.zones.join(', ')}${sb.database ? ', PostgreSQL primary + standby' : ''}`,
+    );
+  }
+  const probes = Object.values(scenario.probes).map(
+    (p) => `${p.name}: ${p.kind} every ${formatDuration(p.intervalMs)}`,
+  );
+  return { scenario: scenario.name, seed, targets, probes, steps };
+}
+
+/** The planned steps as lines for people (`gameday plan`). */
+export function describePlan(plan: Plan): string[] {
+  const lines = [`scenario ${plan.scenario}`, 'targets:'];
+  for (const t of plan.targets) lines.push(`  ${t}`);
+  lines.push('probes:');
+  for (const p of plan.probes) lines.push(`  ${p}`);
+  lines.push('steps:');
+  for (const s of plan.steps) {
+    lines.push(`  ${s.index + 1}. ${s.name}: ${s.kind === 'fault' ? s.planned.description : s.description}`);
+  }
+  return lines;
+}

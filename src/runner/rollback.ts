@@ -1,0 +1,45 @@
+// Rollback: undo every journaled mutation that is not undone yet, newest first. It always runs —
+// after success, failure, abort and signals — and `gameday rollback <run-dir>` replays it after a crash.
+
+import { runUndo } from '../faults/undo.js';
+import { describeError } from '../errors.js';
+import { redactText } from '../util/redact.js';
+import type { Journal, PendingUndo } from './journal.js';
+
+export interface RollbackResult {
+  complete: boolean;
+  undone: number;
+  failed: Array<{ id: string; error: string }>;
+}
+
+export interface RollbackOptions {
+  /** Time allowed for each undo. */
+  timeoutMs: number;
+  onUndo?(id: string, status: 'ok' | 'failed', detail: string): void;
+}
+
+/** Undo `pending` in reverse order. One failing undo does not stop the others. */
+export async function rollback(
+  journal: Journal,
+  pending: readonly PendingUndo[],
+  opts: RollbackOptions,
+): Promise<RollbackResult> {
+  const result: RollbackResult = { complete: true, undone: 0, failed: [] };
+  for (const p of [...pending].reverse()) {
+    // Each undo gets its own time limit; rollback is never cancelled by the run's own abort signal.
+    const signal = AbortSignal.timeout(opts.timeoutMs + 5_000);
+    try {
+      const detail = await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs });
+      journal.undone(p.id, detail);
+      result.undone += 1;
+      opts.onUndo?.(p.id, 'ok', `${p.action}: ${detail}`);
+    } catch (error) {
+      const message = redactText(describeError(error));
+      journal.undoFailed(p.id, message);
+      result.complete = false;
+      result.failed.push({ id: p.id, error: `${p.action}: ${message}` });
+      opts.onUndo?.(p.id, 'failed', `${p.action}: ${message}`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,386 @@
+// The run lifecycle: targets → plan → guards → steady state → probes, markers and load → steps →
+// recovery → steady state again → rollback (always) → measurements → objectives → reports.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { startSandbox } from '../drivers/sandbox/index.js';
+import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
+import { GamedayError, describeError, isGamedayError } from '../errors.js';
+import { seedFrom } from '../faults/select.js';
+import type { FaultExecution } from '../faults/types.js';
+import { runLoad, type LoadResult } from '../load/index.js';
+import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
+import type { Probe } from '../probes/types.js';
+import { computeRto } from '../measure/index.js';
+import type { Report } from '../report/types.js';
+import { writeReportFiles } from '../report/index.js';
+import type { Scenario } from '../scenario/types.js';
+import { sleep, systemClock, type Clock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import { redactText } from '../util/redact.js';
+import type { Phase, Reporter, Verdict } from './events.js';
+import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
+import { Journal, pendingUndos, readJournal } from './journal.js';
+import { buildReport } from './measure-run.js';
+import { describePlan, planRun, type Plan } from './plan.js';
+import { RunRecorder } from './recorder.js';
+import { rollback, type RollbackResult } from './rollback.js';
+import { connectTargets, fillRuntimeVariables, type ConnectedTargets } from './targets.js';
+import { executeSteps, type StepOutcome } from './steps.js';
+import { watchAbortConditions } from './abort.js';
+
+export interface RunOptions {
+  /** Reports go to <reportDir>/<scenario>/<runId>/. */
+  reportDir: string;
+  reporters?: Reporter[];
+  /** Aborts the run (SIGINT/SIGTERM); rollback still runs. */
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Attach to a running sandbox at this control URL instead of starting one. */
+  sandboxUrl?: string;
+  startSandbox?: typeof startSandbox;
+  runId?: string;
+  /** Observation before the first step, so the "before" window has samples (default 2s). */
+  baselineMs?: number;
+  /** How long probes may take to pass the initial steady state (default 30s). */
+  steadyStateTimeoutMs?: number;
+}
+
+export interface RunResult {
+  report: Report;
+  runDir: string;
+  files: { json: string; junit: string; markdown: string; journal: string };
+  /** DESIGN.md exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete. */
+  exitCode: 0 | 1 | 2 | 3 | 4;
+}
+
+/** A sortable, unique run id: 20261126T151530Z-a1b2. */
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+function exitCodeFor(verdict: Verdict, rollbackComplete: boolean, invalidInput: boolean): RunResult['exitCode'] {
+  if (!rollbackComplete) return 4;
+  if (invalidInput) return 2;
+  if (verdict === 'pass') return 0;
+  if (verdict === 'fail') return 1;
+  return 3;
+}
+
+/** Run one scenario end to end. Never throws for run-time failures: they become the report's verdict. */
+export async function runScenario(input: Scenario, opts: RunOptions): Promise<RunResult> {
+  const clock = opts.clock ?? systemClock;
+  const runId = opts.runId ?? newRunId();
+  const runDir = resolve(opts.reportDir, input.name, runId);
+  mkdirSync(runDir, { recursive: true });
+  const journalPath = join(runDir, 'journal.ndjson');
+  const journal = new Journal(journalPath);
+  journal.append({
+    type: 'run',
+    at: new Date().toISOString(),
+    runId,
+    scenario: input.name,
+    file: input.file,
+    pid: process.pid,
+  });
+
+  const rec = new RunRecorder(clock, opts.reporters ?? []);
+  const startT = clock.now();
+  const startedAt = new Date(clock.wall(startT)).toISOString();
+  rec.event({ kind: 'run-start', t: startT, scenario: input.name, runId, runDir }, `run ${runId} of ${input.name}`);
+
+  // One controller for the whole run: SIGINT/SIGTERM, the global timeout and abort conditions all end up here.
+  const ctl = new AbortController();
+  const onOuterAbort = (): void => ctl.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) ctl.abort(opts.signal.reason);
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const timeout = setTimeout(
+    () =>
+      ctl.abort(
+        new GamedayError(`run timed out after ${formatDuration(input.guards.timeoutMs)} (guards.timeout)`, {
+          kind: 'aborted',
+          code: 'RUN_TIMEOUT',
+        }),
+      ),
+    input.guards.timeoutMs,
+  );
+  const signal = ctl.signal;
+  const phase = (p: Phase, detail?: string): void =>
+    rec.event(
+      { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
+      detail === undefined ? `phase ${p}` : `phase ${p}: ${detail}`,
+    );
+
+  let scenario = input;
+  let targets: ConnectedTargets | undefined;
+  let plan: Plan | undefined;
+  let lock: TargetLock | undefined;
+  let probes: Probe[] = [];
+  let scheduler: ReturnType<typeof startProbes> | undefined;
+  let markers: MarkerWriter | undefined;
+  let loadPromise: Promise<LoadResult> | undefined;
+  const loadCtl = new AbortController();
+  let loadResult: LoadResult | null = null;
+  let stopAbortWatch: (() => void) | undefined;
+  let observeStartT: number | null = null;
+  let stepOutcomes: StepOutcome[] = [];
+  let faults: FaultExecution[] = [];
+  let stepsEndT: number | null = null;
+  let failure: unknown;
+  let steadyAfterFailures: string[] = [];
+  let surviving: number[] | null = null;
+  let rpoError: string | undefined;
+
+  try {
+    phase('targets');
+    targets = await connectTargets(scenario, {
+      journal,
+      signal,
+      ...(opts.sandboxUrl === undefined ? {} : { sandboxUrl: opts.sandboxUrl }),
+      ...(opts.startSandbox === undefined ? {} : { startSandbox: opts.startSandbox }),
+      log: (m) => rec.note('targets', m),
+    });
+    scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
+    if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
+    scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
+
+    phase('plan');
+    const inventory = targets.sandbox ? { sandbox: await targets.sandbox.client.status(signal) } : {};
+    plan = planRun(scenario, inventory, seedFrom(runId));
+    for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
+
+    phase('guards');
+    const violations = checkGuards(scenario, plan);
+    if (violations.length > 0) {
+      throw new GamedayError(violations.map((v) => v.message).join('; '), {
+        kind: 'invalid-input',
+        code: violations[0]?.code ?? 'GUARD',
+        ...(violations[0]?.hint === undefined ? {} : { hint: violations[0].hint }),
+      });
+    }
+    lock = acquireTargetLock(targets.lockKey, runDir);
+
+    const sandbox = targets.sandbox;
+    const sandboxStatus = sandbox
+      ? async (s: AbortSignal) => {
+          const st = await sandbox.client.status(s);
+          return { desired: st.desired, ready: st.ready };
+        }
+      : undefined;
+    probes = Object.values(scenario.probes).map((p) => createProbe(p, sandboxStatus ? { sandboxStatus } : {}));
+
+    phase('steady-state', scenario.steadyState.join(', ') || 'no probes');
+    await checkSteadyState(scenario.steadyState, probes, clock, opts.steadyStateTimeoutMs ?? 30_000, signal, 'before');
+
+    phase('observe');
+    observeStartT = clock.now();
+    scheduler = startProbes(probes, { clock, onSample: (s) => rec.sample(s), signal });
+    stopAbortWatch = watchAbortConditions(scenario.guards.abortWhen, rec, observeStartT, (reason) =>
+      ctl.abort(new GamedayError(reason, { kind: 'aborted', code: 'ABORT_CONDITION' })),
+    );
+    const pm = scenario.markers.postgres;
+    if (pm) {
+      const id = journal.intent('markers', `create marker table gameday.${pm.table}`, markerUrlForJournal(pm.url), {
+        driver: 'postgres',
+        op: 'drop-markers',
+        args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
+      });
+      markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
+      await markers.start();
+      journal.applied(id);
+      rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
+    }
+    if (scenario.load) {
+      const load = scenario.load;
+      loadPromise = runLoad(load, {
+        clock,
+        signal: AbortSignal.any([signal, loadCtl.signal]),
+        progressEveryMs: 1000,
+        onProgress: (p) => rec.event({ kind: 'load-progress', ...p }),
+      });
+      loadPromise.catch(() => undefined);
+    }
+    await sleep(opts.baselineMs ?? 2000, signal);
+
+    phase('steps');
+    const executed = await executeSteps(plan, scenario, {
+      rec,
+      journal,
+      clock,
+      signal,
+      runId,
+      ...(sandbox ? { sandbox } : {}),
+    });
+    stepOutcomes = executed.outcomes;
+    faults = executed.faults;
+    stepsEndT = clock.now();
+
+    phase('recovery');
+    await observeRecovery(scenario, rec, faults, stepsEndT, signal);
+    if (loadPromise) {
+      rec.note('load', 'waiting for the load run to finish');
+      loadResult = await loadPromise;
+    }
+    if (scenario.rollback.steadyStateAfter) {
+      phase('steady-state-after');
+      steadyAfterFailures = await checkSteadyState(scenario.steadyState, probes, clock, 30_000, signal, 'after');
+    }
+  } catch (error) {
+    failure = error;
+    rec.note('error', redactText(describeError(error)), 'error');
+  } finally {
+    clearTimeout(timeout);
+    stopAbortWatch?.();
+    await scheduler?.stop().catch(() => undefined);
+    loadCtl.abort();
+    if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
+    if (markers) {
+      await markers.stop();
+      try {
+        surviving = await markers.surviving(20_000);
+      } catch (error) {
+        rpoError = redactText(describeError(error));
+      }
+      await markers.close();
+    }
+    for (const p of probes) await p.close?.().catch(() => undefined);
+  }
+
+  // Rollback always runs: every journaled intent not yet undone, newest first.
+  phase('rollback');
+  let rollbackResult: RollbackResult;
+  try {
+    const pending = pendingUndos(readJournal(journalPath));
+    rollbackResult = await rollback(journal, pending, {
+      timeoutMs: scenario.rollback.timeoutMs,
+      onUndo: (id, status, detail) =>
+        rec.event({ kind: 'undo', t: clock.now(), id, status, detail }, `undo ${id} ${status}: ${detail}`),
+    });
+  } catch (error) {
+    rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
+  }
+  lock?.release();
+  opts.signal?.removeEventListener('abort', onOuterAbort);
+
+  phase('measure');
+  const endT = clock.now();
+  const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
+  const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
+  const abortReason = signal.aborted ? signal.reason : failure;
+  const report = buildReport({
+    scenario,
+    runId,
+    startedAt,
+    startT,
+    endT,
+    clock,
+    rec,
+    probes,
+    observeStartT,
+    faults,
+    stepOutcomes,
+    stepsEndT,
+    loadResult,
+    markers: markers ? { acknowledged: markers.acknowledged, surviving, error: rpoError } : undefined,
+    steadyAfterFailures,
+    rollback: rollbackResult,
+    failure:
+      failure === undefined
+        ? undefined
+        : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
+  });
+  rec.event({ kind: 'run-end', t: endT, verdict: report.verdict });
+  journal.append({
+    type: 'end',
+    at: new Date().toISOString(),
+    verdict: report.verdict,
+    rollbackComplete: rollbackResult.complete,
+  });
+  journal.close();
+
+  phase('report');
+  const files = await writeReportFiles(runDir, report);
+  return {
+    report,
+    runDir,
+    files: { ...files, journal: journalPath },
+    exitCode: exitCodeFor(report.verdict, rollbackResult.complete, invalidInput),
+  };
+}
+
+/** Every steady-state probe must pass (retrying until the timeout). Before the faults a failure aborts
+ * the run; afterwards failures are returned and become a failed objective. */
+async function checkSteadyState(
+  names: readonly string[],
+  probes: readonly Probe[],
+  clock: Clock,
+  timeoutMs: number,
+  signal: AbortSignal,
+  when: 'before' | 'after',
+): Promise<string[]> {
+  const failures: string[] = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const probe = probes.find((p) => p.name === name);
+      if (!probe) return;
+      const sample = await waitUntilHealthy(probe, { clock, timeoutMs, signal });
+      if (!sample?.ok) failures.push(`${name}: ${sample?.detail ?? 'no healthy sample'}`);
+    }),
+  );
+  if (when === 'before' && failures.length > 0) {
+    throw new GamedayError(`steady state not met before any fault: ${failures.join('; ')}`, {
+      kind: 'aborted',
+      code: 'STEADY_STATE',
+      phase: 'steady-state',
+      hint: 'the system must be healthy before gameday injects a fault; check the probes against it',
+    });
+  }
+  return failures;
+}
+
+/** Observe until the RTO probe has recovered and stayed healthy for stableFor, or the recovery timeout. */
+async function observeRecovery(
+  scenario: Scenario,
+  rec: RunRecorder,
+  faults: readonly FaultExecution[],
+  stepsEndT: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const rto = scenario.objectives.rto;
+  const t0 = faults[0]?.t0;
+  const deadline = stepsEndT + scenario.rollback.recoveryTimeoutMs;
+  const minObserve = Math.max(rto?.stableForMs ?? 0, 2000);
+  const probe = rto ? scenario.probes[rto.probe] : undefined;
+  for (;;) {
+    const now = rec.clock.now();
+    if (now >= deadline) {
+      rec.note(
+        'recovery',
+        `recovery not observed within ${formatDuration(scenario.rollback.recoveryTimeoutMs)}`,
+        'warn',
+      );
+      return;
+    }
+    if (!rto || !probe || t0 === undefined) {
+      if (now - stepsEndT >= minObserve) return;
+    } else {
+      const r = computeRto(rec.samples.get(rto.probe) ?? [], {
+        t0,
+        stableForMs: rto.stableForMs,
+        intervalMs: probe.intervalMs,
+        endT: now,
+      });
+      if (r.status === 'recovered') {
+        rec.note('recovery', `${rto.probe} recovered ${formatDuration(r.ms ?? 0)} after the fault`);
+        return;
+      }
+      if (r.status === 'no-impact' && now - stepsEndT >= minObserve) return;
+    }
+    await sleep(100, signal);
+  }
+}

@@ -1,0 +1,110 @@
+// Executing the planned steps in order: faults (journaled by their modules), waits and verifies.
+
+import { faultModule } from '../faults/registry.js';
+import { seededRandom } from '../faults/select.js';
+import type { FaultExecution } from '../faults/types.js';
+import type { Scenario } from '../scenario/types.js';
+import { sleep, type Clock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import type { Journal } from './journal.js';
+import type { Plan } from './plan.js';
+import type { RunRecorder } from './recorder.js';
+import type { SandboxConnection } from './targets.js';
+
+export interface StepOutcome {
+  index: number;
+  name: string;
+  kind: string;
+  status: 'ok' | 'failed' | 'skipped';
+  startT: number | null;
+  endT: number | null;
+  detail: string;
+}
+
+export interface StepContext {
+  rec: RunRecorder;
+  journal: Journal;
+  clock: Clock;
+  signal: AbortSignal;
+  runId: string;
+  sandbox?: SandboxConnection;
+}
+
+/** Run every step. A failed wait or verify stops the sequence (the rest are skipped); errors propagate. */
+export async function executeSteps(
+  plan: Plan,
+  scenario: Scenario,
+  ctx: StepContext,
+): Promise<{ outcomes: StepOutcome[]; faults: FaultExecution[] }> {
+  const { rec, clock, signal } = ctx;
+  const outcomes: StepOutcome[] = plan.steps.map((s) => ({
+    index: s.index,
+    name: s.name,
+    kind: s.kind,
+    status: 'skipped',
+    startT: null,
+    endT: null,
+    detail: 'not run',
+  }));
+  const faults: FaultExecution[] = [];
+  // Injection-time choices use their own stream, seeded from the run id, so a run can be replayed.
+  const rng = seededRandom(plan.seed ^ 0x9e3779b9);
+
+  for (const step of plan.steps) {
+    const outcome = outcomes[step.index] as StepOutcome;
+    const startT = clock.now();
+    outcome.startT = startT;
+    rec.event(
+      { kind: 'step-start', t: startT, index: step.index, name: step.name },
+      `step ${step.index + 1} ${step.name} started`,
+    );
+    let ok = true;
+    let detail = '';
+    try {
+      if (step.kind === 'fault') {
+        const module = faultModule(step.planned.fault, step.step.target);
+        const exec = await module.inject(step.planned.fault, step.planned, {
+          step: step.name,
+          journal: ctx.journal,
+          clock,
+          signal,
+          rng,
+          log: (m) => rec.note('fault', m),
+          ...(ctx.sandbox ? { sandbox: { client: ctx.sandbox.client, controlUrl: ctx.sandbox.controlUrl } } : {}),
+        });
+        faults.push(exec);
+        detail = exec.detail;
+        rec.event(
+          { kind: 'fault-injected', t: exec.t0, index: step.index, fault: step.planned.fault.type, detail },
+          `fault injected: ${detail}`,
+        );
+        for (const f of exec.findings) rec.note('finding', f, 'warn');
+      } else if (step.step.kind === 'sleep') {
+        await sleep(step.step.durationMs, signal);
+        detail = `waited ${formatDuration(step.step.durationMs)}`;
+      } else if (step.step.kind === 'wait-probe' || step.step.kind === 'verify') {
+        const { probe, timeoutMs } = step.step;
+        const isWait = step.step.kind === 'wait-probe';
+        // wait: the first healthy sample from now on; verify: the very next sample must be healthy.
+        const sample = await rec.waitForSample(probe, startT, isWait ? (s) => s.ok : () => true, timeoutMs, signal);
+        ok = sample?.ok === true;
+        detail = ok
+          ? `${probe} healthy after ${formatDuration((sample?.t ?? startT) - startT)}`
+          : sample
+            ? `${probe} unhealthy: ${sample.detail ?? 'failed'}`
+            : `${probe} not healthy within ${formatDuration(timeoutMs)}`;
+      }
+    } finally {
+      outcome.endT = clock.now();
+    }
+    outcome.status = ok ? 'ok' : 'failed';
+    outcome.detail = detail;
+    rec.event(
+      { kind: 'step-end', t: outcome.endT, index: step.index, name: step.name, status: ok ? 'ok' : 'failed', detail },
+      `step ${step.index + 1} ${step.name} ${ok ? 'done' : 'FAILED'}: ${detail}`,
+    );
+    if (!ok) break;
+  }
+  void scenario;
+  return { outcomes, faults };
+}

@@ -1,0 +1,116 @@
+// Targets: connect to (or start) what the scenario acts on, and fill in the run-time variables.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SandboxClient, startSandbox, type SandboxHandle } from '../drivers/sandbox/index.js';
+import { GamedayError } from '../errors.js';
+import type { Scenario } from '../scenario/types.js';
+import { RUNTIME_VARIABLES } from '../scenario/types.js';
+import type { Journal } from './journal.js';
+
+export interface SandboxConnection {
+  client: SandboxClient;
+  controlUrl: string;
+  apiUrl: string;
+  databaseUrl: string | null;
+  /** Set when this run started the sandbox (and so stops it at rollback). */
+  owned?: SandboxHandle;
+}
+
+export interface ConnectedTargets {
+  sandbox?: SandboxConnection;
+  /** Values of RUNTIME_VARIABLES for this run. */
+  vars: Record<string, string>;
+  /** A key naming the system acted on, for the target lock. */
+  lockKey: string;
+}
+
+export interface ConnectOptions {
+  journal: Journal;
+  signal: AbortSignal;
+  /** Attach to this running sandbox instead of starting one (GAMEDAY_SANDBOX_URL, or `gameday demo`'s shared sandbox). */
+  sandboxUrl?: string;
+  startSandbox?: typeof startSandbox;
+  log(message: string): void;
+}
+
+/** Connect every target of the scenario. A sandbox started here is journaled (undo: stop it) before it starts. */
+export async function connectTargets(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
+  const cfg = scenario.targets.sandbox;
+  if (!cfg) return { vars: {}, lockKey: `scenario:${scenario.name}` };
+  const url = opts.sandboxUrl ?? cfg.url;
+  let conn: SandboxConnection;
+  if (url) {
+    const client = new SandboxClient(url);
+    const status = await client.status(opts.signal);
+    if (cfg.database && !status.db) {
+      throw new GamedayError(`the sandbox at ${url} runs without a database, and this scenario needs one`, {
+        kind: 'invalid-input',
+        code: 'NO_DATABASE',
+        hint: 'start the sandbox with its database (npm run fixture:sandbox -- up) or let gameday start its own',
+      });
+    }
+    conn = { client, controlUrl: url, apiUrl: status.apiUrl, databaseUrl: status.db?.writerUrl ?? null };
+  } else {
+    const stateDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-'));
+    const id = opts.journal.intent('targets', 'start sandbox', `sandbox ${stateDir}`, {
+      driver: 'sandbox',
+      op: 'stop',
+      args: { stateDir },
+    });
+    opts.log(
+      `starting the sandbox: ${cfg.replicas} replicas in zones ${cfg.zones.join(', ')}${cfg.database ? ' + PostgreSQL primary/standby' : ''}`,
+    );
+    const start = opts.startSandbox ?? startSandbox;
+    const handle = await start({
+      replicas: cfg.replicas,
+      zones: cfg.zones,
+      startupDelayMs: cfg.startupDelayMs,
+      database: cfg.database,
+      stateDir,
+      signal: opts.signal,
+    });
+    opts.journal.applied(id, `sandbox control ${handle.controlUrl}`);
+    conn = {
+      client: handle.client,
+      controlUrl: handle.controlUrl,
+      apiUrl: handle.apiUrl,
+      databaseUrl: handle.databaseUrl,
+      owned: handle,
+    };
+  }
+  const vars: Record<string, string> = { SANDBOX_URL: conn.controlUrl, SANDBOX_API_URL: conn.apiUrl };
+  if (conn.databaseUrl) vars['SANDBOX_DATABASE_URL'] = conn.databaseUrl;
+  return { sandbox: conn, vars, lockKey: `sandbox:${conn.controlUrl}` };
+}
+
+const RUNTIME_RE = new RegExp(`\\$\\{(${RUNTIME_VARIABLES.join('|')})\\}`, 'g');
+
+/** Replace ${SANDBOX_…} run-time variables in every string of `value` (a deep copy is returned). */
+export function fillRuntimeVariables<T>(value: T, vars: Record<string, string>): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      return v.replace(RUNTIME_RE, (_m, name: string) => {
+        const filled = vars[name];
+        if (filled === undefined) {
+          throw new GamedayError(`\${${name}} is not available for this run`, {
+            kind: 'invalid-input',
+            code: 'RUNTIME_VARIABLE',
+            hint:
+              name === 'SANDBOX_DATABASE_URL'
+                ? 'the sandbox runs without a database: set targets.sandbox.database: true'
+                : 'it is provided by the sandbox target',
+          });
+        }
+        return filled;
+      });
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
