@@ -104,7 +104,7 @@ describe('sandbox with PostgreSQL', () => {
       expect(new Set(here.map((r) => r.capacity))).toEqual(new Set(['on-demand', 'spot']));
     }
     expect(status.zones).toEqual({ a: { up: true }, b: { up: true }, c: { up: true } });
-    expect(status.db?.primary.pid).toBeGreaterThan(0);
+    expect(status.db?.primary?.pid).toBeGreaterThan(0);
     expect(status.db?.standby?.pid).toBeGreaterThan(0);
     expect(status.lastFleetWholeAt).not.toBeNull();
     expect(events(handle(), 'fleet-whole').length).toBeGreaterThanOrEqual(1);
@@ -260,7 +260,7 @@ describe('sandbox with PostgreSQL', () => {
       const ackedBefore = acked.length;
       const result = await sbx.client.dbFailover('fast');
       const status = await sbx.client.status();
-      expect(status.db?.primary.name).toBe(result.newPrimary);
+      expect(status.db?.primary?.name).toBe(result.newPrimary);
       expect(result.oldPrimary).not.toBe(result.newPrimary);
       expect(status.db?.standby).toBeNull();
       await waitFor('writes through the new primary', () => acked.filter((a) => a.at > result.promotedAt).length >= 20);
@@ -304,7 +304,7 @@ describe('sandbox with PostgreSQL', () => {
     const status = await sbx.client.status();
     const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'sandbox.json'), 'utf8')) as SandboxStateFile;
     const pids = [sbx.pid, ...status.replicas.map((r) => r.pid), ...state.pids];
-    if (status.db?.primary.pid) pids.push(status.db.primary.pid);
+    if (status.db?.primary?.pid) pids.push(status.db.primary?.pid);
     if (status.db?.standby?.pid) pids.push(status.db.standby.pid);
     const portOf = (url: string): number => Number(new URL(url.replace(/^postgres:/, 'http:')).port);
     const ports = [
@@ -313,7 +313,7 @@ describe('sandbox with PostgreSQL', () => {
       portOf(status.db?.writerUrl ?? ''),
       portOf(status.db?.readerUrl ?? ''),
       ...status.replicas.map((r) => r.port ?? 0),
-      status.db?.primary.port ?? 0,
+      status.db?.primary?.port ?? 0,
       status.db?.standby?.port ?? 0,
     ];
     for (const port of ports) expect(await accepting(port)).toBe(true);
@@ -380,7 +380,7 @@ describe('sandbox failures and recovery', () => {
       const sb = await startSandbox({ replicas: 2, zones: ZONES, startupDelayMs: 0, database: true, stateDir });
       const status = await sb.client.status();
       const replicaPids = status.replicas.map((r) => r.pid);
-      const pgPids = [status.db?.primary.pid ?? 0, status.db?.standby?.pid ?? 0];
+      const pgPids = [status.db?.primary?.pid ?? 0, status.db?.standby?.pid ?? 0];
       process.kill(sb.pid, 'SIGKILL');
       // Replicas notice their parent is gone (IPC channel closes) and exit on their own.
       await waitFor('replicas to exit', () => replicaPids.every((p) => !isAlive(p)));

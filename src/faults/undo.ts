@@ -55,13 +55,11 @@ const handlers: Record<string, UndoHandler> = {
     await client.zoneUp(zone);
     return `zone ${zone} up`;
   },
-  async 'sandbox:rebuild-standby'(args, ctx) {
+  async 'sandbox:restore-database'(args, ctx) {
     const client = new SandboxClient(str(args, 'controlUrl'));
     const status = await client.status(ctx.signal);
-    if (!status.db) return 'no database: nothing to rebuild';
-    if (status.db.standby) return `standby ${status.db.standby.name} present`;
-    await client.rebuildStandby();
-    return 'standby rebuilt from the promoted primary';
+    if (!status.db) return 'no database: nothing to restore';
+    return (await client.restoreDatabase(ctx.signal)).restored;
   },
   async 'sandbox:stop'(args) {
     await stopSandboxFromState(str(args, 'stateDir'));

@@ -32,6 +32,7 @@ export function createSqlProbe(
   // An idle connection that the server drops (failover, restart) emits 'error' on the pool; without a
   // listener that would crash the process. The broken client is already removed by pg.
   pool.on('error', () => {});
+  const guarded = new WeakSet<object>();
 
   async function check(signal: AbortSignal): Promise<CheckOutcome> {
     if (signal.aborted) return { ok: false, detail: 'aborted' };
@@ -64,7 +65,11 @@ export function createSqlProbe(
         client = undefined;
         return { ok: false, detail: 'aborted' };
       }
-      client.on('error', () => {}); // errors surface through the query promise
+      // Errors surface through the query promise; listen once per pooled client, not once per check.
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        client.on('error', () => {});
+      }
       const result = await raceAbort(client.query({ text: config.query, rowMode: 'array' }), signal);
       if (result === undefined) return { ok: false, detail: 'aborted' };
       const elapsed = ms(performance.now() - started);

@@ -40,6 +40,8 @@ export interface RunObservations {
   probes: readonly Probe[];
   /** When continuous probing started; null when the run ended before it. */
   observeStartT: number | null;
+  /** When continuous probing stopped; null when it never started. */
+  observeEndT: number | null;
   faults: readonly FaultExecution[];
   stepOutcomes: readonly StepOutcome[];
   stepsEndT: number | null;
@@ -86,7 +88,7 @@ export function buildReport(o: RunObservations): Report {
   const { scenario, clock, rec } = o;
   const wall = (t: number): number => clock.wall(t);
   const allSamples: ProbeSample[] = [...rec.samples.values()].flat();
-  const observeEnd = o.stepsEndT === null ? o.endT : Math.max(...allSamples.map((s) => s.t), o.stepsEndT);
+  const observeEnd = o.observeEndT ?? o.endT;
   const t0 = o.faults[0]?.t0 ?? null;
   const faultEndT = o.faults.reduce<number | null>(
     (end, f) => (f.endT === undefined ? end : Math.max(end ?? 0, f.endT)),

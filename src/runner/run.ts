@@ -128,6 +128,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let loadResult: LoadResult | null = null;
   let stopAbortWatch: (() => void) | undefined;
   let observeStartT: number | null = null;
+  let observeEndT: number | null = null;
   let stepOutcomes: StepOutcome[] = [];
   let faults: FaultExecution[] = [];
   let stepsEndT: number | null = null;
@@ -237,6 +238,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     clearTimeout(timeout);
     stopAbortWatch?.();
     await scheduler?.stop().catch(() => undefined);
+    if (scheduler) observeEndT = clock.now();
     loadCtl.abort();
     if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
     if (markers) {
@@ -282,6 +284,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     rec,
     probes,
     observeStartT,
+    observeEndT,
     faults,
     stepOutcomes,
     stepsEndT,
@@ -369,11 +372,13 @@ async function observeRecovery(
     if (!rto || !probe || t0 === undefined) {
       if (now - stepsEndT >= minObserve) return;
     } else {
-      const r = computeRto(rec.samples.get(rto.probe) ?? [], {
+      // Judge on the samples alone (endT = the newest sample), exactly as the final measurement will.
+      const samples = rec.samples.get(rto.probe) ?? [];
+      const r = computeRto(samples, {
         t0,
         stableForMs: rto.stableForMs,
         intervalMs: probe.intervalMs,
-        endT: now,
+        endT: samples[samples.length - 1]?.t ?? now,
       });
       if (r.status === 'recovered') {
         rec.note('recovery', `${rto.probe} recovered ${formatDuration(r.ms ?? 0)} after the fault`);

@@ -70,6 +70,13 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
       if (!MODES.has(mode)) throw new HttpError(400, 'mode must be "fast" or "immediate"');
       return needDb().failover(mode);
     },
+    'POST /db/stop-primary': (b) => {
+      const mode = b.mode ?? 'fast';
+      if (!MODES.has(mode)) throw new HttpError(400, 'mode must be "fast" or "immediate"');
+      return needDb().stopPrimary(mode);
+    },
+    'POST /db/promote': () => needDb().promoteStandby(),
+    'POST /db/restore': () => needDb().restore(),
     'POST /db/rebuild-standby': () => needDb().rebuildStandby(),
     'POST /desired': (b) => controller.setDesired(b.replicas),
     'POST /shutdown': () => {

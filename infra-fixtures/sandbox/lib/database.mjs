@@ -2,7 +2,7 @@
 // Server mechanics are in pg.mjs; this module owns the topology and the failover sequence.
 
 import path from 'node:path';
-import { createStandby, findPgBinDir, initPrimary, nodeUrl, preparePgRoot, promote, readPid, stop } from './pg.mjs';
+import { createStandby, findPgBinDir, initPrimary, nodeUrl, preparePgRoot, promote, readPid, start, stop } from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
 import { freePort } from './util.mjs';
 
@@ -29,6 +29,8 @@ export function createDatabase({ stateDir, events, onChange }) {
   let readerPort = 0;
   let busy = false;
   let counter = 0;
+  /** The primary that was stopped and whose standby is not promoted yet (between the two failover steps). */
+  let stoppedPrimary = null;
 
   const nextName = () => `pg-${++counter}`;
 
@@ -73,26 +75,67 @@ export function createDatabase({ stateDir, events, onChange }) {
       events.emit('db-standby-ready', { name: s.name, port: s.port, pid: readPid(s.dataDir), primary: p.name });
       onChange();
     },
-    /** Stop the primary (pg_ctl stop -m mode), promote the standby, switch the writer endpoint. */
-    failover(mode) {
-      return exclusive('fail over', async () => {
-        if (!env || !primary) throw new ConflictError('cannot fail over: the database is not running');
+    /** Failover step 1: stop the primary (pg_ctl stop -m mode). Writes fail until the standby is promoted. */
+    stopPrimary(mode) {
+      return exclusive('stop the primary', async () => {
+        if (!env || !primary) throw new ConflictError('cannot stop the primary: the database is not running');
         if (!standby) {
           throw new ConflictError('cannot fail over: there is no standby to promote (POST /db/rebuild-standby first)');
         }
-        const oldPrimary = primary;
-        const newPrimary = standby;
-        await stop(env, oldPrimary, mode);
-        events.emit('db-failover', { mode, oldPrimary: oldPrimary.name, standby: newPrimary.name });
-        await promote(env, newPrimary);
-        primary = newPrimary;
-        standby = null;
-        // Why drop connections: clients must reconnect to the new primary, as after an RDS failover.
-        writer.setTarget(newPrimary.port);
-        reader.setTarget(newPrimary.port);
-        const promoted = events.emit('db-promoted', { newPrimary: newPrimary.name, port: newPrimary.port });
-        return { oldPrimary: oldPrimary.name, newPrimary: newPrimary.name, promotedAt: promoted.at };
+        const old = primary;
+        await stop(env, old, mode);
+        stoppedPrimary = old;
+        primary = null;
+        const stopped = events.emit('db-primary-stopped', { mode, name: old.name });
+        return { stopped: old.name, standby: standby.name, stoppedAt: stopped.at };
       });
+    },
+    /** Failover step 2: promote the standby and switch the endpoints to it. */
+    promoteStandby() {
+      return exclusive('promote the standby', async () => {
+        if (!env || !standby) throw new ConflictError('cannot promote: there is no standby');
+        if (primary) throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
+        const next = standby;
+        await promote(env, next);
+        primary = next;
+        standby = null;
+        const old = stoppedPrimary;
+        stoppedPrimary = null;
+        // Why drop connections: clients must reconnect to the new primary, as after an RDS failover.
+        writer.setTarget(next.port);
+        reader.setTarget(next.port);
+        const promoted = events.emit('db-promoted', { newPrimary: next.name, port: next.port });
+        return { oldPrimary: old?.name ?? null, newPrimary: next.name, promotedAt: promoted.at };
+      });
+    },
+    /** Both failover steps at once. */
+    async failover(mode) {
+      const stopped = await this.stopPrimary(mode);
+      events.emit('db-failover', { mode, oldPrimary: stopped.stopped, standby: stopped.standby });
+      const promoted = await this.promoteStandby();
+      return { oldPrimary: stopped.stopped, newPrimary: promoted.newPrimary, promotedAt: promoted.promotedAt };
+    },
+    /**
+     * Undo of a failover, idempotent: a primary stopped but not yet replaced is started again;
+     * otherwise a missing standby is cloned from the current primary.
+     */
+    async restore() {
+      if (stoppedPrimary && !primary) {
+        const node = stoppedPrimary;
+        await exclusive('restart the primary', async () => {
+          if (!env) throw new ConflictError('the database is not running');
+          await start(env, node);
+          primary = node;
+          stoppedPrimary = null;
+          events.emit('db-primary-restarted', { name: node.name });
+        });
+        return { restored: 'primary restarted', primary: describe(primary), standby: describe(standby) };
+      }
+      if (!standby) {
+        const r = await this.rebuildStandby();
+        return { restored: 'standby rebuilt', ...r };
+      }
+      return { restored: 'nothing to do', primary: describe(primary), standby: describe(standby) };
     },
     /** Clone a fresh standby from the current primary (undoes a failover). */
     rebuildStandby() {

@@ -2,6 +2,8 @@
 
 import { GamedayError } from '../../errors.js';
 import type {
+  PromoteResult,
+  StopPrimaryResult,
   FailoverMode,
   FailoverResult,
   InterruptResult,
@@ -58,6 +60,21 @@ export class SandboxClient {
   /** Stop the primary (pg_ctl stop -m mode), promote the standby, switch the writer endpoint. */
   dbFailover(mode: FailoverMode, signal?: AbortSignal): Promise<FailoverResult> {
     return this.request<FailoverResult>('POST', '/db/failover', { mode }, { signal, slow: true });
+  }
+
+  /** Failover step 1: stop the primary; writes fail until the standby is promoted. */
+  stopPrimary(mode: FailoverMode, signal?: AbortSignal): Promise<StopPrimaryResult> {
+    return this.request<StopPrimaryResult>('POST', '/db/stop-primary', { mode }, { signal, slow: true });
+  }
+
+  /** Failover step 2: promote the standby and switch the writer endpoint to it. */
+  promoteStandby(signal?: AbortSignal): Promise<PromoteResult> {
+    return this.request<PromoteResult>('POST', '/db/promote', {}, { signal, slow: true });
+  }
+
+  /** Undo of a failover, idempotent: restart a stopped primary not yet replaced, or clone a missing standby. */
+  restoreDatabase(signal?: AbortSignal): Promise<{ restored: string }> {
+    return this.request<{ restored: string }>('POST', '/db/restore', {}, { signal, slow: true });
   }
 
   /** Clone a fresh standby from the current primary (the undo of a failover). */

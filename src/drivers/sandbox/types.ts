@@ -21,11 +21,11 @@ export interface DbNodeInfo {
   pid: number | null;
 }
 
-/** The database topology. `primary` is set from the moment the sandbox is up (sandbox.json exists). */
+/** The database topology. `primary` is null only between the two steps of a failover (stopped, not yet promoted). */
 export interface DbStatus {
   writerUrl: string;
   readerUrl: string;
-  primary: DbNodeInfo;
+  primary: DbNodeInfo | null;
   standby: DbNodeInfo | null;
 }
 
@@ -68,6 +68,19 @@ export interface FailoverResult {
   oldPrimary: string;
   newPrimary: string;
   /** Epoch ms at which the writer endpoint pointed at the new primary. */
+  promotedAt: number;
+}
+
+export interface StopPrimaryResult {
+  stopped: string;
+  standby: string;
+  /** Epoch ms at which the primary had stopped. */
+  stoppedAt: number;
+}
+
+export interface PromoteResult {
+  oldPrimary: string | null;
+  newPrimary: string;
   promotedAt: number;
 }
 

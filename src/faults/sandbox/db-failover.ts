@@ -20,11 +20,11 @@ export const dbFailover: FaultModule<DbFailover> = {
         hint: 'set `targets.sandbox.database: true` (PostgreSQL server binaries must be installed)',
       });
     }
-    if (!status.db.standby) {
-      throw new GamedayError('db-failover needs a standby, and the sandbox database has none', {
+    if (!status.db.primary || !status.db.standby) {
+      throw new GamedayError('db-failover needs a running primary and a standby, and the sandbox database has not both', {
         kind: 'invalid-input',
         code: 'NO_STANDBY',
-        hint: 'an earlier failover left no standby; roll it back first (gameday rollback <run-dir>)',
+        hint: 'an earlier failover was not undone; roll it back first (gameday rollback <run-dir>)',
       });
     }
     return {
@@ -39,22 +39,25 @@ export const dbFailover: FaultModule<DbFailover> = {
 
   async inject(fault, _planned, runtime): Promise<FaultExecution> {
     const { client, controlUrl } = sandboxRuntime(runtime);
-    // Undo: a new standby built from the promoted primary, so the topology is primary + standby again.
+    // Undo (idempotent): restart the stopped primary if nothing was promoted yet, else clone a new standby
+    // from the promoted primary, so the topology is primary + standby again.
     const id = runtime.journal.intent(runtime.step, `db failover (${fault.mode})`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
-      op: 'rebuild-standby',
+      op: 'restore-database',
       args: { controlUrl },
     });
-    let detail: string;
     try {
-      const result = await client.dbFailover(fault.mode);
-      detail = `primary ${result.oldPrimary} stopped (${fault.mode}); ${result.newPrimary} promoted`;
+      // Two calls, as a real failover: t0 is when the primary is down, not when the standby took over.
+      const stopped = await client.stopPrimary(fault.mode);
+      const t0 = runtime.clock.now();
+      runtime.log(`primary ${stopped.stopped} stopped (${fault.mode}); promoting ${stopped.standby}`);
+      const promoted = await client.promoteStandby();
+      const detail = `primary ${stopped.stopped} stopped (${fault.mode}); ${promoted.newPrimary} promoted after ${Math.round(runtime.clock.now() - t0)}ms`;
+      runtime.journal.applied(id, detail);
+      return { t0, detail, affected: [stopped.stopped, promoted.newPrimary], findings: [] };
     } catch (error) {
       runtime.journal.failed(id, String(error));
       throw error;
     }
-    const t0 = runtime.clock.now();
-    runtime.journal.applied(id, detail);
-    return { t0, detail, affected: [], findings: [] };
   },
 };

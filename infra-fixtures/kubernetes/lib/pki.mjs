@@ -1,0 +1,95 @@
+// Certificates for the fixture: one CA, the apiserver's serving cert, a client cert per
+// component and user, and the service-account signing key pair. ECDSA P-256 throughout
+// (fast to generate); certificates are signed with the `openssl` CLI, keys for service
+// accounts come from Node's crypto.
+
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Client identities: file stem -> subject. Groups (O=) drive RBAC. */
+export const CLIENTS = {
+  admin: { cn: 'gameday-admin', o: 'system:masters' },
+  'kube-controller-manager': { cn: 'system:kube-controller-manager' },
+  'kube-scheduler': { cn: 'system:kube-scheduler' },
+  kwok: { cn: 'kwok-controller', o: 'gameday:kwok' },
+  gameday: { cn: 'gameday', o: 'gameday:chaos' },
+};
+
+const DAYS = '30';
+
+async function openssl(args) {
+  try {
+    await run('openssl', args, { timeout: 30_000 });
+  } catch (err) {
+    throw new Error(`openssl ${args.slice(0, 3).join(' ')} failed: ${err.stderr || err.message}`);
+  }
+}
+
+function subject({ cn, o }) {
+  return `${o ? `/O=${o}` : ''}/CN=${cn}`;
+}
+
+/**
+ * Write the fixture's PKI into `dir` and return the file paths:
+ * { ca: {cert, key}, apiserver: {cert, key}, clients: {name: {cert, key}}, sa: {pub, key} }.
+ */
+export async function generatePki(dir) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A minimal config, so that the system openssl.cnf adds no extensions of its own
+  // (its default v3_ca section would mark every leaf as a CA).
+  const cnf = path.join(dir, 'openssl.cnf');
+  fs.writeFileSync(cnf, '[req]\ndistinguished_name = dn\n[dn]\n');
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc'];
+  const files = (name) => ({ cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) });
+
+  const ca = files('ca');
+  await openssl([
+    'req', '-config', cnf, '-x509', ...newKey, '-keyout', ca.key, '-out', ca.cert, '-days', DAYS,
+    '-subj', '/CN=gameday-k8s-fixture-ca',
+    '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+  ]); // prettier-ignore
+
+  const leaf = (name, subj, usage, san) =>
+    openssl([
+      'req', '-config', cnf, '-x509', ...newKey, '-keyout', files(name).key, '-out', files(name).cert,
+      '-days', DAYS, '-subj', subj, '-CA', ca.cert, '-CAkey', ca.key,
+      '-addext', 'basicConstraints=critical,CA:FALSE',
+      '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
+      '-addext', `extendedKeyUsage=${usage}`,
+      ...(san ? ['-addext', `subjectAltName=${san}`] : []),
+    ]); // prettier-ignore
+
+  const sans = [
+    'IP:127.0.0.1',
+    'IP:10.96.0.1',
+    'DNS:localhost',
+    'DNS:kubernetes',
+    'DNS:kubernetes.default',
+    'DNS:kubernetes.default.svc',
+    'DNS:kubernetes.default.svc.cluster.local',
+  ].join(',');
+  await Promise.all([
+    leaf('apiserver', '/CN=kube-apiserver', 'serverAuth', sans),
+    ...Object.entries(CLIENTS).map(([name, id]) => leaf(name, subject(id), 'clientAuth')),
+  ]);
+
+  const sa = { pub: path.join(dir, 'sa.pub'), key: path.join(dir, 'sa.key') };
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  fs.writeFileSync(sa.key, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  fs.writeFileSync(sa.pub, publicKey.export({ type: 'spki', format: 'pem' }));
+
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.key')) fs.chmodSync(path.join(dir, f), 0o600);
+
+  return {
+    ca,
+    apiserver: files('apiserver'),
+    clients: Object.fromEntries(Object.keys(CLIENTS).map((name) => [name, files(name)])),
+    sa,
+  };
+}
