@@ -49,7 +49,7 @@ const handlers: Record<string, UndoHandler> = {
     if (status.desired !== desired) await client.setDesired(desired);
     return waitForFleet(client, desired, ctx);
   },
-  async 'sandbox:zone-up'(args, ctx) {
+  async 'sandbox:zone-up'(args) {
     const client = new SandboxClient(str(args, 'controlUrl'));
     const zone = str(args, 'zone');
     await client.zoneUp(zone);

@@ -54,7 +54,7 @@ export function planRun(scenario: Scenario, inventory: Inventory, seed: number):
     const where = sb.url ?? 'started for this run';
     targets.push(
       status
-        ? `sandbox (${where}): ${status.ready}/${status.desired} replicas ready in zones ${Object.keys(status.zones).join(', ')}${status.db ? `, database primary ${status.db.primary?.name ?? "(stopped)"}${status.db.standby ? ` + standby ${status.db.standby.name}` : ''}` : ''}`
+        ? `sandbox (${where}): ${status.ready}/${status.desired} replicas ready in zones ${Object.keys(status.zones).join(', ')}${status.db ? `, database primary ${status.db.primary?.name ?? '(stopped)'}${status.db.standby ? ` + standby ${status.db.standby.name}` : ''}` : ''}`
         : `sandbox (${where}): ${sb.replicas} replicas in zones ${sb.zones.join(', ')}${sb.database ? ', PostgreSQL primary + standby' : ''}`,
     );
   }

@@ -2,7 +2,17 @@
 // Server mechanics are in pg.mjs; this module owns the topology and the failover sequence.
 
 import path from 'node:path';
-import { createStandby, findPgBinDir, initPrimary, nodeUrl, preparePgRoot, promote, readPid, start, stop } from './pg.mjs';
+import {
+  createStandby,
+  findPgBinDir,
+  initPrimary,
+  nodeUrl,
+  preparePgRoot,
+  promote,
+  readPid,
+  start,
+  stop,
+} from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
 import { freePort } from './util.mjs';
 
@@ -94,7 +104,8 @@ export function createDatabase({ stateDir, events, onChange }) {
     promoteStandby() {
       return exclusive('promote the standby', async () => {
         if (!env || !standby) throw new ConflictError('cannot promote: there is no standby');
-        if (primary) throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
+        if (primary)
+          throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
         const next = standby;
         await promote(env, next);
         primary = next;

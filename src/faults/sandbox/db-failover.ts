@@ -21,11 +21,14 @@ export const dbFailover: FaultModule<DbFailover> = {
       });
     }
     if (!status.db.primary || !status.db.standby) {
-      throw new GamedayError('db-failover needs a running primary and a standby, and the sandbox database has not both', {
-        kind: 'invalid-input',
-        code: 'NO_STANDBY',
-        hint: 'an earlier failover was not undone; roll it back first (gameday rollback <run-dir>)',
-      });
+      throw new GamedayError(
+        'db-failover needs a running primary and a standby, and the sandbox database has not both',
+        {
+          kind: 'invalid-input',
+          code: 'NO_STANDBY',
+          hint: 'an earlier failover was not undone; roll it back first (gameday rollback <run-dir>)',
+        },
+      );
     }
     return {
       fault,

@@ -1,0 +1,67 @@
+// npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
+// Usage: node bench/run.js [rto] [scheduler] [load] [--quick]
+// Goals are printed next to each number, never asserted: these machines are shared and noisy.
+
+import { benchLoad, benchMaxRate } from './load.js';
+import { benchRto } from './rto.js';
+import { benchScheduler } from './scheduler.js';
+import { startSandbox } from '../dist/index.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.filter((a) => !a.startsWith('--'));
+const want = (name) => only.length === 0 || only.includes(name);
+const verdict = (ok) => (ok ? 'meets goal' : 'MISSES GOAL');
+const lines = [];
+const say = (line) => {
+  console.log(line);
+  lines.push(line);
+};
+
+if (want('rto')) {
+  const runs = quick ? 3 : 10;
+  console.log(`\n# RTO accuracy: ${runs} pod-kill runs, 100 ms probe interval, vs the supervisor's ground truth`);
+  const rows = await benchRto({ runs });
+  for (const r of rows) {
+    console.log(
+      `  run ${String(r.run).padStart(2)}: measured ${r.measuredMs.toFixed(1)} ms, true ${r.trueMs.toFixed(1)} ms, error ${r.errorMs.toFixed(1)} ms (bound ±${r.boundMs} ms)`,
+    );
+  }
+  const worst = Math.max(...rows.map((r) => Math.abs(r.errorMs)));
+  const inBound = rows.filter((r) => Math.abs(r.errorMs) <= r.boundMs).length;
+  say(
+    `rto accuracy: ${inBound}/${rows.length} runs within interval + 10 ms; worst |error| ${worst.toFixed(1)} ms — ${verdict(inBound === rows.length)}`,
+  );
+}
+
+if (want('scheduler')) {
+  const durationMs = quick ? 10_000 : 60_000;
+  console.log(`\n# probe scheduler: 20 Hz for ${durationMs / 1000} s`);
+  const s = await benchScheduler({ durationMs, hz: 20 });
+  say(
+    `scheduler: p50 jitter ${s.p50JitterMs} ms, p99 ${s.p99JitterMs} ms (goal < 5), max ${s.maxJitterMs} ms, CPU ${s.cpuPercentOfCore}% of a core (goal < 5) — ${verdict(s.p99JitterMs < 5 && s.cpuPercentOfCore < 5)}`,
+  );
+}
+
+if (want('load')) {
+  const durationMs = quick ? 10_000 : 30_000;
+  console.log(`\n# built-in load: 1,000 req/s for ${durationMs / 1000} s against the sandbox`);
+  const sandbox = await startSandbox({ replicas: 6, zones: ['a', 'b', 'c'], startupDelayMs: 0, database: false });
+  try {
+    const c = await benchLoad({ url: `${sandbox.apiUrl}/contacts`, rate: 1000, durationMs });
+    const off = (Math.abs(c.achievedRatePerSec - 1000) / 1000) * 100;
+    say(
+      `load constant: target 1000/s, achieved ${c.achievedRatePerSec.toFixed(1)}/s (${off.toFixed(2)}% off, goal <= 1%), errors ${c.errorPercent}%, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms — ${verdict(off <= 1)}`,
+    );
+  } finally {
+    await sandbox.stop();
+  }
+  console.log(`\n# built-in load vs autocannon: maximum rate against a trivial local server`);
+  const m = await benchMaxRate({ durationMs: quick ? 5_000 : 10_000, connections: 50 });
+  say(
+    `load max rate: builtin ${m.builtin.completedPerSec}/s, autocannon ${m.autocannon.completedPerSec}/s, ratio ${m.ratio} (goal >= 0.8) — ${verdict(m.ratio >= 0.8)}`,
+  );
+}
+
+console.log('\n# summary');
+for (const l of lines) console.log(`  ${l}`);
