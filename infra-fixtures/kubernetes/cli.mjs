@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The Kubernetes fixture by hand:
 //   npm run fixture:k8s -- up [--state-dir D] [--nodes-per-zone N] [--spot-per-zone N]
-//                             [--scale NODES] [--bench-pods PODS] [--timeout SECONDS] [--keep-on-failure]
+//                             [--scale NODES] [--bench-pods PODS] [--timeout SECONDS] [--keep-on-failure] [--verbose]
 //   npm run fixture:k8s -- down [--state-dir D]
 //   npm run fixture:k8s -- status [--state-dir D] [--json]
 //   npm run fixture:k8s -- build
@@ -37,6 +37,7 @@ function parseArgs(argv) {
     else if (flag === '--bench-pods') opts.benchPods = int(1);
     else if (flag === '--timeout') opts.timeoutMs = int(1) * 1000;
     else if (flag === '--keep-on-failure') opts.keepOnFailure = true;
+    else if (flag === '--verbose') opts.verbose = true;
     else if (flag === '--json') opts.json = true;
     else throw new UsageError(`unknown option ${flag}`);
   }
@@ -60,7 +61,11 @@ function printSummary(state, summary) {
     `  ports:    apiserver ${state.ports.apiserver} (${state.server}), etcd ${state.ports.etcd}/${state.ports.etcdPeer}, ` +
       `controller-manager ${state.ports.controllerManager}, scheduler ${state.ports.scheduler} — all on 127.0.0.1`,
   );
-  console.log(`  pids:     ${Object.entries(state.pids).map(([n, p]) => `${n} ${p}`).join(', ')}`);
+  console.log(
+    `  pids:     ${Object.entries(state.pids)
+      .map(([n, p]) => `${n} ${p}`)
+      .join(', ')}`,
+  );
   if (summary) {
     const zones = Object.entries(summary.nodes.zones)
       .map(([z, g]) => `${z}: on-demand ${g.ON_DEMAND[0]}/${g.ON_DEMAND[1]}, spot ${g.SPOT[0]}/${g.SPOT[1]}`)
@@ -101,7 +106,9 @@ async function main() {
     opts = parseArgs(process.argv.slice(2));
   } catch (err) {
     console.error(`fixture:k8s: ${err.message}`);
-    console.error('usage: npm run fixture:k8s -- up|down|status|build [options]  (see infra-fixtures/kubernetes/README.md)');
+    console.error(
+      'usage: npm run fixture:k8s -- up|down|status|build [options]  (see infra-fixtures/kubernetes/README.md)',
+    );
     return 2;
   }
 
@@ -139,7 +146,8 @@ async function main() {
     printSummary(state, summary);
     const total = ((performance.now() - t0) / 1000).toFixed(1);
     if (state.alreadyUp) console.log(`  started:  earlier (${state.startedAt}); reused`);
-    else console.log(`  started:  in ${state.startSeconds}s (control plane + nodes + workload ready); ${total}s in all`);
+    else
+      console.log(`  started:  in ${state.startSeconds}s (control plane + nodes + workload ready); ${total}s in all`);
     console.log(`KUBECONFIG=${state.kubeconfig}`);
     return 0;
   } catch (err) {

@@ -1,5 +1,5 @@
 // One replica of the sandbox contacts API. Forked by the supervisor; configured from env:
-// PORT (0 = free), ZONE, REPLICA_ID, CAPACITY (spot|on-demand), STARTUP_DELAY_MS, DATABASE_URL.
+// PORT (0 = free), ZONE, REGION (optional), REPLICA_ID, CAPACITY (spot|on-demand), STARTUP_DELAY_MS, DATABASE_URL.
 
 import http from 'node:http';
 import pg from 'pg';
@@ -7,6 +7,7 @@ import { createMetrics } from './lib/metrics.mjs';
 
 const replicaId = process.env.REPLICA_ID ?? `api-${process.pid}`;
 const zone = process.env.ZONE ?? 'a';
+const region = process.env.REGION || null;
 const capacity = process.env.CAPACITY ?? 'on-demand';
 const startupDelayMs = Number(process.env.STARTUP_DELAY_MS ?? 0);
 const databaseUrl = process.env.DATABASE_URL || null;
@@ -121,6 +122,7 @@ async function handle(req, res) {
 const server = http.createServer((req, res) => {
   const t0 = performance.now();
   res.setHeader('x-replica', replicaId);
+  if (region) res.setHeader('x-region', region);
   // While shutting down, ask clients (the balancer) not to reuse this connection.
   if (stopping) res.setHeader('connection', 'close');
   const path = new URL(req.url ?? '/', 'http://replica').pathname;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBalancer } from './lib/balancer.mjs';
 import { createControlApi } from './lib/control-api.mjs';
-import { createController } from './lib/controller.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { openEventLog } from './lib/events.mjs';
+import { createRegions } from './lib/regions.mjs';
 import { isAlive, sleep, writeJsonAtomic } from './lib/util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +32,7 @@ function loadConfig(file) {
     database: raw.database ?? true,
     healthIntervalMs: raw.healthIntervalMs ?? 100,
     ownerPid: raw.ownerPid ?? null,
+    regions: null,
   };
   if (typeof config.stateDir !== 'string' || !path.isAbsolute(config.stateDir))
     usage('stateDir must be an absolute path');
@@ -45,7 +46,33 @@ function loadConfig(file) {
   if (config.ownerPid !== null && !(Number.isInteger(config.ownerPid) && config.ownerPid > 0)) {
     usage('ownerPid must be a pid');
   }
+  config.regions = loadRegions(raw.regions, config);
   return config;
+}
+
+/**
+ * Regions (opt-in): `[{name, zones?, replicas?}, …]`, 1 or 2 of them. The first is the primary region
+ * (PostgreSQL primary, serves traffic, `replicas` defaults to the top-level count); the second is the
+ * DR region (the standby, `replicas` defaults to 0). Without `regions`, one region holds everything.
+ */
+function loadRegions(value, config) {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || value.length < 1 || value.length > 2) usage('regions must be an array of 1 or 2 regions');
+  const names = new Set();
+  return value.map((r, i) => {
+    if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(r.name)) {
+      usage(`regions[${i}].name must be a name like "west"`);
+    }
+    if (names.has(r.name)) usage(`regions[${i}].name "${r.name}" is used twice`);
+    names.add(r.name);
+    const zones = r.zones ?? config.zones;
+    if (!Array.isArray(zones) || zones.length === 0 || !zones.every((z) => /^[a-z0-9-]+$/.test(z))) {
+      usage(`regions[${i}].zones must be a non-empty array of names like "a"`);
+    }
+    const replicas = r.replicas ?? (i === 0 ? config.replicas : 0);
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 64) usage(`regions[${i}].replicas must be 0..64`);
+    return { name: r.name, zones, replicas };
+  });
 }
 
 function usage(message) {
@@ -68,7 +95,14 @@ let databaseUrl = null;
 /** @type {ReturnType<typeof createDatabase> | null} */
 let database = null;
 try {
-  database = config.database ? createDatabase({ stateDir, events, onChange: () => changed() }) : null;
+  database = config.database
+    ? createDatabase({
+        stateDir,
+        events,
+        onChange: () => changed(),
+        ...(config.regions ? { regions: config.regions.map((r) => r.name) } : {}),
+      })
+    : null;
   // Replicas reach the database through the writer endpoint, which exists before the servers do.
   databaseUrl = database ? (await database.listen()).writerUrl : null;
 } catch (error) {
@@ -76,17 +110,24 @@ try {
   process.exit(1);
 }
 
-const controller = createController({
+// Every region's replicas reach the database through the same writer endpoint, as an app would
+// through a global writer DNS name: after a promotion they reconnect to the new primary.
+const controller = createRegions({
+  regions: config.regions ?? [{ name: 'local', zones: config.zones, replicas: config.replicas }],
+  multi: config.regions !== null,
   apiScript: path.join(here, 'api.mjs'),
-  zones: config.zones,
-  desired: config.replicas,
   startupDelayMs: config.startupDelayMs,
   env: databaseUrl ? { DATABASE_URL: databaseUrl } : {},
   logDir: path.join(stateDir, 'logs'),
   events,
+  database,
   onChange: () => changed(),
 });
-const balancer = createBalancer({ upstreams: () => controller.upstreams(), healthIntervalMs: config.healthIntervalMs });
+const balancer = createBalancer({
+  upstreams: () => controller.upstreams(),
+  healthIntervalMs: config.healthIntervalMs,
+  serving: () => controller.serving,
+});
 const control = createControlApi({ controller, database, apiUrl: () => apiUrl, shutdown: () => void shutdown(0) });
 
 /** Keep the balancer and, once up, sandbox.json in step with the fleet. */
@@ -163,7 +204,7 @@ try {
   // The database and the fleet come up in parallel; replicas answer 503 on /contacts until it is there.
   await Promise.all([database?.start(), controller.whenWhole()]);
   // "Up" also means the balancer has seen the fleet, so the API serves as soon as sandbox.json exists.
-  while (balancer.healthy().length < controller.status().ready) await sleep(5);
+  while (balancer.healthy().length < controller.readyTotal()) await sleep(5);
   up = true;
   writeState();
   events.emit('sandbox-up', { apiUrl, controlUrl, databaseUrl });

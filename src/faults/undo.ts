@@ -1,6 +1,7 @@
 // Undo handlers: how each journaled mutation is reversed. They take only the journal's plain data,
 // so `gameday rollback <run-dir>` can replay them in a new process after a crash. All are idempotent.
 
+import { existsSync, rmSync } from 'node:fs';
 import { SandboxClient, stopSandboxFromState } from '../drivers/sandbox/index.js';
 import { dropMarkers } from '../drivers/postgres/markers.js';
 import { GamedayError } from '../errors.js';
@@ -62,7 +63,11 @@ const handlers: Record<string, UndoHandler> = {
     return (await client.restoreDatabase(ctx.signal)).restored;
   },
   async 'sandbox:stop'(args) {
-    await stopSandboxFromState(str(args, 'stateDir'));
+    const stateDir = str(args, 'stateDir');
+    if (!existsSync(stateDir)) return 'sandbox already gone';
+    await stopSandboxFromState(stateDir);
+    // The state dir is gameday's own temp dir; once every process is gone nothing in it is needed.
+    rmSync(stateDir, { recursive: true, force: true });
     return 'sandbox stopped';
   },
   async 'postgres:drop-markers'(args, ctx) {

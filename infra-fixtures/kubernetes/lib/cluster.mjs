@@ -99,14 +99,16 @@ function assertFixtureDir(stateDir) {
   if (!fs.existsSync(stateDir)) return false;
   if (fs.existsSync(path.join(stateDir, MARKER))) return true;
   if (fs.readdirSync(stateDir).length === 0) return false;
-  throw new FixtureError(`${stateDir} exists and is not a gameday Kubernetes fixture dir; refusing to use or remove it`);
+  throw new FixtureError(
+    `${stateDir} exists and is not a gameday Kubernetes fixture dir; refusing to use or remove it`,
+  );
 }
 
 // ---------------------------------------------------------------- up
 
 /**
  * Start the fixture. Options: stateDir, nodesPerZone, spotPerZone, scale (total nodes),
- * benchPods, timeoutMs, log (line printer), keepOnFailure.
+ * benchPods, timeoutMs, log (line printer), keepOnFailure, verbose (kwok logs every stage).
  * Returns the state object (kubeconfig path, ports, versions, summary).
  */
 export async function up(opts = {}) {
@@ -157,7 +159,13 @@ export async function up(opts = {}) {
     };
 
     const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedPort] = await freePorts(5);
-    const ports = { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort, controllerManager: kcmPort, scheduler: schedPort };
+    const ports = {
+      etcd: etcdPort,
+      etcdPeer: etcdPeerPort,
+      apiserver: apiPort,
+      controllerManager: kcmPort,
+      scheduler: schedPort,
+    };
     const server = `https://127.0.0.1:${apiPort}`;
 
     // etcd first: it needs nothing else, and the PKI is generated while it starts.
@@ -228,6 +236,13 @@ export async function up(opts = {}) {
       `--tls-cert-file=${pki.apiserver.cert}`,
       `--tls-private-key-file=${pki.apiserver.key}`,
       `--client-ca-file=${pki.ca.cert}`,
+      `--requestheader-client-ca-file=${pki.frontProxyCa.cert}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${pki.frontProxyClient.cert}`,
+      `--proxy-client-key-file=${pki.frontProxyClient.key}`,
       `--service-account-issuer=${SA_ISSUER}`,
       `--service-account-key-file=${pki.sa.pub}`,
       `--service-account-signing-key-file=${pki.sa.key}`,
@@ -269,7 +284,9 @@ export async function up(opts = {}) {
     ]);
     await Promise.all(readManifests(path.join(rbacDir, 'gameday.yaml')).map((o) => admin.apply(o)));
 
-    const qps = scale ? ['--kube-api-qps=1000', '--kube-api-burst=2000'] : ['--kube-api-qps=100', '--kube-api-burst=200'];
+    const qps = scale
+      ? ['--kube-api-qps=1000', '--kube-api-burst=2000']
+      : ['--kube-api-qps=100', '--kube-api-burst=200'];
     const delegated = (kubeconfig) => [
       `--kubeconfig=${kubeconfig}`,
       `--authentication-kubeconfig=${kubeconfig}`,
@@ -312,6 +329,8 @@ export async function up(opts = {}) {
         `--config=${p.kwokConfig}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        // INFO logs every stage it plays (a line per pod transition): only with --verbose.
+        `--v=${opts.verbose ? 'INFO' : 'WARN'}`,
       ],
       // Keep kwok from also loading a user's ~/.kwok/kwok.yaml.
       { env: { KWOK_WORKDIR: path.join(stateDir, 'kwok') } },
@@ -332,7 +351,8 @@ export async function up(opts = {}) {
     // The workload needs the namespace's default ServiceAccount (made by the controller manager).
     await waitFor(
       `ServiceAccount ${NAMESPACE}/default`,
-      async () => (await admin.get(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts/default`, { allow: [404] })).status !== 404,
+      async () =>
+        (await admin.get(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts/default`, { allow: [404] })).status !== 404,
       { timeoutMs: 30_000, intervalMs: 100, check: checkAbort },
     );
     for (const obj of ckObjects.filter((o) => o.kind !== 'Namespace')) await admin.apply(obj);
@@ -373,7 +393,9 @@ export async function up(opts = {}) {
       await waitFor(
         `PodDisruptionBudget ${pdb.metadata.name} disruptionsAllowed=${expectedDisruptions}`,
         async () => {
-          const b = await admin.get(`/apis/policy/v1/namespaces/${NAMESPACE}/poddisruptionbudgets/${pdb.metadata.name}`);
+          const b = await admin.get(
+            `/apis/policy/v1/namespaces/${NAMESPACE}/poddisruptionbudgets/${pdb.metadata.name}`,
+          );
           return b.status?.disruptionsAllowed === expectedDisruptions;
         },
         { timeoutMs: 30_000, intervalMs: 200, check: checkAbort },

@@ -122,11 +122,10 @@ export class KubeClient {
 
   /** Create an object; an existing one (409) is left as it is. */
   async create(obj) {
-    const res = await this.request(
-      'POST',
-      collectionPath(obj.apiVersion, obj.kind, obj.metadata.namespace),
-      { body: obj, allow: [409] },
-    );
+    const res = await this.request('POST', collectionPath(obj.apiVersion, obj.kind, obj.metadata.namespace), {
+      body: obj,
+      allow: [409],
+    });
     return res && res.status === 409 ? null : res;
   }
 

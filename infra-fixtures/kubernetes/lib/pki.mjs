@@ -36,7 +36,7 @@ function subject({ cn, o }) {
 
 /**
  * Write the fixture's PKI into `dir` and return the file paths:
- * { ca: {cert, key}, apiserver: {cert, key}, clients: {name: {cert, key}}, sa: {pub, key} }.
+ * { ca, apiserver, frontProxyCa, frontProxyClient: {cert, key}; clients: {name: {cert, key}}; sa: {pub, key} }.
  */
 export async function generatePki(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -47,18 +47,23 @@ export async function generatePki(dir) {
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc'];
   const files = (name) => ({ cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) });
 
-  const ca = files('ca');
-  await openssl([
-    'req', '-config', cnf, '-x509', ...newKey, '-keyout', ca.key, '-out', ca.cert, '-days', DAYS,
-    '-subj', '/CN=gameday-k8s-fixture-ca',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ]); // prettier-ignore
-
-  const leaf = (name, subj, usage, san) =>
+  const newCa = (name, cn) =>
     openssl([
       'req', '-config', cnf, '-x509', ...newKey, '-keyout', files(name).key, '-out', files(name).cert,
-      '-days', DAYS, '-subj', subj, '-CA', ca.cert, '-CAkey', ca.key,
+      '-days', DAYS, '-subj', `/CN=${cn}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE',
+      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    ]); // prettier-ignore
+  // The cluster CA signs every serving and client cert; the front-proxy CA only the
+  // apiserver's aggregation-layer client cert (requestheader authentication).
+  const ca = files('ca');
+  const frontProxyCa = files('front-proxy-ca');
+  await Promise.all([newCa('ca', 'gameday-k8s-fixture-ca'), newCa('front-proxy-ca', 'gameday-k8s-front-proxy-ca')]);
+
+  const leaf = (name, subj, usage, san, issuer = ca) =>
+    openssl([
+      'req', '-config', cnf, '-x509', ...newKey, '-keyout', files(name).key, '-out', files(name).cert,
+      '-days', DAYS, '-subj', subj, '-CA', issuer.cert, '-CAkey', issuer.key,
       '-addext', 'basicConstraints=critical,CA:FALSE',
       '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
       '-addext', `extendedKeyUsage=${usage}`,
@@ -76,6 +81,7 @@ export async function generatePki(dir) {
   ].join(',');
   await Promise.all([
     leaf('apiserver', '/CN=kube-apiserver', 'serverAuth', sans),
+    leaf('front-proxy-client', '/CN=front-proxy-client', 'clientAuth', null, frontProxyCa),
     ...Object.entries(CLIENTS).map(([name, id]) => leaf(name, subject(id), 'clientAuth')),
   ]);
 
@@ -89,6 +95,8 @@ export async function generatePki(dir) {
   return {
     ca,
     apiserver: files('apiserver'),
+    frontProxyCa,
+    frontProxyClient: files('front-proxy-client'),
     clients: Object.fromEntries(Object.keys(CLIENTS).map((name) => [name, files(name)])),
     sa,
   };

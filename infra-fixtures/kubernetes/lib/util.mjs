@@ -90,7 +90,9 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
     }
     if (performance.now() > deadline) {
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}${detail ? `: ${detail}` : ''}`);
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}${detail ? `: ${detail}` : ''}`,
+      );
     }
     await sleep(intervalMs);
   }

@@ -1,6 +1,8 @@
 // The balancer: an HTTP reverse proxy on a free loopback port, round-robin over upstreams that
 // pass active health checks (GET /ready). It learns readiness only from its own checks, as a real
 // load balancer does; the supervisor's ground truth comes from the replicas' IPC messages.
+// With regions, every region's replicas are health-checked but only the serving region's get
+// traffic, so a switch (the sandbox's DNS change) sends requests to replicas already known healthy.
 
 import http from 'node:http';
 
@@ -20,10 +22,11 @@ function sendJson(res, status, body) {
 }
 
 /**
- * @param {{ upstreams: () => Array<{id: string, port: number}>, healthIntervalMs: number }} opts
+ * @param {{ upstreams: () => Array<{id: string, port: number, region?: string}>, healthIntervalMs: number,
+ *   serving?: () => string }} opts
  */
-export function createBalancer({ upstreams, healthIntervalMs }) {
-  /** @type {Map<string, {id: string, port: number, healthy: boolean, checking: boolean}>} */
+export function createBalancer({ upstreams, healthIntervalMs, serving }) {
+  /** @type {Map<string, {id: string, port: number, region?: string, healthy: boolean, checking: boolean}>} */
   const pool = new Map();
   const proxyAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 32 });
   const healthAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
@@ -65,7 +68,10 @@ export function createBalancer({ upstreams, healthIntervalMs }) {
   }, healthIntervalMs);
 
   function pick(exclude) {
-    const healthy = [...pool.values()].filter((u) => u.healthy && u.id !== exclude);
+    const region = serving?.();
+    const healthy = [...pool.values()].filter(
+      (u) => u.healthy && u.id !== exclude && (region === undefined || u.region === region),
+    );
     if (healthy.length === 0) return null;
     cursor = (cursor + 1) % healthy.length;
     return healthy[cursor];
@@ -125,6 +131,7 @@ export function createBalancer({ upstreams, healthIntervalMs }) {
         });
       });
     },
+    /** Ids of the upstreams that passed their last check (every region). */
     healthy: () => [...pool.values()].filter((u) => u.healthy).map((u) => u.id),
     close() {
       clearInterval(timer);

@@ -43,7 +43,7 @@ function readJson(req) {
 }
 
 /**
- * @param {{ controller: ReturnType<typeof import('./controller.mjs').createController>,
+ * @param {{ controller: ReturnType<typeof import('./regions.mjs').createRegions>,
  *   database: ReturnType<typeof import('./database.mjs').createDatabase> | null,
  *   apiUrl: () => string, shutdown: () => void }} deps
  */
@@ -79,6 +79,22 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
     'POST /db/restore': () => needDb().restore(),
     'POST /db/rebuild-standby': () => needDb().rebuildStandby(),
     'POST /desired': (b) => controller.setDesired(b.replicas),
+    'POST /regions/:region/traffic': (b, [region]) => {
+      if (b.force !== undefined && typeof b.force !== 'boolean') throw new HttpError(400, 'force must be a boolean');
+      return controller.switchTraffic(region, b.force === true);
+    },
+    'POST /regions/:region/scale': (b, [region]) => {
+      if (!Number.isInteger(b.replicas) || b.replicas < 0 || b.replicas > 64) {
+        throw new HttpError(400, 'replicas must be an integer from 0 to 64');
+      }
+      return controller.scale(region, b.replicas);
+    },
+    'POST /regions/:region/down': (b, [region]) => {
+      const mode = b.database ?? 'immediate';
+      if (!MODES.has(mode) && mode !== 'none') throw new HttpError(400, 'database must be "immediate", "fast" or "none"');
+      return controller.regionDown(region, mode);
+    },
+    'POST /regions/:region/up': (_b, [region]) => controller.regionUp(region),
     'POST /shutdown': () => {
       setImmediate(shutdown);
       return { stopping: true };
@@ -88,6 +104,10 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
   function route(method, pathname) {
     const zone = /^\/zones\/([^/]+)\/(down|up)$/.exec(pathname);
     if (zone) return { handler: routes[`${method} /zones/:zone/${zone[2]}`], params: [decodeURIComponent(zone[1])] };
+    const region = /^\/regions\/([^/]+)\/(traffic|scale|down|up)$/.exec(pathname);
+    if (region) {
+      return { handler: routes[`${method} /regions/:region/${region[2]}`], params: [decodeURIComponent(region[1])] };
+    }
     return { handler: routes[`${method} ${pathname}`], params: [] };
   }
 

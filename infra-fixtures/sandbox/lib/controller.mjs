@@ -208,14 +208,22 @@ export function createController(opts) {
       return { interrupted: targets.map((r) => ({ id: r.id, zone: r.zone, pid: r.pid })) };
     },
     zoneDown(zone) {
-      checkZone(zone);
-      const victims = [...replicas.values()].filter((r) => r.zone === zone);
-      zoneUp.set(zone, false);
-      events.emit('zone-down', { zone, replicas: victims.map((r) => r.id) });
-      // A power loss: no notice, no graceful stop.
-      for (const r of victims) terminate(r, 'SIGKILL', 0);
+      return this.zonesDown([zone]);
+    },
+    /** Several zones lose power at once (a regional outage): no replica is moved between them. */
+    zonesDown(names) {
+      for (const zone of names) checkZone(zone);
+      const killed = [];
+      for (const zone of names) {
+        const victims = [...replicas.values()].filter((r) => r.zone === zone);
+        zoneUp.set(zone, false);
+        events.emit('zone-down', { zone, replicas: victims.map((r) => r.id) });
+        // A power loss: no notice, no graceful stop.
+        for (const r of victims) terminate(r, 'SIGKILL', 0);
+        killed.push(...victims.map((r) => ({ id: r.id, zone: r.zone, pid: r.pid })));
+      }
       reconcile();
-      return { zone, killed: victims.map((r) => ({ id: r.id, zone: r.zone, pid: r.pid })) };
+      return names.length === 1 ? { zone: names[0], killed } : { zones: names, killed };
     },
     zoneUp(zone) {
       checkZone(zone);

@@ -1,18 +1,9 @@
 // The sandbox database: a primary and a streaming standby behind a writer and a reader endpoint.
-// Server mechanics are in pg.mjs; this module owns the topology and the failover sequence.
+// Server mechanics are in pg.mjs; this module owns the topology, the failover sequence and, with
+// regions, which region each server lives in (primary in one region, standby in the other).
 
 import path from 'node:path';
-import {
-  createStandby,
-  findPgBinDir,
-  initPrimary,
-  nodeUrl,
-  preparePgRoot,
-  promote,
-  readPid,
-  start,
-  stop,
-} from './pg.mjs';
+import { createStandby, findPgBinDir, initPrimary, nodeUrl, preparePgRoot, promote, readPid, start, stop } from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
 import { freePort } from './util.mjs';
 
@@ -20,29 +11,40 @@ import { freePort } from './util.mjs';
 export class ConflictError extends Error {}
 
 /**
- * @param {{ stateDir: string, events: { emit: (e: string, f?: object) => unknown }, onChange: () => void }} opts
+ * @typedef {import('./pg.mjs').PgNode & { region: string }} DbNode
+ * @param {{ stateDir: string, events: { emit: (e: string, f?: object) => { at: number } }, onChange: () => void,
+ *   regions?: string[] }} opts
+ *   regions: region names, the first holds the primary and the second (if any) the standby.
  */
-export function createDatabase({ stateDir, events, onChange }) {
+export function createDatabase({ stateDir, events, onChange, regions = ['local'] }) {
   // Fail before anything starts when the binaries are missing.
   const binDir = findPgBinDir();
   const writer = createTcpProxy();
   const reader = createTcpProxy();
   /** @type {import('./pg.mjs').PgEnv | null} */
   let env = null;
-  /** @type {import('./pg.mjs').PgNode | null} */
+  /** @type {DbNode | null} */
   let primary = null;
-  /** @type {import('./pg.mjs').PgNode | null} */
+  /** @type {DbNode | null} */
   let standby = null;
-  /** @type {import('./pg.mjs').PgNode[]} */
+  /** @type {DbNode[]} */
   const nodes = [];
+  /** Regions whose servers are down (a regional outage): nothing is started or placed there. */
+  const downRegions = new Set();
   let writerPort = 0;
   let readerPort = 0;
   let busy = false;
   let counter = 0;
   /** The primary that was stopped and whose standby is not promoted yet (between the two failover steps). */
+  /** @type {DbNode | null} */
   let stoppedPrimary = null;
+  /** A standby stopped by an outage of its region; restarted when the region is back. */
+  /** @type {DbNode | null} */
+  let stoppedStandby = null;
 
   const nextName = () => `pg-${++counter}`;
+  const primaryRegion = regions[0];
+  const standbyRegion = regions[1] ?? regions[0];
 
   /** Run one topology change at a time. */
   async function exclusive(what, fn) {
@@ -57,7 +59,24 @@ export function createDatabase({ stateDir, events, onChange }) {
   }
 
   function describe(node) {
-    return node ? { name: node.name, port: node.port, pid: readPid(node.dataDir) } : null;
+    return node ? { name: node.name, port: node.port, pid: readPid(node.dataDir), region: node.region } : null;
+  }
+
+  /** Where a new standby goes: the region without the primary (the only region when there is one). */
+  function standbyHome(current) {
+    if (regions.length === 1) return regions[0];
+    return regions.find((r) => r !== current.region) ?? current.region;
+  }
+
+  async function addStandby(source, region) {
+    if (!env) throw new ConflictError('the database is not running');
+    const s = /** @type {DbNode} */ ({ ...(await createStandby(env, source, nextName(), await freePort())), region });
+    nodes.push(s);
+    standby = s;
+    reader.setTarget(s.port);
+    const fields = { name: s.name, port: s.port, pid: readPid(s.dataDir), primary: source.name, region };
+    events.emit('db-standby-ready', fields);
+    return s;
   }
 
   return {
@@ -71,18 +90,17 @@ export function createDatabase({ stateDir, events, onChange }) {
     /** initdb + start the primary, clone the standby, point the endpoints at them. */
     async start() {
       env = await preparePgRoot(binDir, path.join(stateDir, 'pg'));
-      const p = await initPrimary(env, nextName(), await freePort());
+      const p = /** @type {DbNode} */ ({
+        ...(await initPrimary(env, nextName(), await freePort())),
+        region: primaryRegion,
+      });
       nodes.push(p);
       primary = p;
       writer.setTarget(p.port);
       reader.setTarget(p.port);
-      events.emit('db-primary-ready', { name: p.name, port: p.port, pid: readPid(p.dataDir) });
+      events.emit('db-primary-ready', { name: p.name, port: p.port, pid: readPid(p.dataDir), region: p.region });
       onChange();
-      const s = await createStandby(env, p, nextName(), await freePort());
-      nodes.push(s);
-      standby = s;
-      reader.setTarget(s.port);
-      events.emit('db-standby-ready', { name: s.name, port: s.port, pid: readPid(s.dataDir), primary: p.name });
+      await addStandby(p, standbyRegion);
       onChange();
     },
     /** Failover step 1: stop the primary (pg_ctl stop -m mode). Writes fail until the standby is promoted. */
@@ -96,16 +114,18 @@ export function createDatabase({ stateDir, events, onChange }) {
         await stop(env, old, mode);
         stoppedPrimary = old;
         primary = null;
-        const stopped = events.emit('db-primary-stopped', { mode, name: old.name });
+        const stopped = events.emit('db-primary-stopped', { mode, name: old.name, region: old.region });
         return { stopped: old.name, standby: standby.name, stoppedAt: stopped.at };
       });
     },
-    /** Failover step 2: promote the standby and switch the endpoints to it. */
+    /** Failover step 2: promote the standby and switch the endpoints to it (plays RDS PromoteReadReplica). */
     promoteStandby() {
       return exclusive('promote the standby', async () => {
         if (!env || !standby) throw new ConflictError('cannot promote: there is no standby');
-        if (primary)
-          throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
+        if (primary) throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
+        if (downRegions.has(standby.region)) {
+          throw new ConflictError(`cannot promote: standby ${standby.name} is in region ${standby.region}, which is down`);
+        }
         const next = standby;
         await promote(env, next);
         primary = next;
@@ -115,8 +135,9 @@ export function createDatabase({ stateDir, events, onChange }) {
         // Why drop connections: clients must reconnect to the new primary, as after an RDS failover.
         writer.setTarget(next.port);
         reader.setTarget(next.port);
-        const promoted = events.emit('db-promoted', { newPrimary: next.name, port: next.port });
-        return { oldPrimary: old?.name ?? null, newPrimary: next.name, promotedAt: promoted.at };
+        const promoted = events.emit('db-promoted', { newPrimary: next.name, port: next.port, region: next.region });
+        if (old) events.emit('db-node-retired', { name: old.name, region: old.region });
+        return { oldPrimary: old?.name ?? null, newPrimary: next.name, promotedAt: promoted.at, region: next.region };
       });
     },
     /** Both failover steps at once. */
@@ -128,21 +149,25 @@ export function createDatabase({ stateDir, events, onChange }) {
     },
     /**
      * Undo of a failover, idempotent: a primary stopped but not yet replaced is started again;
-     * otherwise a missing standby is cloned from the current primary.
+     * otherwise a missing standby is cloned from the current primary (into the region without it).
      */
     async restore() {
       if (stoppedPrimary && !primary) {
         const node = stoppedPrimary;
         await exclusive('restart the primary', async () => {
           if (!env) throw new ConflictError('the database is not running');
+          if (downRegions.has(node.region)) {
+            throw new ConflictError(`cannot restart primary ${node.name}: its region ${node.region} is down`);
+          }
           await start(env, node);
           primary = node;
           stoppedPrimary = null;
-          events.emit('db-primary-restarted', { name: node.name });
+          writer.setTarget(node.port);
+          events.emit('db-primary-restarted', { name: node.name, region: node.region });
         });
         return { restored: 'primary restarted', primary: describe(primary), standby: describe(standby) };
       }
-      if (!standby) {
+      if (!standby && !stoppedStandby) {
         const r = await this.rebuildStandby();
         return { restored: 'standby rebuilt', ...r };
       }
@@ -152,14 +177,74 @@ export function createDatabase({ stateDir, events, onChange }) {
     rebuildStandby() {
       return exclusive('rebuild the standby', async () => {
         if (!env || !primary) throw new ConflictError('cannot rebuild the standby: the database is not running');
-        if (standby) throw new ConflictError(`cannot rebuild the standby: standby ${standby.name} already exists`);
-        const s = await createStandby(env, primary, nextName(), await freePort());
-        nodes.push(s);
-        standby = s;
-        reader.setTarget(s.port);
-        events.emit('db-standby-ready', { name: s.name, port: s.port, pid: readPid(s.dataDir), primary: primary.name });
+        if (standby || stoppedStandby) {
+          const s = /** @type {DbNode} */ (standby ?? stoppedStandby);
+          throw new ConflictError(`cannot rebuild the standby: standby ${s.name} already exists`);
+        }
+        const region = standbyHome(primary);
+        if (downRegions.has(region)) {
+          throw new ConflictError(`cannot rebuild the standby: region ${region} is down (POST /regions/${region}/up first)`);
+        }
+        const s = await addStandby(primary, region);
         return { standby: describe(s), primary: describe(primary) };
       });
+    },
+    /** A regional outage: the region's servers stop with `mode` (immediate = crash). */
+    regionDown(region, mode) {
+      return exclusive(`take region ${region} down`, async () => {
+        downRegions.add(region);
+        if (!env) return { stopped: [] };
+        const stopped = [];
+        if (primary?.region === region) {
+          await stop(env, primary, mode);
+          stopped.push(primary.name);
+          events.emit('db-primary-stopped', { mode, name: primary.name, region, cause: 'region-down' });
+          stoppedPrimary = primary;
+          primary = null;
+        }
+        if (standby?.region === region) {
+          await stop(env, standby, mode);
+          stopped.push(standby.name);
+          events.emit('db-standby-stopped', { mode, name: standby.name, region });
+          stoppedStandby = standby;
+          standby = null;
+          if (primary) reader.setTarget(primary.port);
+        }
+        return { stopped };
+      });
+    },
+    /** The region is back: a primary not replaced meanwhile and a stopped standby start again. */
+    regionUp(region) {
+      return exclusive(`bring region ${region} up`, async () => {
+        downRegions.delete(region);
+        if (!env) return { started: [] };
+        const started = [];
+        if (stoppedPrimary?.region === region && !primary) {
+          const node = stoppedPrimary;
+          await start(env, node);
+          primary = node;
+          stoppedPrimary = null;
+          writer.setTarget(node.port);
+          started.push(node.name);
+          events.emit('db-primary-restarted', { name: node.name, region });
+        }
+        if (stoppedStandby?.region === region && !standby) {
+          const node = stoppedStandby;
+          await start(env, node);
+          standby = node;
+          stoppedStandby = null;
+          reader.setTarget(node.port);
+          started.push(node.name);
+          events.emit('db-standby-restarted', { name: node.name, region });
+        }
+        return { started };
+      });
+    },
+    /** 'primary' | 'standby' | null: the role of the database server that lives in `region`. */
+    roleIn(region) {
+      if (primary?.region === region) return 'primary';
+      if (standby?.region === region) return 'standby';
+      return null;
     },
     status() {
       return {
@@ -167,6 +252,7 @@ export function createDatabase({ stateDir, events, onChange }) {
         readerUrl: nodeUrl(readerPort),
         primary: describe(primary),
         standby: describe(standby),
+        stoppedPrimary: describe(stoppedPrimary),
       };
     },
     dataDirs: () => nodes.map((n) => n.dataDir),

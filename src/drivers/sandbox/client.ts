@@ -10,7 +10,12 @@ import type {
   KillResult,
   KillSignal,
   RebuildStandbyResult,
+  RegionDownResult,
+  RegionOutageDatabase,
+  RegionScaleResult,
+  RegionUpResult,
   SandboxStatus,
+  TrafficSwitchResult,
   ZoneDownResult,
   ZoneUpResult,
 } from './types.js';
@@ -85,6 +90,30 @@ export class SandboxClient {
   /** Change the number of replicas the controller keeps. */
   setDesired(replicas: number, signal?: AbortSignal): Promise<{ desired: number }> {
     return this.request<{ desired: number }>('POST', '/desired', { replicas }, { signal });
+  }
+
+  /** Send traffic to `region` (plays a DNS record change); a down region is refused unless `force`. */
+  switchTraffic(region: string, opts: { force?: boolean } = {}, signal?: AbortSignal): Promise<TrafficSwitchResult> {
+    const path = `/regions/${encodeURIComponent(region)}/traffic`;
+    return this.request<TrafficSwitchResult>('POST', path, { force: opts.force === true }, { signal });
+  }
+
+  /** Set the replica count of one region (plays scaling the DR cluster). */
+  scaleRegion(region: string, replicas: number, signal?: AbortSignal): Promise<RegionScaleResult> {
+    const path = `/regions/${encodeURIComponent(region)}/scale`;
+    return this.request<RegionScaleResult>('POST', path, { replicas }, { signal });
+  }
+
+  /** Regional outage: every replica of the region stops, its database server stops with `database`. */
+  regionDown(region: string, database: RegionOutageDatabase, signal?: AbortSignal): Promise<RegionDownResult> {
+    const path = `/regions/${encodeURIComponent(region)}/down`;
+    return this.request<RegionDownResult>('POST', path, { database }, { signal, slow: true });
+  }
+
+  /** End a regional outage: zones up, database servers that may restart are restarted. */
+  regionUp(region: string, signal?: AbortSignal): Promise<RegionUpResult> {
+    const path = `/regions/${encodeURIComponent(region)}/up`;
+    return this.request<RegionUpResult>('POST', path, {}, { signal, slow: true });
   }
 
   /** Ask the supervisor to stop everything and exit (returns before it has). */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GamedayError } from '../../errors.js';
 import { SandboxClient } from './client.js';
 import { isAlive, stopSandboxFromState, waitGone } from './teardown.js';
-import type { SandboxStateFile } from './types.js';
+import type { SandboxRegionConfig, SandboxStateFile } from './types.js';
 
 // This file is src/drivers/sandbox/process.ts, compiled to dist/drivers/sandbox/process.js:
 // both are three levels under the package root.
@@ -20,6 +20,11 @@ export interface StartSandboxOptions {
   zones: string[];
   startupDelayMs: number;
   database: boolean;
+  /**
+   * Opt-in regions (1 or 2): the first holds the PostgreSQL primary and serves traffic, the second
+   * holds the standby (DR). Default: one region with `replicas` over `zones`, as without regions.
+   */
+  regions?: SandboxRegionConfig[];
   /** Where state, logs and ground truth go; default a new temp dir, removed again by stop(). */
   stateDir?: string;
   /** How long to wait for the fleet to be whole (default 120 s). */
@@ -71,6 +76,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     database: opts.database,
     healthIntervalMs: opts.healthIntervalMs ?? 100,
     ownerPid: opts.outliveStarter === true ? null : process.pid,
+    ...(opts.regions ? { regions: opts.regions } : {}),
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const logFile = path.join(stateDir, 'supervisor.log');

@@ -7,6 +7,8 @@ export type ReplicaCapacity = 'spot' | 'on-demand';
 export interface ReplicaInfo {
   id: string;
   zone: string;
+  /** Only in a sandbox with regions. */
+  region?: string;
   capacity: ReplicaCapacity;
   pid: number;
   port: number | null;
@@ -19,6 +21,8 @@ export interface DbNodeInfo {
   name: string;
   port: number;
   pid: number | null;
+  /** The region the server lives in ("local" without regions). */
+  region?: string;
 }
 
 /** The database topology. `primary` is null only between the two steps of a failover (stopped, not yet promoted). */
@@ -27,9 +31,27 @@ export interface DbStatus {
   readerUrl: string;
   primary: DbNodeInfo | null;
   standby: DbNodeInfo | null;
+  /** A primary that is stopped and not replaced yet (mid-failover, or its region is down). */
+  stoppedPrimary?: DbNodeInfo | null;
 }
 
-/** GET /status. `ready` counts replicas whose IPC "ready" arrived (ground truth, not the balancer's view). */
+/** One region of GET /status; a sandbox without regions has one, named "local". */
+export interface RegionStatus {
+  zones: string[];
+  desired: number;
+  ready: number;
+  /** True for the region the balancer routes to (the sandbox's DNS answer). */
+  serving: boolean;
+  /** True while the region has an outage (POST /regions/:region/down). */
+  down: boolean;
+  /** Role of the database server in this region. */
+  database: 'primary' | 'standby' | null;
+}
+
+/**
+ * GET /status. `ready` counts replicas whose IPC "ready" arrived (ground truth, not the balancer's view).
+ * With regions, `desired`/`ready` are the serving region's fleet; `replicas` and `zones` cover every region.
+ */
 export interface SandboxStatus {
   desired: number;
   ready: number;
@@ -38,7 +60,47 @@ export interface SandboxStatus {
   apiUrl: string;
   db: DbStatus | null;
   lastFleetWholeAt: number | null;
+  servingRegion: string;
+  regions: Record<string, RegionStatus>;
 }
+
+/** A region of the sandbox config: the first is the primary region, the second the DR region. */
+export interface SandboxRegionConfig {
+  name: string;
+  /** Zone names inside the region (default: the sandbox's zones); replicas are placed in "<region>-<zone>". */
+  zones?: string[];
+  /** Replicas at start (default: the sandbox's count for the first region, 0 for the second). */
+  replicas?: number;
+}
+
+export interface TrafficSwitchResult {
+  servingRegion: string;
+  previous: string;
+  changed: boolean;
+  /** Epoch ms of the switch (absent when nothing changed). */
+  switchedAt?: number;
+}
+
+export interface RegionScaleResult {
+  region: string;
+  previous: number;
+  desired: number;
+}
+
+export interface RegionDownResult {
+  region: string;
+  killed: TargetedReplica[];
+  databaseStopped: string[];
+}
+
+export interface RegionUpResult {
+  region: string;
+  up: true;
+  databaseStarted: string[];
+}
+
+/** How a region outage stops its database server: immediate = crash, none = it keeps running. */
+export type RegionOutageDatabase = 'immediate' | 'fast' | 'none';
 
 export interface TargetedReplica {
   id: string;
@@ -82,6 +144,7 @@ export interface PromoteResult {
   oldPrimary: string | null;
   newPrimary: string;
   promotedAt: number;
+  region?: string;
 }
 
 export interface RebuildStandbyResult {
@@ -124,7 +187,16 @@ export type GroundTruthEventName =
   | 'db-primary-ready'
   | 'db-standby-ready'
   | 'db-failover'
-  | 'db-promoted';
+  | 'db-promoted'
+  | 'db-primary-stopped'
+  | 'db-primary-restarted'
+  | 'db-standby-stopped'
+  | 'db-standby-restarted'
+  | 'db-node-retired'
+  | 'traffic-switched'
+  | 'region-scaled'
+  | 'region-down'
+  | 'region-up';
 
 /** One line of stateDir/events.ndjson: `at` is epoch ms with sub-millisecond precision. */
 export interface GroundTruthEvent {
@@ -132,5 +204,6 @@ export interface GroundTruthEvent {
   event: GroundTruthEventName;
   id?: string;
   zone?: string;
+  region?: string;
   [field: string]: unknown;
 }

@@ -1,0 +1,26 @@
+// Types for moto.mjs, so TypeScript tests can start and stop the emulator.
+
+export interface MotoState {
+  pid: number;
+  port: number;
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  stateDir: string;
+  logFile: string;
+}
+
+export const MOTO_SPEC: string;
+export const INSTALL_HINT: string;
+export function motoInstalled(): string | undefined;
+export function ensureMoto(log?: (line: string) => void): string;
+export function freePort(): Promise<number>;
+export function portOpen(port: number): Promise<boolean>;
+export function startMoto(opts?: {
+  stateDir?: string;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}): Promise<MotoState>;
+export function stopMoto(
+  stateDir: string,
+  opts?: { graceMs?: number; log?: (line: string) => void },
+): Promise<{ stopped: boolean; reason?: string; pid?: number; port?: number }>;

@@ -1,0 +1,161 @@
+// moto in server mode on loopback: install it if missing, start it on a free 127.0.0.1 port, stop it
+// leaving no process and no listening port. Used by `npm run fixture:aws` and by test/aws/moto.ts.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The moto release these fixtures were written and tested against (FIS templates, RDS, EC2, STS, CloudWatch). */
+export const MOTO_SPEC = process.env.GAMEDAY_MOTO_SPEC ?? 'moto[server]==5.2.1';
+export const INSTALL_HINT = 'pip install "moto[server]"';
+const python = process.env.GAMEDAY_PYTHON ?? 'python3';
+
+/** True when `python3 -m moto.server` can be imported (moto with its server extras: flask, werkzeug). */
+export function motoInstalled() {
+  const probe = spawnSync(python, ['-c', 'import moto.server, flask, flask_cors; print(moto.__version__)'], {
+    encoding: 'utf8',
+  });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** Install moto[server] with pip when it is missing. `log` hears what is done; throws with the exact install hint. */
+export function ensureMoto(log = () => {}) {
+  const found = motoInstalled();
+  if (found) {
+    log(`moto ${found} found (${python})`);
+    return found;
+  }
+  log(`moto not found; running: ${python} -m pip install "${MOTO_SPEC}"`);
+  const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', MOTO_SPEC], { encoding: 'utf8' });
+  const installed = motoInstalled();
+  if (pip.status !== 0 || !installed) {
+    const why = (pip.stderr || pip.stdout || (pip.error ? String(pip.error) : '')).trim().split('\n').slice(-5);
+    throw new Error(`moto is not installed and pip could not install it; install it with: ${INSTALL_HINT}\n${why.join('\n')}`);
+  }
+  log(`installed moto ${installed}`);
+  return installed;
+}
+
+/** A port the OS says is free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** True while something accepts TCP connections on 127.0.0.1:port. */
+export function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function tail(file, lines = 15) {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Start moto_server on a free loopback port and wait until it answers. State (pid, port, log) goes to
+ * `stateDir` (a new temp dir by default). Returns { endpoint, port, pid, stateDir }.
+ */
+export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {} } = {}) {
+  ensureMoto(log);
+  const dir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-moto-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, 'moto.log');
+  // Another process may take the port between freePort() and bind; try a few ports.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await freePort();
+    const out = fs.openSync(logFile, 'a');
+    // Detached (own process group) so `down` can stop it and anything it spawned; loopback only.
+    const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    });
+    fs.closeSync(out);
+    child.unref();
+    const state = { pid: child.pid, port, endpoint: `http://127.0.0.1:${port}`, stateDir: dir, logFile };
+    fs.writeFileSync(path.join(dir, 'moto.json'), JSON.stringify(state, null, 2));
+    log(`started moto_server pid ${child.pid} on 127.0.0.1:${port} (log ${logFile})`);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && isAlive(child.pid)) {
+      try {
+        const res = await fetch(`${state.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return state;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    await stopMoto(dir);
+    if (attempt === 3 || Date.now() >= deadline) {
+      throw new Error(
+        `moto_server did not answer on 127.0.0.1:${port} within ${timeoutMs} ms; is it installed (${INSTALL_HINT})?\n${tail(logFile)}`,
+      );
+    }
+    log(`moto_server exited during start-up (port taken?); retrying`);
+  }
+  throw new Error('unreachable');
+}
+
+/** Stop the moto started in `stateDir`: SIGTERM its process group, SIGKILL after a grace, check the port is closed. */
+export async function stopMoto(stateDir, { graceMs = 3000, log = () => {} } = {}) {
+  const file = path.join(stateDir, 'moto.json');
+  if (!fs.existsSync(file)) return { stopped: false, reason: `no moto state in ${stateDir}` };
+  const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const signalGroup = (sig) => {
+    try {
+      process.kill(-state.pid, sig);
+    } catch {
+      try {
+        process.kill(state.pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  if (isAlive(state.pid)) {
+    signalGroup('SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(state.pid) && Date.now() < deadline) await sleep(50);
+    if (isAlive(state.pid)) {
+      log(`moto pid ${state.pid} ignored SIGTERM; sending SIGKILL`);
+      signalGroup('SIGKILL');
+      while (isAlive(state.pid)) await sleep(50);
+    }
+  }
+  for (let i = 0; i < 40 && (await portOpen(state.port)); i++) await sleep(50);
+  if (await portOpen(state.port)) throw new Error(`port ${state.port} still listening after moto pid ${state.pid} stopped`);
+  fs.rmSync(file, { force: true });
+  log(`stopped moto pid ${state.pid}; port ${state.port} closed`);
+  return { stopped: true, pid: state.pid, port: state.port };
+}
