@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../src/runner/journal.js';
-import type { Report } from '../src/report/types.js';
+import type { Report, RpoMeasurement } from '../src/report/types.js';
 import { eventually, runCli, startCli } from './helpers/cli.js';
 
 const reportDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
@@ -83,7 +83,7 @@ describe('gameday demo', () => {
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
     expect(report.measurements.rto?.probe).toBe('db');
     expect(report.measurements.rto?.status).toBe('recovered');
-    const rpo = report.measurements.rpo;
+    const rpo = report.measurements.rpo as RpoMeasurement | null;
     expect(rpo).not.toBeNull();
     expect(rpo?.acknowledged).toBeGreaterThan(10);
     expect(rpo?.surviving).toBe((rpo?.acknowledged ?? 0) - (rpo?.lostWrites ?? 0));
@@ -116,4 +116,47 @@ describe('gameday demo', () => {
     expect(report.rollback.complete).toBe(true);
     await expectOwnSandboxGone(runDir);
   }, 120_000);
+
+  it('gameday drill restores a pg_dump of the sandbox into a scratch server: restore time, RPO, validations', async () => {
+    const dir = mkdtempSync(join(reportDir, 'drill-'));
+    const res = await runCli(['drill', 'scenarios/sandbox/backup-restore.yaml', '--report-dir', dir]);
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    const runDir = onlyRun(join(dir, 'sandbox-backup-restore'));
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
+    expect(report.verdict).toBe('pass');
+    expect(report.measurements.restore?.durationMs).toBeGreaterThan(0);
+    expect(report.measurements.restore?.databaseBytes).toBeGreaterThan(0);
+    expect(report.measurements.rpo?.seconds).toBeGreaterThanOrEqual(0);
+    expect(report.measurements.validations?.map((v) => [v.kind, v.pass])).toEqual([
+      ['rowCounts', true],
+      ['checksum', true],
+      ['schema', true],
+      ['query', true],
+      ['marker', true],
+    ]);
+    expect(report.measurements.validations?.[0]?.actual).toBe(5000);
+    expect(report.objectives.map((o) => o.name)).toEqual(['restoreTime', 'rpo', 'validations']);
+    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/Restore drill/);
+    await expectOwnSandboxGone(runDir);
+  }, 240_000);
+
+  it('region failover: the runbook moves service to the DR region; lost writes and step timings in the report', async () => {
+    const dir = mkdtempSync(join(reportDir, 'region-'));
+    const res = await runCli(['run', 'scenarios/sandbox/region-failover.yaml', '--report-dir', dir]);
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    const runDir = onlyRun(join(dir, 'sandbox-region-failover'));
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
+    expect(report.measurements.rto?.status).toBe('recovered');
+    const rpo = report.measurements.rpo as RpoMeasurement | null;
+    expect(rpo?.lostWrites).toBeGreaterThanOrEqual(0);
+    expect(rpo?.surviving).toBe((rpo?.acknowledged ?? 0) - (rpo?.lostWrites ?? 0));
+    expect(report.measurements.runbook?.map((s) => [s.step, s.status])).toEqual([
+      ['switch-traffic', 'ok'],
+      ['promote-database', 'ok'],
+      ['scale-dr', 'ok'],
+      ['verify-healthy', 'ok'],
+    ]);
+    expect(report.rollback.complete).toBe(true);
+    await expectOwnSandboxGone(runDir);
+  }, 240_000);
 });

@@ -147,12 +147,14 @@ async function main() {
     const total = ((performance.now() - t0) / 1000).toFixed(1);
     if (state.alreadyUp) console.log(`  started:  earlier (${state.startedAt}); reused`);
     else
-      console.log(`  started:  in ${state.startSeconds}s (control plane + nodes + workload ready); ${total}s in all`);
+      console.log(
+        `  started:  in ${Number(state.startSeconds).toFixed(1)}s (control plane + nodes + workload ready); ${total}s in all`,
+      );
     console.log(`KUBECONFIG=${state.kubeconfig}`);
     return 0;
   } catch (err) {
     console.error(`fixture:k8s up failed: ${err.message}`);
-    return 1;
+    return err.interrupted ? 130 : 1;
   }
 }
 

@@ -33,6 +33,7 @@ function loadConfig(file) {
     healthIntervalMs: raw.healthIntervalMs ?? 100,
     ownerPid: raw.ownerPid ?? null,
     regions: null,
+    replicationLagMs: raw.replicationLagMs ?? 0,
   };
   if (typeof config.stateDir !== 'string' || !path.isAbsolute(config.stateDir))
     usage('stateDir must be an absolute path');
@@ -43,6 +44,7 @@ function loadConfig(file) {
   }
   if (!(config.startupDelayMs >= 0)) usage('startupDelayMs must be >= 0');
   if (!(config.healthIntervalMs >= 10)) usage('healthIntervalMs must be >= 10');
+  if (!(config.replicationLagMs >= 0 && config.replicationLagMs <= 10_000)) usage('replicationLagMs must be 0..10000');
   if (config.ownerPid !== null && !(Number.isInteger(config.ownerPid) && config.ownerPid > 0)) {
     usage('ownerPid must be a pid');
   }
@@ -57,7 +59,8 @@ function loadConfig(file) {
  */
 function loadRegions(value, config) {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || value.length < 1 || value.length > 2) usage('regions must be an array of 1 or 2 regions');
+  if (!Array.isArray(value) || value.length < 1 || value.length > 2)
+    usage('regions must be an array of 1 or 2 regions');
   const names = new Set();
   return value.map((r, i) => {
     if (typeof r !== 'object' || r === null || typeof r.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(r.name)) {
@@ -100,6 +103,7 @@ try {
         stateDir,
         events,
         onChange: () => changed(),
+        replicationLagMs: config.replicationLagMs,
         ...(config.regions ? { regions: config.regions.map((r) => r.name) } : {}),
       })
     : null;

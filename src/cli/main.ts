@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
 import { demoCommand } from './commands/demo.js';
+import { drillCommand } from './commands/drill.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { rollbackCommand } from './commands/rollback.js';
@@ -20,6 +21,7 @@ Commands:
   validate <files…>              check scenario files; every problem as file:line:col
   plan <file>                    show the resolved targets and steps; changes nothing
   run <file> [--report-dir D]    run a scenario and write reports to D/<scenario>/<run-id>/
+  drill <file> [--report-dir D]  run a backup-restore drill: restore time, RPO, validations
   rollback <run-dir>             undo what a crashed or killed run left behind
   report <run-dir>               print a finished run's summary
 
@@ -38,6 +40,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
+  drill: drillCommand,
   validate: validateCommand,
   plan: planCommand,
   run: runCommand,

@@ -14,14 +14,17 @@ export interface Candidate {
 
 /** Convert a glob (`*`, `?`) matched against the base name into a RegExp. */
 export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${escaped}$`);
 }
 
 const NAME_TIMESTAMP_RES: Array<{ re: RegExp; parse(m: RegExpExecArray): number }> = [
-  // 2024-05-01T12-30-00Z, 2024-05-01T12:30:00.123Z, 2024-05-01_12-30-00
+  // ConnectKit: toISOString() with ":" and "." replaced: 2024-05-01T12-30-00-123Z; also 12:30:00.123Z, _12-30-00
   {
-    re: /(\d{4})-(\d{2})-(\d{2})[T_ ](\d{2})[-:](\d{2})[-:](\d{2})(?:[.,](\d{1,3}))?/,
+    re: /(\d{4})-(\d{2})-(\d{2})[T_ ](\d{2})[-:](\d{2})[-:](\d{2})(?:[.,-](\d{1,3}))?/,
     parse: (m) => utc(m, 7),
   },
   // 20240501T123000Z, 20240501-123000, 20240501123000

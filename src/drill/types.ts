@@ -4,7 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import type { Journal } from '../runner/journal.js';
-import type { TimelineEntry } from '../report/types.js';
+import type { ObjectiveResult, TimelineEntry } from '../report/types.js';
 import type { Clock } from '../util/clock.js';
 
 /** How to choose among several artifacts. */
@@ -162,7 +162,7 @@ export interface DumpSource {
   readonly type: 'dump';
   readonly kind: string;
   /** A live database holding the same data, for row-count and checksum comparisons. */
-  readonly compareUrl?: string;
+  compareUrl?: string;
   select(ctx: SourceContext): Promise<ArtifactInfo>;
   fetch(artifact: ArtifactInfo, workDir: string, ctx: SourceContext): Promise<FetchedArtifact>;
 }
@@ -170,16 +170,18 @@ export interface DumpSource {
 /** A database the source restored itself (an RDS scratch instance). */
 export interface RestoredCopy {
   url: string;
-  /** Delete it; idempotent; must mark its own journal entry undone. */
-  dispose(signal: AbortSignal): Promise<string>;
 }
+
+/** Registers a cleanup that always runs at the end of the drill (newest first); it must be idempotent. */
+export type Defer = (label: string, cleanup: (signal: AbortSignal) => Promise<string>) => void;
 
 /** A source that restores by itself (RDS snapshot / point in time); journals its scratch instance. */
 export interface SnapshotSource {
   readonly type: 'snapshot';
   readonly kind: string;
   select(ctx: SourceContext): Promise<ArtifactInfo>;
-  restore(artifact: ArtifactInfo, ctx: SourceContext & { journal: Journal }): Promise<RestoredCopy>;
+  /** Journal the scratch instance and `defer` its deletion before creating it. */
+  restore(artifact: ArtifactInfo, ctx: SourceContext & { journal: Journal; defer: Defer }): Promise<RestoredCopy>;
 }
 
 export type DrillSource = DumpSource | SnapshotSource;
@@ -237,6 +239,8 @@ export interface DrillResult {
   rpoSeconds: number | null;
   newestMarkerAt: string | null;
   validations: ValidationResult[];
+  /** The drill's objectives, evaluated (empty when the drill errored before restoring). */
+  objectives: ObjectiveResult[];
   cleanup: { complete: boolean; detail: string[]; failed: string[] };
   timeline: TimelineEntry[];
 }

@@ -3,6 +3,7 @@
 import type { ResolvedFault } from '../scenario/types.js';
 import { dbFailover } from './sandbox/db-failover.js';
 import { podKill } from './sandbox/pod-kill.js';
+import { regionFailover } from './sandbox/region-failover.js';
 import { spotInterruption } from './sandbox/spot-interruption.js';
 import { zoneOutage } from './sandbox/zone-outage.js';
 import type { FaultModule } from './types.js';
@@ -12,6 +13,7 @@ const sandboxFaults = {
   'zone-outage': zoneOutage,
   'spot-interruption': spotInterruption,
   'db-failover': dbFailover,
+  'region-failover': regionFailover,
 } as const;
 
 /** The module that injects `fault` on `target`. */

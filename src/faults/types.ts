@@ -4,6 +4,7 @@ import type { SandboxClient, SandboxStatus } from '../drivers/sandbox/index.js';
 import type { Journal } from '../runner/journal.js';
 import type { ResolvedFault } from '../scenario/types.js';
 import type { Clock } from '../util/clock.js';
+import type { RunbookTiming } from '../runbook/types.js';
 
 /** What the planner knows about the targets, discovered before any mutation. */
 export interface Inventory {
@@ -44,6 +45,10 @@ export interface FaultExecution {
   affected: string[];
   /** Things worth a person's attention that are not errors. */
   findings: string[];
+  /** Set by the runner when this fault defines t0 (the step says `measure: true`, or it is the first fault). */
+  measured?: boolean;
+  /** Per-step timings of a runbook (region failover), for the report. */
+  runbook?: RunbookTiming[];
 }
 
 export interface FaultModule<F extends ResolvedFault = ResolvedFault> {

@@ -3,7 +3,10 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import { SandboxClient, stopSandboxFromState } from '../drivers/sandbox/index.js';
+import { ensureDatabasePrimaryIn, waitForRegion } from '../drivers/sandbox/regions.js';
 import { dropMarkers } from '../drivers/postgres/markers.js';
+import { dropScratchDatabase, removeOwnedDir, removeScratchServer } from '../drivers/postgres/scratch.js';
+import { awsUndoHandlers } from './aws/undo.js';
 import { GamedayError } from '../errors.js';
 import type { UndoAction } from '../runner/journal.js';
 import { sleep } from '../util/clock.js';
@@ -43,6 +46,8 @@ async function waitForFleet(client: SandboxClient, desired: number, ctx: UndoCon
 }
 
 const handlers: Record<string, UndoHandler> = {
+  // AWS: stop FIS experiments, delete FIS templates, wait for RDS after a failover (src/faults/aws/undo.ts).
+  ...awsUndoHandlers,
   async 'sandbox:ensure-fleet'(args, ctx) {
     const client = new SandboxClient(str(args, 'controlUrl'));
     const desired = Number(args['desired']);
@@ -62,6 +67,37 @@ const handlers: Record<string, UndoHandler> = {
     if (!status.db) return 'no database: nothing to restore';
     return (await client.restoreDatabase(ctx.signal)).restored;
   },
+  async 'sandbox:switch-traffic'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    // Why force: the region traffic returns to may still be down; DNS may point at a dead region.
+    const r = await client.switchTraffic(str(args, 'to'), { force: true }, ctx.signal);
+    return `traffic on ${r.servingRegion}`;
+  },
+  async 'sandbox:scale-region'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    const r = await client.scaleRegion(str(args, 'region'), Number(args['replicas']), ctx.signal);
+    return `region ${r.region} at ${r.desired} replicas`;
+  },
+  async 'sandbox:database-primary-in'(args, ctx) {
+    if (typeof args['region'] !== 'string') return 'there was no primary: nothing to restore';
+    return ensureDatabasePrimaryIn(new SandboxClient(str(args, 'controlUrl')), args['region'], ctx.signal);
+  },
+  async 'sandbox:region-up'(args, ctx) {
+    const client = new SandboxClient(str(args, 'controlUrl'));
+    const region = str(args, 'region');
+    const up = await client.regionUp(region, ctx.signal);
+    const parts = [
+      `region ${region} up${up.databaseStarted.length ? ` (restarted ${up.databaseStarted.join(', ')})` : ''}`,
+    ];
+    if (typeof args['databasePrimary'] === 'string') {
+      parts.push(await ensureDatabasePrimaryIn(client, args['databasePrimary'], ctx.signal));
+    }
+    parts.push(await waitForRegion(client, region, ctx.timeoutMs, ctx.signal));
+    return parts.join('; ');
+  },
+  async 'runbook:none'() {
+    return 'nothing to undo (read-only step)';
+  },
   async 'sandbox:stop'(args) {
     const stateDir = str(args, 'stateDir');
     if (!existsSync(stateDir)) return 'sandbox already gone';
@@ -77,6 +113,16 @@ const handlers: Record<string, UndoHandler> = {
       runId: str(args, 'runId'),
       signal: ctx.signal,
     });
+  },
+  // Restore drills (src/drill): a scratch server, a scratch database, the drill's temp dir.
+  async 'postgres:remove-scratch-server'(args) {
+    return removeScratchServer(str(args, 'dir'));
+  },
+  async 'postgres:drop-scratch-database'(args) {
+    return dropScratchDatabase({ url: str(args, 'url'), database: str(args, 'database') });
+  },
+  async 'drill:remove-work-dir'(args) {
+    return removeOwnedDir(str(args, 'dir'));
   },
 };
 

@@ -4,6 +4,7 @@ import { GamedayError } from '../errors.js';
 import type { ResolvedProbe } from '../scenario/types.js';
 import { createCommandProbe } from './command.js';
 import { createHttpProbe } from './http.js';
+import { createKubernetesProbe, type KubernetesProbeSource } from './kubernetes.js';
 import { createSandboxProbe, type SandboxStatusSource } from './sandbox.js';
 import { createSqlProbe } from './sql.js';
 import { createTcpProbe } from './tcp.js';
@@ -12,6 +13,8 @@ import type { Probe } from './types.js';
 export interface ProbeDeps {
   /** Replica status of the sandbox target; required by sandbox probes. */
   sandboxStatus?: SandboxStatusSource;
+  /** Informer caches of the kubernetes target; required by kubernetes probes. */
+  kubernetes?: KubernetesProbeSource;
 }
 
 /** Create the probe a scenario describes. Throws GamedayError (invalid-input) when a dependency it needs is missing. */
@@ -40,6 +43,18 @@ export function createProbe(resolved: ResolvedProbe, deps: ProbeDeps): Probe {
         );
       }
       return createSandboxProbe(resolved.name, check, timing, deps.sandboxStatus);
+    case 'kubernetes': {
+      if (!deps.kubernetes) {
+        throw new GamedayError(`Probe "${resolved.name}" watches Kubernetes, but the scenario has no kubernetes target.`, {
+          kind: 'invalid-input',
+          code: 'PROBE_KUBERNETES_UNAVAILABLE',
+          hint: 'Add targets.kubernetes to the scenario.',
+          target: `probe ${resolved.name}`,
+        });
+      }
+      const { kind: _kind, ...k8sCheck } = check;
+      return createKubernetesProbe(resolved.name, k8sCheck, timing, deps.kubernetes);
+    }
     default: {
       const unknownKind: never = check;
       throw new GamedayError(`Probe "${resolved.name}" has an unknown kind.`, {

@@ -98,16 +98,55 @@ function rtoSection(r: Report): string[] {
   return [...lines, ''];
 }
 
+function isRestoreRpo(m: NonNullable<Report['measurements']['rpo']>): m is Extract<typeof m, { kind: 'restore' }> {
+  return 'kind' in m && m.kind === 'restore';
+}
+
 function rpoSection(r: Report): string[] {
   const m = r.measurements.rpo;
   if (m === null) return [];
   const lines = ['### Data loss (RPO)', ''];
   lines.push(`- **RPO:** ${formatMeasuredMs(m.seconds * 1000)}`);
+  if (isRestoreRpo(m)) {
+    lines.push('- **Measured as:** drill start − the newest marker present in the restored copy');
+    lines.push(
+      `- **Newest marker in the copy:** ${m.newestSurvivingAt === null ? 'none' : escapeMarkdown(m.newestSurvivingAt)}`,
+    );
+    return [...lines, ''];
+  }
   lines.push(`- **Lost writes:** ${m.lostWrites} of ${m.acknowledged} acknowledged (${m.surviving} survived)`);
   const before = m.newestAcknowledgedBeforeFaultAt;
   lines.push(`- **Newest acknowledged before the fault:** ${before === null ? 'none' : escapeMarkdown(before)}`);
   const surviving = m.newestSurvivingAt;
   lines.push(`- **Newest surviving:** ${surviving === null ? 'none' : escapeMarkdown(surviving)}`);
+  return [...lines, ''];
+}
+
+function restoreSection(r: Report): string[] {
+  const m = r.measurements.restore;
+  if (!m) return [];
+  const mb = (b: number | null): string => (b === null ? '-' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
+  const lines = ['### Restore drill', ''];
+  lines.push(
+    `- **Source:** ${escapeMarkdown(m.source.kind)}${m.source.name ? ` \`${escapeMarkdown(m.source.name)}\`` : ''}`,
+  );
+  if (m.source.ageSeconds !== null) lines.push(`- **Source age:** ${formatDuration(m.source.ageSeconds * 1000)}`);
+  lines.push(`- **Artifact size:** ${mb(m.source.bytes)} · **restored database:** ${mb(m.databaseBytes)}`);
+  lines.push(
+    `- **Restore duration:** ${m.durationMs === null ? 'no restore' : formatDuration(m.durationMs)}${m.jobs ? ` (pg_restore -j ${m.jobs})` : ''}`,
+  );
+  lines.push(
+    `- **Validations:** ${m.validations.passed} of ${m.validations.total} passed · **cleanup:** ${m.cleanupComplete ? 'complete' : 'INCOMPLETE'}`,
+  );
+  const vs = r.measurements.validations ?? [];
+  if (vs.length > 0) {
+    lines.push('', '| Validation | Expected | Actual | Result |', '| --- | --- | --- | --- |');
+    for (const v of vs) {
+      lines.push(
+        `| ${escapeMarkdown(v.name)} | ${escapeMarkdown(String(v.expected))} | ${escapeMarkdown(String(v.actual))} | ${v.pass ? 'PASS' : '**FAIL**'} |`,
+      );
+    }
+  }
   return [...lines, ''];
 }
 
@@ -167,8 +206,25 @@ function loadSection(r: Report): string[] {
   return lines;
 }
 
+function runbookSection(r: Report): string[] {
+  const steps = r.measurements.runbook;
+  if (!steps || steps.length === 0) return [];
+  const rows = steps.map(
+    (s) =>
+      `| ${escapeMarkdown(s.step)} | ${escapeMarkdown(s.action)} | ${s.durationMs === null ? '-' : escapeMarkdown(formatDuration(s.durationMs))} | ${s.status}${s.rolledBack ? ` (rolled back: ${s.rolledBack})` : ''} |`,
+  );
+  return ['### Runbook', '', '| Step | Action | Duration | Result |', '| --- | --- | --- | --- |', ...rows, ''];
+}
+
 function measurements(r: Report): string[] {
-  const body = [...rtoSection(r), ...rpoSection(r), ...sloSection(r.measurements.slos), ...loadSection(r)];
+  const body = [
+    ...rtoSection(r),
+    ...rpoSection(r),
+    ...runbookSection(r),
+    ...restoreSection(r),
+    ...sloSection(r.measurements.slos),
+    ...loadSection(r),
+  ];
   if (body.length === 0) return ['## Measurements', '', '_Nothing was measured._'];
   while (body[body.length - 1] === '') body.pop();
   return ['## Measurements', '', ...body];

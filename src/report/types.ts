@@ -1,6 +1,8 @@
 // report.json — the contract that scripts and CI rely on (see DESIGN.md, "CLI").
 
 import type { Verdict } from '../runner/events.js';
+import type { RestoreMeasurement, RestoreRpoMeasurement } from '../drill/report.js';
+import type { ValidationResult } from '../drill/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -109,6 +111,15 @@ export interface LoadReport {
   dropped: number;
 }
 
+export interface RunbookStepTiming {
+  step: string;
+  action: string;
+  startedAt: string | null;
+  durationMs: number | null;
+  status: 'ok' | 'failed' | 'not-run';
+  rolledBack?: 'ok' | 'failed';
+}
+
 export interface Report {
   schemaVersion: number;
   scenario: string;
@@ -120,8 +131,14 @@ export interface Report {
   reason?: string;
   measurements: {
     rto: RtoMeasurement | null;
-    rpo: RpoMeasurement | null;
+    rpo: RpoMeasurement | RestoreRpoMeasurement | null;
     slos: SloMeasurement[];
+    /** Each runbook step of a region failover: when it started, how long it took, how it ended. */
+    runbook?: RunbookStepTiming[];
+    /** A backup-restore drill: the source, the restore's duration (its part of RTO) and the data volume. */
+    restore?: RestoreMeasurement;
+    /** A drill's validations, each with what was expected and what the restored copy held. */
+    validations?: ValidationResult[];
   };
   objectives: ObjectiveResult[];
   timeline: TimelineEntry[];

@@ -23,6 +23,7 @@ import {
   type RtoMeasurement,
 } from '../report/types.js';
 import type { Scenario } from '../scenario/types.js';
+import type { RunbookTiming } from '../runbook/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Verdict } from './events.js';
 import type { RunRecorder } from './recorder.js';
@@ -44,6 +45,8 @@ export interface RunObservations {
   observeEndT: number | null;
   faults: readonly FaultExecution[];
   stepOutcomes: readonly StepOutcome[];
+  /** Per-step timings of every runbook the run executed. */
+  runbook: readonly RunbookTiming[];
   stepsEndT: number | null;
   loadResult: LoadResult | null;
   markers:
@@ -83,13 +86,18 @@ function loadReport(r: LoadResult | null): LoadReport | null {
   };
 }
 
+/** The fault that defines t0: the one marked `measure: true`, else the first. */
+export function measuredFault(faults: readonly FaultExecution[]): FaultExecution | undefined {
+  return faults.find((f) => f.measured) ?? faults[0];
+}
+
 /** Compute every measurement and objective and decide the verdict. Pure apart from reading the clock mapping. */
 export function buildReport(o: RunObservations): Report {
   const { scenario, clock, rec } = o;
   const wall = (t: number): number => clock.wall(t);
   const allSamples: ProbeSample[] = [...rec.samples.values()].flat();
   const observeEnd = o.observeEndT ?? o.endT;
-  const t0 = o.faults[0]?.t0 ?? null;
+  const t0 = measuredFault(o.faults)?.t0 ?? null;
   const faultEndT = o.faults.reduce<number | null>(
     (end, f) => (f.endT === undefined ? end : Math.max(end ?? 0, f.endT)),
     null,
@@ -169,7 +177,7 @@ export function buildReport(o: RunObservations): Report {
     startedAt: o.startedAt,
     endedAt: new Date(wall(o.endT)).toISOString(),
     verdict,
-    measurements: { rto, rpo, slos },
+    measurements: { rto, rpo, slos, ...(o.runbook.length > 0 ? { runbook: [...o.runbook] } : {}) },
     objectives,
     timeline: [...rec.timeline]
       .sort((a, b) => a.t - b.t)

@@ -9,6 +9,7 @@ import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.j
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
+import type { RunbookTiming } from '../runbook/types.js';
 import { runLoad, type LoadResult } from '../load/index.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
 import type { Probe } from '../probes/types.js';
@@ -22,7 +23,7 @@ import { redactText } from '../util/redact.js';
 import type { Phase, Reporter, Verdict } from './events.js';
 import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
 import { Journal, pendingUndos, readJournal } from './journal.js';
-import { buildReport } from './measure-run.js';
+import { buildReport, measuredFault } from './measure-run.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -131,6 +132,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let observeEndT: number | null = null;
   let stepOutcomes: StepOutcome[] = [];
   let faults: FaultExecution[] = [];
+  let runbook: RunbookTiming[] = [];
   let stepsEndT: number | null = null;
   let failure: unknown;
   let steadyAfterFailures: string[] = [];
@@ -219,6 +221,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;
+    runbook = executed.runbook;
     stepsEndT = clock.now();
 
     phase('recovery');
@@ -287,6 +290,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     observeEndT,
     faults,
     stepOutcomes,
+    runbook,
     stepsEndT,
     loadResult,
     markers: markers ? { acknowledged: markers.acknowledged, surviving, error: rpoError } : undefined,
@@ -355,7 +359,7 @@ async function observeRecovery(
   signal: AbortSignal,
 ): Promise<void> {
   const rto = scenario.objectives.rto;
-  const t0 = faults[0]?.t0;
+  const t0 = measuredFault(faults)?.t0;
   const deadline = stepsEndT + scenario.rollback.recoveryTimeoutMs;
   const minObserve = Math.max(rto?.stableForMs ?? 0, 2000);
   const probe = rto ? scenario.probes[rto.probe] : undefined;

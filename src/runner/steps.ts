@@ -1,6 +1,8 @@
 // Executing the planned steps in order: faults (journaled by their modules), waits and verifies.
 
 import { faultModule } from '../faults/registry.js';
+import { RunbookFailedError } from '../faults/sandbox/region-failover.js';
+import type { RunbookTiming } from '../runbook/types.js';
 import { seededRandom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -35,7 +37,7 @@ export async function executeSteps(
   plan: Plan,
   scenario: Scenario,
   ctx: StepContext,
-): Promise<{ outcomes: StepOutcome[]; faults: FaultExecution[] }> {
+): Promise<{ outcomes: StepOutcome[]; faults: FaultExecution[]; runbook: RunbookTiming[] }> {
   const { rec, clock, signal } = ctx;
   const outcomes: StepOutcome[] = plan.steps.map((s) => ({
     index: s.index,
@@ -47,6 +49,7 @@ export async function executeSteps(
     detail: 'not run',
   }));
   const faults: FaultExecution[] = [];
+  const runbookOnly: RunbookTiming[] = [];
   // Injection-time choices use their own stream, seeded from the run id, so a run can be replayed.
   const rng = seededRandom(plan.seed ^ 0x9e3779b9);
 
@@ -72,6 +75,7 @@ export async function executeSteps(
           log: (m) => rec.note('fault', m),
           ...(ctx.sandbox ? { sandbox: { client: ctx.sandbox.client, controlUrl: ctx.sandbox.controlUrl } } : {}),
         });
+        if (step.step.measure) exec.measured = true;
         faults.push(exec);
         detail = exec.detail;
         rec.event(
@@ -94,6 +98,18 @@ export async function executeSteps(
             ? `${probe} unhealthy: ${sample.detail ?? 'failed'}`
             : `${probe} not healthy within ${formatDuration(timeoutMs)}`;
       }
+    } catch (error) {
+      // A runbook that fails its own verify is a finding about the system (the DR plan does not work),
+      // not a harness error: the step fails, its timings and t0 go into the report, the run continues
+      // to recovery and rollback. Any other error ends the steps.
+      if (!(error instanceof RunbookFailedError) || error.kind === 'rollback-incomplete') throw error;
+      ok = false;
+      detail = error.message;
+      if (error.t0 !== null) {
+        faults.push({ t0: error.t0, detail, affected: [], findings: [], runbook: error.runbook });
+      } else {
+        runbookOnly.push(...error.runbook);
+      }
     } finally {
       outcome.endT = clock.now();
     }
@@ -106,5 +122,5 @@ export async function executeSteps(
     if (!ok) break;
   }
   void scenario;
-  return { outcomes, faults };
+  return { outcomes, faults, runbook: [...faults.flatMap((f) => f.runbook ?? []), ...runbookOnly] };
 }

@@ -68,6 +68,8 @@ export async function connectTargets(scenario: Scenario, opts: ConnectOptions): 
       zones: cfg.zones,
       startupDelayMs: cfg.startupDelayMs,
       database: cfg.database,
+      ...(cfg.regions ? { regions: cfg.regions } : {}),
+      ...(cfg.replicationLagMs ? { replicationLagMs: cfg.replicationLagMs } : {}),
       stateDir,
       signal: opts.signal,
     });

@@ -26,6 +26,16 @@ export const DEFAULTS = {
   podKill: { signal: 'SIGKILL', graceMs: 5_000 },
   spotInterruption: { noticeMs: 2 * 60_000, graceMs: 5_000 },
   dbFailover: { mode: 'immediate' },
+  kubernetes: {
+    mode: 'evict',
+    evictionTimeoutMs: 60_000,
+    podAction: 'evict',
+    /** The kwok fixture's stage label (infra-fixtures/kubernetes/stages/node-not-ready.yaml). */
+    notReadyLabel: 'node-not-ready.stage.kwok.x-k8s.io=true',
+    /** Nodes a spot interruption picks when the step names none (EKS managed node groups label them so). */
+    spotNodeLabels: { 'eks.amazonaws.com/capacityType': 'SPOT' },
+  },
+  runbook: { stepTimeoutMs: 2 * 60_000 },
   wait: { timeoutMs: 5 * 60_000 },
   verify: { timeoutMs: 30_000 },
   objectives: { stableForMs: 5_000, window: 'run' },

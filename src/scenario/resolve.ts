@@ -5,8 +5,13 @@ import { resolve as resolvePath } from 'node:path';
 import type { z } from 'zod';
 import { parseDuration, parsePercent, parseRate } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
-import type { FaultStep, ProbeSpec, ReplicaSelector, ScenarioParsed, Step } from './schema.js';
+import { resolveDrill } from './resolve-drill.js';
+import { candidateTargets } from './schema.js';
+import type { FaultStep, FaultType, ProbeSpec, ReplicaSelector, ScenarioParsed, Step } from './schema.js';
 import type {
+  FaultTarget,
+  KubernetesCheck,
+  KubernetesFaultOptions,
   ReplicaSelection,
   ResolvedFault,
   ResolvedLoad,
@@ -22,7 +27,8 @@ import type {
 /** Fill in defaults and convert units; expects input that passed checkShape and checkRules. */
 export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
   const probes: Record<string, ResolvedProbe> = {};
-  for (const [name, spec] of Object.entries(input.probes ?? {})) probes[name] = resolveProbe(name, spec);
+  for (const [name, spec] of Object.entries(input.probes ?? {}))
+    probes[name] = resolveProbe(name, spec, input.targets.kubernetes?.namespace);
   const guards = input.guards ?? {};
   const scenario: Scenario = {
     name: input.metadata.name,
@@ -39,7 +45,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
     probes,
     markers: {},
     steadyState: input.steadyState ?? Object.keys(probes),
-    steps: resolveSteps(input.steps),
+    steps: resolveSteps(input.steps ?? [], input.targets),
     objectives: resolveObjectives(input.objectives),
     rollback: {
       recoveryTimeoutMs: msOr(input.rollback?.recoveryTimeout, DEFAULTS.rollback.recoveryTimeoutMs),
@@ -57,6 +63,12 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
         : { percent: pct(guards.maxUnavailable) };
   }
   if (input.targets.sandbox !== undefined) scenario.targets.sandbox = resolveSandbox(input);
+  const k8s = input.targets.kubernetes;
+  if (k8s !== undefined) {
+    scenario.targets.kubernetes = { namespace: k8s.namespace, inCluster: k8s.inCluster ?? false };
+    if (k8s.kubeconfig !== undefined) scenario.targets.kubernetes.kubeconfig = k8s.kubeconfig;
+    if (k8s.context !== undefined) scenario.targets.kubernetes.context = k8s.context;
+  }
   const builtin = input.load?.builtin;
   if (builtin !== undefined) scenario.load = resolveLoad(builtin);
   const pg = input.markers?.postgres;
@@ -67,13 +79,15 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
       table: pg.table ?? DEFAULTS.markers.table,
     };
   }
+  if (input.drill !== undefined) scenario.drill = resolveDrill(input.metadata.name, input.drill, input.objectives);
   return scenario;
 }
 
 /** Whether the scenario needs PostgreSQL: a db-failover step, a sql probe or write markers. */
 export function usesDatabase(input: ScenarioParsed): boolean {
   return (
-    input.steps.some((s) => 'fault' in s && s.fault === 'db-failover') ||
+    (input.steps ?? []).some((s) => 'fault' in s && (s.fault === 'db-failover' || s.fault === 'region-failover')) ||
+    input.drill?.source.sandbox !== undefined ||
     Object.values(input.probes ?? {}).some((p) => p.sql !== undefined) ||
     input.markers?.postgres !== undefined
   );
@@ -88,12 +102,14 @@ function resolveSandbox(input: ScenarioParsed): SandboxTargetConfig {
     database: s.database ?? usesDatabase(input),
   };
   if (s.url !== undefined) out.url = s.url;
+  if (s.regions !== undefined) out.regions = s.regions;
+  if (s.replicationLag !== undefined) out.replicationLagMs = ms(s.replicationLag);
   return out;
 }
 
-function resolveProbe(name: string, spec: z.output<typeof ProbeSpec>): ResolvedProbe {
+function resolveProbe(name: string, spec: z.output<typeof ProbeSpec>, k8sNamespace?: string): ResolvedProbe {
   const intervalMs = msOr(spec.interval, DEFAULTS.probe.intervalMs);
-  const check = resolveCheck(spec);
+  const check = resolveCheck(spec, k8sNamespace);
   return {
     name,
     kind: check.kind,
@@ -103,7 +119,7 @@ function resolveProbe(name: string, spec: z.output<typeof ProbeSpec>): ResolvedP
   };
 }
 
-function resolveCheck(spec: z.output<typeof ProbeSpec>): ResolvedProbeCheck {
+function resolveCheck(spec: z.output<typeof ProbeSpec>, k8sNamespace = 'default'): ResolvedProbeCheck {
   if (spec.http !== undefined) {
     const h = spec.http;
     const check: ResolvedProbeCheck = {
@@ -137,6 +153,7 @@ function resolveCheck(spec: z.output<typeof ProbeSpec>): ResolvedProbeCheck {
     if (c.expect?.outputMatches !== undefined) check.outputMatches = c.expect.outputMatches;
     return check;
   }
+  if (spec.kubernetes !== undefined) return { kind: 'kubernetes', ...kubernetesCheck(spec.kubernetes, k8sNamespace) };
   const check: ResolvedProbeCheck = { kind: 'sandbox' };
   if (spec.sandbox?.readyAtLeast !== undefined) check.readyAtLeast = spec.sandbox.readyAtLeast;
   return check;
@@ -173,7 +190,7 @@ function resolveLoad(b: NonNullable<NonNullable<ScenarioParsed['load']>['builtin
 
 type StepParsed = z.output<typeof Step>;
 
-function resolveSteps(steps: StepParsed[]): ResolvedStep[] {
+function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): ResolvedStep[] {
   // Unnamed steps are numbered per label: "pod-kill #1", "pod-kill #2", "wait for fleet #1".
   const counts = new Map<string, number>();
   const autoName = (label: string): string => {
@@ -183,8 +200,11 @@ function resolveSteps(steps: StepParsed[]): ResolvedStep[] {
   };
   return steps.map((step): ResolvedStep => {
     if ('fault' in step) {
-      const fault = resolveFault(step);
-      return { kind: 'fault', name: step.name ?? autoName(step.fault), target: step.target ?? 'sandbox', fault };
+      const target = step.target ?? defaultTarget(step.fault, targets);
+      const fault = target === 'kubernetes' ? withKubernetes(resolveFault(step), step, targets) : resolveFault(step);
+      const resolved: ResolvedStep = { kind: 'fault', name: step.name ?? autoName(step.fault), target, fault };
+      if (step.measure !== undefined) resolved.measure = step.measure;
+      return resolved;
     }
     if ('wait' in step) {
       const w = step.wait;
@@ -234,6 +254,23 @@ function resolveFault(step: z.output<typeof FaultStep>): ResolvedFault {
       };
     case 'db-failover':
       return { type: 'db-failover', mode: step.mode ?? DEFAULTS.dbFailover.mode };
+    case 'region-failover': {
+      const f: ResolvedFault = { type: 'region-failover' };
+      if (step.from !== undefined) f.from = step.from;
+      if (step.to !== undefined) f.to = step.to;
+      if (step.outage === true) f.outage = { database: 'immediate' };
+      else if (typeof step.outage === 'object') f.outage = { database: step.outage.database };
+      if (step.poll !== undefined) f.pollMs = ms(step.poll);
+      if (step.runbook !== undefined) {
+        f.runbook = step.runbook.map((r) => ({
+          name: r.name,
+          action: r.action,
+          args: r.args ?? {},
+          timeoutMs: msOr(r.timeout, DEFAULTS.runbook.stepTimeoutMs),
+        }));
+      }
+      return f;
+    }
   }
 }
 
@@ -244,7 +281,75 @@ function selection(select: z.output<typeof ReplicaSelector> | undefined): Replic
   else out.count = s.count ?? DEFAULTS.select.count;
   if (s.zone !== undefined) out.zone = s.zone;
   if (s.capacity !== undefined) out.capacity = s.capacity;
+  if (s.labels !== undefined) out.labels = s.labels;
+  if (s.namespace !== undefined) out.namespace = s.namespace;
+  if (s.nodes !== undefined) out.nodes = s.nodes;
   return out;
+}
+
+// ---------- kubernetes ----------
+
+/** The target of a step without `target:`: the only present target that supports the fault (rules report ambiguity). */
+function defaultTarget(fault: FaultType, targets: ScenarioParsed['targets']): FaultTarget {
+  return (candidateTargets(fault, Object.keys(targets))[0] ?? 'sandbox') as FaultTarget;
+}
+
+type FaultStepParsed = z.output<typeof FaultStep>;
+
+/** Kubernetes settings of a fault on target kubernetes, with their defaults. */
+function withKubernetes(
+  fault: ResolvedFault,
+  step: FaultStepParsed,
+  targets: ScenarioParsed['targets'],
+): ResolvedFault {
+  const d = DEFAULTS.kubernetes;
+  const label = 'notReadyLabel' in step ? step.notReadyLabel : undefined;
+  const [key = '', value = ''] = (label === false ? '' : (label ?? d.notReadyLabel)).split('=');
+  const opts: KubernetesFaultOptions = {
+    mode: (step.fault === 'pod-kill' ? step.mode : undefined) ?? d.mode,
+    evictionTimeoutMs: msOr('evictionTimeout' in step ? step.evictionTimeout : undefined, d.evictionTimeoutMs),
+    podAction: ('podAction' in step ? step.podAction : undefined) ?? d.podAction,
+    notReadyLabel: label === false ? null : { key, value },
+  };
+  const grace = 'grace' in step ? step.grace : undefined;
+  if (grace !== undefined) opts.graceSeconds = Math.round(ms(grace) / 1000);
+  if (fault.type === 'pod-kill' || fault.type === 'spot-interruption') {
+    const select = { ...fault.select };
+    select.namespace ??= targets.kubernetes?.namespace ?? 'default';
+    if (fault.type === 'spot-interruption' && select.labels === undefined && select.nodes === undefined) {
+      select.labels = { ...d.spotNodeLabels };
+    }
+    return { ...fault, select, kubernetes: opts };
+  }
+  if (fault.type === 'zone-outage') return { ...fault, kubernetes: opts };
+  return fault;
+}
+
+function kubernetesCheck(k: NonNullable<z.output<typeof ProbeSpec>['kubernetes']>, namespace: string): KubernetesCheck {
+  const ns = k.namespace ?? namespace;
+  if (k.deployment !== undefined || k.statefulSet !== undefined) {
+    const check: KubernetesCheck = {
+      watch: 'workload',
+      namespace: ns,
+      workload:
+        k.deployment !== undefined
+          ? { kind: 'Deployment', name: k.deployment }
+          : { kind: 'StatefulSet', name: k.statefulSet ?? '' },
+    };
+    if (k.readyAtLeast !== undefined) check.readyAtLeast = k.readyAtLeast;
+    if (k.availableAtLeast !== undefined) check.availableAtLeast = k.availableAtLeast;
+    return check;
+  }
+  if (k.pdb !== undefined) {
+    return { watch: 'pdb', namespace: ns, name: k.pdb, disruptionsAllowedAtLeast: k.disruptionsAllowedAtLeast ?? 1 };
+  }
+  if (k.podRestarts !== undefined) {
+    return { watch: 'pod-restarts', namespace: ns, labels: k.podRestarts.labels, max: k.podRestarts.max };
+  }
+  const check: KubernetesCheck = { watch: 'nodes-ready' };
+  if (k.nodesReady?.zone !== undefined) check.zone = k.nodesReady.zone;
+  if (k.nodesReady?.atLeast !== undefined) check.atLeast = k.nodesReady.atLeast;
+  return check;
 }
 
 function resolveObjectives(o: ScenarioParsed['objectives']): ResolvedObjectives {

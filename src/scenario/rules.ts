@@ -6,7 +6,9 @@ import { parseDuration, parsePercent } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
 import { problem } from './diagnostics.js';
 import type { PathSegment, Problem } from './diagnostics.js';
-import { PROBE_KINDS } from './schema.js';
+import { kubernetesRules, stepTarget } from './kubernetes-rules.js';
+import { PROBE_KINDS, TARGET_FAULTS, candidateTargets } from './schema.js';
+import { runbookActionNames, checkRunbook } from '../runbook/registry.js';
 import { compactDuration, didYouMeanPrefix, list } from './suggest.js';
 
 type Obj = Record<string, unknown>;
@@ -29,6 +31,9 @@ export function checkRules(doc: unknown): Problem[] {
     ...stepRules(ctx),
     ...loadRules(ctx),
     ...targetRules(ctx),
+    ...kubernetesRules(root),
+    ...runbookRules(ctx),
+    ...drillRules(ctx),
     ...objectiveRules(ctx),
   ];
 }
@@ -197,7 +202,8 @@ function stepRules(ctx: Context): Problem[] {
         ),
       );
     }
-    if (ctx.sandbox !== undefined && typeof select?.count === 'number' && select.count > replicas) {
+    const onSandbox = ctx.sandbox !== undefined && stepTarget(ctx.root, step) === 'sandbox';
+    if (onSandbox && typeof select?.count === 'number' && select.count > replicas) {
       out.push(
         problem(
           [...path, 'select', 'count'],
@@ -224,7 +230,7 @@ function stepRules(ctx: Context): Problem[] {
             },
           ),
         );
-      } else if (ctx.sandbox !== undefined && !zones.includes(z.zone)) {
+      } else if (onSandbox && !zones.includes(z.zone)) {
         out.push(
           problem(z.path, 'unknown-zone', `zone "${z.zone}" is not one of the sandbox zones (${list(zones)})`, {
             hint: `${didYouMeanPrefix(z.zone, zones)}set targets.sandbox.zones to change them`,
@@ -287,6 +293,109 @@ function loadRules(ctx: Context): Problem[] {
   return [];
 }
 
+// ---------- drills ----------
+
+const DRILL_SOURCES = ['sandbox', 'postgres', 'file', 'directory', 's3'];
+const DRILL_VALIDATIONS = ['rowCounts', 'checksum', 'schema', 'query', 'marker'];
+
+/** A scenario is a chaos experiment (steps) or a drill; a drill has one source, each validation one kind. */
+function drillRules(ctx: Context): Problem[] {
+  const out: Problem[] = [];
+  const drill = obj(ctx.root.drill);
+  if (!('steps' in ctx.root) && drill === undefined) {
+    out.push(
+      problem([], 'missing-key', 'a scenario needs "steps" (a chaos experiment) or "drill" (a backup-restore drill)', {
+        hint: 'add steps: with at least one fault, or a drill: section',
+      }),
+    );
+  }
+  if (drill === undefined) return out;
+  const source = obj(drill.source);
+  if (source !== undefined) {
+    const kinds = Object.keys(source).filter((k) => DRILL_SOURCES.includes(k));
+    if (kinds.length !== 1) {
+      out.push(
+        problem(
+          ['drill', 'source'],
+          'drill-source',
+          kinds.length === 0 ? 'the drill has no source' : `the drill has more than one source (${list(kinds)})`,
+          {
+            hint: `give exactly one of ${list(DRILL_SOURCES)}`,
+          },
+        ),
+      );
+    }
+    if ('sandbox' in source && ctx.sandbox === undefined) {
+      out.push(
+        problem(
+          ['drill', 'source', 'sandbox'],
+          'missing-target',
+          'the drill dumps the sandbox, but targets.sandbox is not set',
+          {
+            hint: 'add "targets: { sandbox: {} }"',
+            at: 'key',
+          },
+        ),
+      );
+    }
+  }
+  arr(drill.validations).forEach((raw, i) => {
+    const v = obj(raw);
+    if (!v) return;
+    const kinds = Object.keys(v).filter((k) => DRILL_VALIDATIONS.includes(k));
+    if (kinds.length !== 1) {
+      out.push(
+        problem(
+          ['drill', 'validations', i],
+          'drill-validation',
+          `each validation is exactly one of ${list(DRILL_VALIDATIONS)}`,
+        ),
+      );
+    }
+  });
+  return out;
+}
+
+// ---------- runbooks ----------
+
+/** Region-failover runbooks: known actions with valid arguments, unique step names. */
+function runbookRules(ctx: Context): Problem[] {
+  const out: Problem[] = [];
+  const known = runbookActionNames();
+  for (const { step, path } of ctx.steps) {
+    if (step.fault !== 'region-failover') continue;
+    const seen = new Set<string>();
+    arr(step.runbook).forEach((raw, i) => {
+      const rs = obj(raw);
+      if (!rs) return;
+      const at: PathSegment[] = [...path, 'runbook', i];
+      if (typeof rs.name === 'string') {
+        if (seen.has(rs.name)) {
+          out.push(problem([...at, 'name'], 'duplicate-name', `runbook step "${rs.name}" is used twice`));
+        }
+        seen.add(rs.name);
+      }
+      if (typeof rs.action !== 'string') return;
+      if (!known.includes(rs.action)) {
+        out.push(
+          problem([...at, 'action'], 'unknown-action', `unknown runbook action "${rs.action}"`, {
+            hint: `${didYouMeanPrefix(rs.action, known)}known actions: ${list(known)}`,
+          }),
+        );
+        return;
+      }
+      const args = obj(rs.args) ?? {};
+      for (const message of checkRunbook(
+        [{ name: String(rs.name ?? 'step'), action: rs.action, args, timeoutMs: 1 }],
+        '',
+      )) {
+        out.push(problem([...at, 'args'], 'invalid-args', message.replace(/^\[0\] \([^)]*\): /, '')));
+      }
+    });
+  }
+  return out;
+}
+
 // ---------- targets ----------
 
 const SANDBOX_DB = '${SANDBOX_DATABASE_URL}';
@@ -307,14 +416,28 @@ function targetRules(ctx: Context): Problem[] {
         );
       }
     }
+    const present = Object.keys(obj(ctx.root.targets) ?? {});
     for (const { step, path } of ctx.steps) {
-      if (typeof step.fault === 'string') {
+      // A step naming its target, or one that a present target can inject, is checked in kubernetes-rules.ts.
+      if (
+        typeof step.fault === 'string' &&
+        step.target === undefined &&
+        candidateTargets(step.fault, present).length === 0
+      ) {
+        const able = candidateTargets(step.fault, Object.keys(TARGET_FAULTS));
         out.push(
           problem(
             [...path, 'fault'],
             'missing-target',
-            `fault "${step.fault}" acts on the sandbox, but targets.sandbox is not set`,
-            { hint },
+            able.length <= 1
+              ? `fault "${step.fault}" acts on the sandbox, but targets.sandbox is not set`
+              : `fault "${step.fault}" acts on ${list(able)}, but none of these targets is set`,
+            {
+              hint:
+                able.length <= 1
+                  ? hint
+                  : 'add "targets: { kubernetes: { namespace: … } }" or "targets: { sandbox: {} }"',
+            },
           ),
         );
       }

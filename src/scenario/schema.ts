@@ -5,27 +5,9 @@ import { z } from 'zod';
 
 export const API_VERSION = 'gameday/v1';
 
-const durationPattern = /^\d+(\.\d+)?(ms|s|m|h)$/;
-const percentPattern = /^\d+(\.\d+)?%$/;
-const ratePattern = /^\d+(\.\d+)?\/(s|m|h)$/;
-
-/** "250ms", "30s", "5m", "1h". */
-export const Duration = z
-  .string()
-  .regex(durationPattern, { error: 'expected a duration such as "250ms", "30s", "5m" or "1h"' })
-  .meta({ description: 'A duration: a number followed by ms, s, m or h, e.g. "250ms", "30s", "5m".' });
-
-/** "40%", "99.5%". */
-export const Percent = z
-  .string()
-  .regex(percentPattern, { error: 'expected a percentage such as "40%" or "99.5%"' })
-  .meta({ description: 'A percentage, e.g. "40%" or "99.5%".' });
-
-/** "200/s", "600/m". */
-export const Rate = z
-  .string()
-  .regex(ratePattern, { error: 'expected a rate such as "200/s" or "600/m"' })
-  .meta({ description: 'An arrival rate: a number per second, minute or hour, e.g. "200/s".' });
+export { Duration, Percent, Rate } from './schema-common.js';
+import { Duration, Percent, Rate } from './schema-common.js';
+import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
 
 const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
   error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
@@ -58,17 +40,54 @@ export const SandboxTarget = z
     database: z.boolean().optional().meta({
       description: 'Start PostgreSQL primary + streaming standby (default: when the scenario uses the database).',
     }),
+    regions: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/),
+          zones: z
+            .array(z.string().regex(/^[a-z]$/))
+            .min(1)
+            .max(6)
+            .optional(),
+          replicas: z.int().min(0).max(60).optional(),
+        }),
+      )
+      .min(1)
+      .max(2)
+      .optional()
+      .meta({
+        description:
+          'A primary region and a DR region (first = primary: serves traffic and holds the PostgreSQL primary; second holds the standby).',
+      }),
+    replicationLag: Duration.optional().meta({
+      description: 'Delay on the replication link to the standby, as across regions (default 0).',
+    }),
   })
   .meta({
     description:
       'The embedded local sandbox: API replicas across zones behind a balancer, a supervisor, PostgreSQL primary + standby.',
   });
 
+export const KubernetesTarget = z
+  .strictObject({
+    kubeconfig: z
+      .string()
+      .optional()
+      .meta({ description: 'Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).' }),
+    context: z.string().optional().meta({ description: "Kubeconfig context (default: the file's current context)." }),
+    namespace: z.string().meta({ description: 'Namespace the faults and probes act in unless a step names another.' }),
+    inCluster: z.boolean().optional().meta({
+      description: "Use the pod's service account (gameday running inside the cluster) instead of a kubeconfig.",
+    }),
+  })
+  .meta({ description: 'A Kubernetes cluster, through its API: a kubeconfig context or in-cluster config.' });
+
 export const Targets = z
   .strictObject({
     sandbox: SandboxTarget.optional(),
+    kubernetes: KubernetesTarget.optional(),
   })
-  .meta({ description: 'What the scenario acts on. One of: sandbox.' });
+  .meta({ description: 'What the scenario acts on: sandbox, kubernetes.' });
 
 // ---------- guards ----------
 
@@ -152,7 +171,36 @@ export const SandboxProbe = z.strictObject({
     .meta({ description: 'Healthy when at least this many replicas are ready (default: all desired).' }),
 });
 
-export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox'] as const;
+export const KubernetesProbe = z
+  .strictObject({
+    namespace: z.string().optional().meta({ description: 'Namespace (default: targets.kubernetes.namespace).' }),
+    deployment: z.string().optional().meta({ description: 'Watch this Deployment.' }),
+    statefulSet: z.string().optional().meta({ description: 'Watch this StatefulSet.' }),
+    readyAtLeast: z.int().min(0).optional().meta({
+      description: 'Workload: healthy when at least this many replicas are ready (default: all desired).',
+    }),
+    availableAtLeast: z.int().min(0).optional().meta({
+      description: 'Workload: healthy when at least this many replicas are available.',
+    }),
+    pdb: z.string().optional().meta({ description: 'Watch this PodDisruptionBudget.' }),
+    disruptionsAllowedAtLeast: z.int().min(0).optional().meta({
+      description: 'PodDisruptionBudget: healthy when it allows at least this many disruptions.',
+    }),
+    podRestarts: z
+      .strictObject({ labels: z.record(z.string(), z.string()), max: z.int().min(0) })
+      .optional()
+      .meta({ description: 'Healthy while the pods with these labels have restarted at most `max` times in all.' }),
+    nodesReady: z
+      .strictObject({ zone: z.string().optional(), atLeast: z.int().min(0).optional() })
+      .optional()
+      .meta({ description: 'Healthy when at least `atLeast` nodes (of `zone`) are Ready (default: all of them).' }),
+  })
+  .meta({
+    description:
+      'A Kubernetes check read from watches: one of deployment / statefulSet, pdb, podRestarts or nodesReady.',
+  });
+
+export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox', 'kubernetes'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const ProbeSpec = z
@@ -162,10 +210,11 @@ export const ProbeSpec = z
     sql: SqlProbe.optional(),
     command: CommandProbe.optional(),
     sandbox: SandboxProbe.optional(),
+    kubernetes: KubernetesProbe.optional(),
     interval: Duration.optional().meta({ description: 'Sampling interval (default 1s, at least 50ms).' }),
     timeout: Duration.optional().meta({ description: 'Per-check time limit (default: the interval, at least 1s).' }),
   })
-  .meta({ description: 'A probe: exactly one of http, tcp, sql, command, sandbox, with an interval.' });
+  .meta({ description: 'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, with an interval.' });
 
 // ---------- load ----------
 
@@ -219,8 +268,21 @@ export const Markers = z.strictObject({
 
 // ---------- steps ----------
 
-export const FAULT_TYPES = ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover'] as const;
+export const FAULT_TYPES = ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover', 'region-failover'] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
+
+/** Which fault types each target can inject; a step without `target:` goes to the only target that supports its fault. */
+export const TARGET_FAULTS: Record<string, readonly FaultType[]> = {
+  sandbox: ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover', 'region-failover'],
+  kubernetes: ['pod-kill', 'zone-outage', 'spot-interruption'],
+};
+
+/** The targets among `present` that can inject `fault`, in TARGET_FAULTS order. */
+export function candidateTargets(fault: string, present: readonly string[]): string[] {
+  return Object.keys(TARGET_FAULTS).filter(
+    (t) => present.includes(t) && (TARGET_FAULTS[t] as readonly string[]).includes(fault),
+  );
+}
 
 export const ReplicaSelector = z.strictObject({
   count: z.int().min(1).optional(),
@@ -228,14 +290,28 @@ export const ReplicaSelector = z.strictObject({
   zone: z.string().optional(),
   capacity: z.enum(['spot', 'on-demand']).optional(),
   order: z.enum(['random', 'oldest']).optional(),
+  labels: z.record(z.string(), z.string()).optional().meta({
+    description:
+      'Kubernetes: label selector (pod-kill: pod labels; spot-interruption: node labels, default eks.amazonaws.com/capacityType: SPOT).',
+  }),
+  namespace: z.string().optional().meta({ description: "Kubernetes: namespace of the pods (default: the target's)." }),
+  nodes: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .meta({ description: 'Kubernetes spot-interruption: these nodes by name.' }),
 });
 
 const StepCommon = {
   name: z.string().optional().meta({ description: 'A label for reports (default: derived from the step).' }),
+  measure: z.boolean().optional().meta({
+    description:
+      'This fault defines t0 for RTO, RPO and the windows (default: the first fault step). Use it when earlier faults only set the stage.',
+  }),
   target: z
-    .enum(['sandbox'])
+    .enum(['sandbox', 'kubernetes'])
     .optional()
-    .meta({ description: 'Which target the fault acts on (default: the only one).' }),
+    .meta({ description: 'Which target the fault acts on (default: the only target that supports the fault).' }),
 };
 
 export const PodKillStep = z.strictObject({
@@ -243,7 +319,18 @@ export const PodKillStep = z.strictObject({
   ...StepCommon,
   select: ReplicaSelector.optional(),
   signal: z.enum(['SIGKILL', 'SIGTERM']).optional(),
-  grace: Duration.optional().meta({ description: 'With SIGTERM: time before SIGKILL (default 5s).' }),
+  grace: Duration.optional().meta({
+    description:
+      "Sandbox, with SIGTERM: time before SIGKILL (default 5s). Kubernetes: the deletion grace period (default: the pod's own).",
+  }),
+  mode: z.enum(['delete', 'evict']).optional().meta({
+    description:
+      'Kubernetes: delete the pods, or evict them through the Eviction API so PodDisruptionBudgets are respected (default evict).',
+  }),
+  evictionTimeout: Duration.optional().meta({
+    description:
+      'Kubernetes: how long an eviction refused by a PodDisruptionBudget (429) is retried before it is reported (default 1m).',
+  }),
   repeat: z.strictObject({ every: Duration, times: z.int().min(1).max(1000) }).optional(),
 });
 
@@ -252,6 +339,16 @@ export const ZoneOutageStep = z.strictObject({
   ...StepCommon,
   zone: z.string(),
   duration: Duration.optional().meta({ description: 'Restore the zone after this long (default: at rollback).' }),
+  podAction: z.enum(['evict', 'delete']).optional().meta({
+    description: "Kubernetes: what happens to the zone's pods in the target namespace (default evict).",
+  }),
+  notReadyLabel: z
+    .union([z.string().regex(/^[^=\s]+=[^=\s]*$/), z.literal(false)])
+    .optional()
+    .meta({
+      description:
+        'Kubernetes: node label "key=value" that makes a node NotReady (default the kwok fixture stage label node-not-ready.stage.kwok.x-k8s.io=true); false to only cordon.',
+    }),
 });
 
 export const SpotInterruptionStep = z.strictObject({
@@ -259,7 +356,10 @@ export const SpotInterruptionStep = z.strictObject({
   ...StepCommon,
   select: ReplicaSelector.optional(),
   notice: Duration.optional().meta({ description: 'Interruption notice before SIGTERM (default 2m, as AWS gives).' }),
-  grace: Duration.optional().meta({ description: 'Time between SIGTERM and SIGKILL (default 5s).' }),
+  grace: Duration.optional().meta({
+    description:
+      "Sandbox: time between SIGTERM and SIGKILL (default 5s). Kubernetes: grace period of the drain's evictions (default: the pod's own).",
+  }),
 });
 
 export const DbFailoverStep = z.strictObject({
@@ -269,6 +369,35 @@ export const DbFailoverStep = z.strictObject({
     .enum(['fast', 'immediate'])
     .optional()
     .meta({ description: 'How the primary stops: fast (clean shutdown) or immediate (crash). Default immediate.' }),
+});
+
+export const RunbookStepSpec = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  action: z.string().meta({
+    description:
+      'A runbook action: sandbox-switch-traffic, sandbox-promote-database, sandbox-scale, sandbox-wait-healthy, sandbox-restore-database, markers-switch-endpoint.',
+  }),
+  args: z.record(z.string(), z.unknown()).optional(),
+  timeout: Duration.optional().meta({ description: 'Time allowed for execute + verify (default 2m).' }),
+});
+
+export const RegionFailoverStep = z.strictObject({
+  fault: z.literal('region-failover'),
+  ...StepCommon,
+  from: z.string().optional().meta({ description: 'Region that fails (default: the serving region).' }),
+  to: z.string().optional().meta({ description: 'Region that takes over (default: the other region).' }),
+  outage: z
+    .union([z.boolean(), z.strictObject({ database: z.enum(['immediate', 'fast', 'none']) })])
+    .optional()
+    .meta({
+      description:
+        'Cause a regional outage of `from` first (true = its database crashes); absent or false: a planned failover.',
+    }),
+  poll: Duration.optional().meta({ description: 'Time between verify attempts (default 200ms).' }),
+  runbook: z.array(RunbookStepSpec).min(1).optional().meta({
+    description:
+      'Ordered steps, each with execute, verify, rollback and a timeout; default: switch traffic, promote the standby, scale the DR region, verify.',
+  }),
 });
 
 export const WaitStep = z.strictObject({
@@ -292,6 +421,7 @@ export const FaultStep = z.discriminatedUnion('fault', [
   ZoneOutageStep,
   SpotInterruptionStep,
   DbFailoverStep,
+  RegionFailoverStep,
 ]);
 export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
 
@@ -344,6 +474,7 @@ export const Objectives = z.strictObject({
   availability: oneOrMany(AvailabilityObjective).optional(),
   latency: oneOrMany(LatencyObjective).optional(),
   load: LoadObjective.optional(),
+  ...DrillObjectivesSpec,
 });
 
 // ---------- rollback ----------
@@ -376,7 +507,12 @@ export const ScenarioSchema = z
       .array(z.string())
       .optional()
       .meta({ description: 'Probes that must pass before any fault and again after recovery (default: every probe).' }),
-    steps: z.array(Step).min(1),
+    steps: z
+      .array(Step)
+      .min(1)
+      .optional()
+      .meta({ description: 'Ordered steps: faults, waits, verifies. Required unless the scenario is a drill.' }),
+    drill: DrillSpec.optional().meta({ description: 'A backup-restore drill, run with `gameday drill <file>`.' }),
     objectives: Objectives.optional(),
     rollback: RollbackPolicy.optional(),
   })

@@ -1,6 +1,8 @@
 // The resolved scenario: what the planner and runner consume. Durations are milliseconds,
 // percentages are percent points, rates are per second, defaults are filled in.
 
+import type { RegionFailoverFault } from '../runbook/types.js';
+import type { DrillConfig } from '../drill/types.js';
 import type { FaultType, ProbeKind } from './schema.js';
 
 export type WindowName = 'before' | 'during' | 'after' | 'run';
@@ -12,7 +14,34 @@ export interface SandboxTargetConfig {
   zones: string[];
   startupDelayMs: number;
   database: boolean;
+  /** Primary region first, DR region second; absent: one region. */
+  regions?: Array<{ name: string; zones?: string[]; replicas?: number }>;
+  /** Delay on the replication link to the standby (cross-region), ms. */
+  replicationLagMs?: number;
 }
+
+export interface KubernetesTargetConfig {
+  /** Kubeconfig file; undefined → $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Context; undefined → the file's current context. */
+  context?: string;
+  namespace: string;
+  /** Use the pod's service account instead of a kubeconfig. */
+  inCluster: boolean;
+}
+
+/** What a kubernetes probe watches; `namespace` is filled in from the target when the probe gives none. */
+export type KubernetesCheck =
+  | {
+      watch: 'workload';
+      namespace: string;
+      workload: { kind: 'Deployment' | 'StatefulSet'; name: string };
+      readyAtLeast?: number;
+      availableAtLeast?: number;
+    }
+  | { watch: 'pdb'; namespace: string; name: string; disruptionsAllowedAtLeast: number }
+  | { watch: 'pod-restarts'; namespace: string; labels: Record<string, string>; max: number }
+  | { watch: 'nodes-ready'; zone?: string; atLeast?: number };
 
 export interface ResolvedGuards {
   allowedZones?: string[];
@@ -37,7 +66,8 @@ export type ResolvedProbeCheck =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'sql'; url: string; query: string; expectRows?: number; expectValue?: string | number | boolean }
   | { kind: 'command'; run: string | string[]; cwd?: string; expectExitCode: number; outputMatches?: string }
-  | { kind: 'sandbox'; readyAtLeast?: number };
+  | { kind: 'sandbox'; readyAtLeast?: number }
+  | ({ kind: 'kubernetes' } & KubernetesCheck);
 
 export interface ResolvedProbe {
   name: string;
@@ -71,6 +101,26 @@ export interface ReplicaSelection {
   zone?: string;
   capacity?: 'spot' | 'on-demand';
   order: 'random' | 'oldest';
+  /** Kubernetes: pod labels (pod-kill) or node labels (spot-interruption). */
+  labels?: Record<string, string>;
+  /** Kubernetes: namespace of the pods (resolved to the target's when absent). */
+  namespace?: string;
+  /** Kubernetes: nodes by name (spot-interruption). */
+  nodes?: string[];
+}
+
+/** Kubernetes-only settings of a fault, present when the step's target is kubernetes. */
+export interface KubernetesFaultOptions {
+  /** pod-kill: delete, or evict through the Eviction API (respects PodDisruptionBudgets). */
+  mode: 'delete' | 'evict';
+  /** Deletion grace period; undefined → the pod's own terminationGracePeriodSeconds. */
+  graceSeconds?: number;
+  /** How long an eviction refused with 429 is retried before it becomes a finding. */
+  evictionTimeoutMs: number;
+  /** zone-outage: what happens to the zone's pods. */
+  podAction: 'evict' | 'delete';
+  /** zone-outage: the node label that makes a node NotReady (null: only cordon). */
+  notReadyLabel: { key: string; value: string } | null;
 }
 
 export type ResolvedFault =
@@ -80,13 +130,24 @@ export type ResolvedFault =
       signal: 'SIGKILL' | 'SIGTERM';
       graceMs: number;
       repeat?: { everyMs: number; times: number };
+      kubernetes?: KubernetesFaultOptions;
     }
-  | { type: 'zone-outage'; zone: string; durationMs?: number }
-  | { type: 'spot-interruption'; select: ReplicaSelection; noticeMs: number; graceMs: number }
-  | { type: 'db-failover'; mode: 'fast' | 'immediate' };
+  | { type: 'zone-outage'; zone: string; durationMs?: number; kubernetes?: KubernetesFaultOptions }
+  | {
+      type: 'spot-interruption';
+      select: ReplicaSelection;
+      noticeMs: number;
+      graceMs: number;
+      kubernetes?: KubernetesFaultOptions;
+    }
+  | { type: 'db-failover'; mode: 'fast' | 'immediate' }
+  | RegionFailoverFault;
+
+/** A target a fault step acts on. */
+export type FaultTarget = 'sandbox' | 'kubernetes';
 
 export type ResolvedStep =
-  | { kind: 'fault'; name: string; target: 'sandbox'; fault: ResolvedFault & { type: FaultType } }
+  | { kind: 'fault'; name: string; target: FaultTarget; fault: ResolvedFault & { type: FaultType }; measure?: boolean }
   | { kind: 'wait-probe'; name: string; probe: string; timeoutMs: number }
   | { kind: 'sleep'; name: string; durationMs: number }
   | { kind: 'verify'; name: string; probe: string; timeoutMs: number };
@@ -115,7 +176,7 @@ export interface Scenario {
   description?: string;
   /** Absolute path of the file it came from. */
   file: string;
-  targets: { sandbox?: SandboxTargetConfig };
+  targets: { sandbox?: SandboxTargetConfig; kubernetes?: KubernetesTargetConfig };
   guards: ResolvedGuards;
   probes: Record<string, ResolvedProbe>;
   load?: ResolvedLoad;
@@ -124,6 +185,8 @@ export interface Scenario {
   steps: ResolvedStep[];
   objectives: ResolvedObjectives;
   rollback: ResolvedRollback;
+  /** A backup-restore drill (gameday drill); absent for chaos experiments. */
+  drill?: DrillConfig;
 }
 
 /** Names of variables gameday provides at run time (after targets start); left as-is by load-time interpolation. */

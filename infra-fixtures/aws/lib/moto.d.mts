@@ -11,6 +11,7 @@ export interface MotoState {
 
 export const MOTO_SPEC: string;
 export const INSTALL_HINT: string;
+export function motoVersion(): string | undefined;
 export function motoInstalled(): string | undefined;
 export function ensureMoto(log?: (line: string) => void): string;
 export function freePort(): Promise<number>;

@@ -7,17 +7,29 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The moto release these fixtures were written and tested against (FIS templates, RDS, EC2, STS, CloudWatch). */
-export const MOTO_SPEC = process.env.GAMEDAY_MOTO_SPEC ?? 'moto[server]==5.2.1';
+/** The moto release these fixtures were written and tested against; 5.2.5 is the first with FIS Get/ListExperimentTemplates. */
+export const MOTO_SPEC = process.env.GAMEDAY_MOTO_SPEC ?? 'moto[server]==5.2.5';
+const MOTO_MIN = [5, 2, 5];
 export const INSTALL_HINT = 'pip install "moto[server]"';
 const python = process.env.GAMEDAY_PYTHON ?? 'python3';
 
-/** True when `python3 -m moto.server` can be imported (moto with its server extras: flask, werkzeug). */
-export function motoInstalled() {
+/** The installed moto version when `python3 -m moto.server` can run it (server extras: flask, werkzeug). */
+export function motoVersion() {
   const probe = spawnSync(python, ['-c', 'import moto.server, flask, flask_cors; print(moto.__version__)'], {
     encoding: 'utf8',
   });
   return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+/** The installed version when it is recent enough for these fixtures, else undefined. */
+export function motoInstalled() {
+  const version = motoVersion();
+  if (!version) return undefined;
+  const parts = version.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  for (let i = 0; i < MOTO_MIN.length; i++) {
+    if ((parts[i] ?? 0) !== MOTO_MIN[i]) return (parts[i] ?? 0) > MOTO_MIN[i] ? version : undefined;
+  }
+  return version;
 }
 
 /** Install moto[server] with pip when it is missing. `log` hears what is done; throws with the exact install hint. */
@@ -27,12 +39,17 @@ export function ensureMoto(log = () => {}) {
     log(`moto ${found} found (${python})`);
     return found;
   }
-  log(`moto not found; running: ${python} -m pip install "${MOTO_SPEC}"`);
+  const old = motoVersion();
+  log(
+    `${old ? `moto ${old} is older than ${MOTO_MIN.join('.')}` : 'moto not found'}; running: ${python} -m pip install "${MOTO_SPEC}"`,
+  );
   const pip = spawnSync(python, ['-m', 'pip', 'install', '--quiet', MOTO_SPEC], { encoding: 'utf8' });
   const installed = motoInstalled();
   if (pip.status !== 0 || !installed) {
     const why = (pip.stderr || pip.stdout || (pip.error ? String(pip.error) : '')).trim().split('\n').slice(-5);
-    throw new Error(`moto is not installed and pip could not install it; install it with: ${INSTALL_HINT}\n${why.join('\n')}`);
+    throw new Error(
+      `moto is not installed and pip could not install it; install it with: ${INSTALL_HINT}\n${why.join('\n')}`,
+    );
   }
   log(`installed moto ${installed}`);
   return installed;
@@ -154,7 +171,8 @@ export async function stopMoto(stateDir, { graceMs = 3000, log = () => {} } = {}
     }
   }
   for (let i = 0; i < 40 && (await portOpen(state.port)); i++) await sleep(50);
-  if (await portOpen(state.port)) throw new Error(`port ${state.port} still listening after moto pid ${state.pid} stopped`);
+  if (await portOpen(state.port))
+    throw new Error(`port ${state.port} still listening after moto pid ${state.pid} stopped`);
   fs.rmSync(file, { force: true });
   log(`stopped moto pid ${state.pid}; port ${state.port} closed`);
   return { stopped: true, pid: state.pid, port: state.port };

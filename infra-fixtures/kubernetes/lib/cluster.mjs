@@ -154,7 +154,7 @@ export async function up(opts = {}) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const checkAbort = () => {
-      if (aborted) throw new FixtureError(`interrupted by ${aborted}`);
+      if (aborted) throw Object.assign(new FixtureError(`interrupted by ${aborted}`), { interrupted: aborted });
       checkAlive();
     };
 
@@ -436,8 +436,8 @@ export async function up(opts = {}) {
     if (opts.keepOnFailure) {
       say(`failed; leaving processes and ${stateDir} for inspection (--keep-on-failure)`);
     } else {
-      say('failed; tearing down');
-      for (const name of COMPONENTS) {
+      say(err.interrupted ? `${err.interrupted}: tearing down` : 'failed; tearing down');
+      for (const name of err.interrupted ? [] : COMPONENTS) {
         const proc = procs[name];
         if (proc && !(err.message ?? '').includes(`${name} exited`)) {
           const t = tail(proc.logFile, 8);

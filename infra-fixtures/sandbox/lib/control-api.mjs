@@ -91,7 +91,8 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
     },
     'POST /regions/:region/down': (b, [region]) => {
       const mode = b.database ?? 'immediate';
-      if (!MODES.has(mode) && mode !== 'none') throw new HttpError(400, 'database must be "immediate", "fast" or "none"');
+      if (!MODES.has(mode) && mode !== 'none')
+        throw new HttpError(400, 'database must be "immediate", "fast" or "none"');
       return controller.regionDown(region, mode);
     },
     'POST /regions/:region/up': (_b, [region]) => controller.regionUp(region),

@@ -3,7 +3,17 @@
 // regions, which region each server lives in (primary in one region, standby in the other).
 
 import path from 'node:path';
-import { createStandby, findPgBinDir, initPrimary, nodeUrl, preparePgRoot, promote, readPid, start, stop } from './pg.mjs';
+import {
+  createStandby,
+  findPgBinDir,
+  initPrimary,
+  nodeUrl,
+  preparePgRoot,
+  promote,
+  readPid,
+  start,
+  stop,
+} from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
 import { freePort } from './util.mjs';
 
@@ -13,10 +23,11 @@ export class ConflictError extends Error {}
 /**
  * @typedef {import('./pg.mjs').PgNode & { region: string }} DbNode
  * @param {{ stateDir: string, events: { emit: (e: string, f?: object) => { at: number } }, onChange: () => void,
- *   regions?: string[] }} opts
+ *   regions?: string[], replicationLagMs?: number }} opts
  *   regions: region names, the first holds the primary and the second (if any) the standby.
+ *   replicationLagMs: one-way delay of the link each standby streams over (0: direct).
  */
-export function createDatabase({ stateDir, events, onChange, regions = ['local'] }) {
+export function createDatabase({ stateDir, events, onChange, regions = ['local'], replicationLagMs = 0 }) {
   // Fail before anything starts when the binaries are missing.
   const binDir = findPgBinDir();
   const writer = createTcpProxy();
@@ -68,9 +79,28 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     return regions.find((r) => r !== current.region) ?? current.region;
   }
 
+  /** @type {ReturnType<typeof createTcpProxy>[]} */
+  const links = [];
+
+  /**
+   * Where a standby connects to stream from `source`: the server itself, or with replicationLagMs a
+   * delaying link in between (cross-region replication). Why a link that loses what it holds when
+   * the primary dies: a regional outage takes the primary's network down with it, so WAL sent but
+   * not yet received is lost — the asynchronous-replication loss an RPO measurement must catch.
+   */
+  async function replicationSource(source) {
+    if (replicationLagMs <= 0) return source;
+    const link = createTcpProxy({ delayMs: replicationLagMs });
+    links.push(link);
+    const port = await link.listen();
+    link.setTarget(source.port);
+    return { ...source, port };
+  }
+
   async function addStandby(source, region) {
     if (!env) throw new ConflictError('the database is not running');
-    const s = /** @type {DbNode} */ ({ ...(await createStandby(env, source, nextName(), await freePort())), region });
+    const from = await replicationSource(source);
+    const s = /** @type {DbNode} */ ({ ...(await createStandby(env, from, nextName(), await freePort())), region });
     nodes.push(s);
     standby = s;
     reader.setTarget(s.port);
@@ -122,9 +152,12 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     promoteStandby() {
       return exclusive('promote the standby', async () => {
         if (!env || !standby) throw new ConflictError('cannot promote: there is no standby');
-        if (primary) throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
+        if (primary)
+          throw new ConflictError(`cannot promote: primary ${primary.name} is still running (stop it first)`);
         if (downRegions.has(standby.region)) {
-          throw new ConflictError(`cannot promote: standby ${standby.name} is in region ${standby.region}, which is down`);
+          throw new ConflictError(
+            `cannot promote: standby ${standby.name} is in region ${standby.region}, which is down`,
+          );
         }
         const next = standby;
         await promote(env, next);
@@ -183,7 +216,9 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
         }
         const region = standbyHome(primary);
         if (downRegions.has(region)) {
-          throw new ConflictError(`cannot rebuild the standby: region ${region} is down (POST /regions/${region}/up first)`);
+          throw new ConflictError(
+            `cannot rebuild the standby: region ${region} is down (POST /regions/${region}/up first)`,
+          );
         }
         const s = await addStandby(primary, region);
         return { standby: describe(s), primary: describe(primary) };
@@ -261,6 +296,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     async stop() {
       await writer.close();
       await reader.close();
+      await Promise.all(links.map((l) => l.close()));
       if (!env) return;
       const e = env;
       await Promise.all(nodes.map((n) => stop(e, n, 'fast').catch(() => stop(e, n, 'immediate'))));

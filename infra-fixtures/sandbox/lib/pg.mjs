@@ -158,11 +158,15 @@ export async function initPrimary(env, name, port) {
   fs.appendFileSync(path.join(node.dataDir, 'postgresql.conf'), serverSettings(env, port));
   await start(env, node);
   await withClient(port, 'postgres', (c) => c.query('CREATE DATABASE connectkit'));
-  await withClient(port, 'connectkit', (c) =>
-    c.query(
+  await withClient(port, 'connectkit', async (c) => {
+    await c.query(
       'CREATE TABLE contacts (id bigserial PRIMARY KEY, name text, email text, created_at timestamptz DEFAULT now())',
-    ),
-  );
+    );
+    // A few thousand rows, so restores, row counts and checksums have real data to work on.
+    await c.query(
+      "INSERT INTO contacts (name, email) SELECT 'Contact ' || g, 'contact' || g || '@example.test' FROM generate_series(1, 5000) g",
+    );
+  });
   return node;
 }
 

@@ -3,8 +3,12 @@
 
 import net from 'node:net';
 
-/** Create an endpoint on a free loopback port; `setTarget(port|null)` moves it. */
-export function createTcpProxy() {
+/**
+ * Create an endpoint on a free loopback port; `setTarget(port|null)` moves it. With `delayMs`, every
+ * chunk is delivered that much later in each direction (a long-distance link); when either side
+ * closes, data still queued on the link is lost, as when a region goes dark with its network.
+ */
+export function createTcpProxy({ delayMs = 0 } = {}) {
   /** @type {number | null} */
   let target = null;
   /** @type {Set<net.Socket>} */
@@ -32,8 +36,14 @@ export function createTcpProxy() {
     upstream.on('error', drop);
     client.on('close', drop);
     upstream.on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (delayMs > 0) {
+      // Timers with the same delay fire in the order they were set, so the byte order is kept.
+      client.on('data', (chunk) => setTimeout(() => upstream.destroyed || upstream.write(chunk), delayMs));
+      upstream.on('data', (chunk) => setTimeout(() => client.destroyed || client.write(chunk), delayMs));
+    } else {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
   });
   return {
     /** @returns {Promise<number>} the port it listens on */

@@ -2,6 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { runDrillScenario } from '../../runner/drill.js';
 import { runScenario, type RunResult } from '../../runner/run.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -15,7 +16,8 @@ export const demoHelp = `Usage: gameday demo [--all] [--report-dir D] [--quiet] 
 Start the local sandbox (API replicas across zones a/b/c behind a balancer, a supervisor, PostgreSQL
 primary + standby when a scenario needs it), kill 2 of its 6 replicas under load, measure the recovery
 time, check the objectives, roll back, write the reports and stop everything.
---all runs every sandbox scenario: pod-kill, zone-outage, spot-interruption, db-failover.`;
+--all runs every sandbox scenario: pod-kill, zone-outage, spot-interruption, db-failover,
+region-failover (west → east with a runbook, RPO from markers) and backup-restore (a restore drill).`;
 
 /** The scenarios shipped with gameday (scenarios/sandbox/ under the package root). */
 export function bundledScenario(name: string): string {
@@ -23,7 +25,14 @@ export function bundledScenario(name: string): string {
   return join(root, 'scenarios', 'sandbox', `${name}.yaml`);
 }
 
-export const DEMO_SUITE = ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover'];
+export const DEMO_SUITE = [
+  'pod-kill',
+  'zone-outage',
+  'spot-interruption',
+  'db-failover',
+  'region-failover',
+  'backup-restore',
+];
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('demo', argv, { ...outputOptions, all: { type: 'boolean' } });
@@ -40,7 +49,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     for (const scenario of scenarios) {
       if (signals.signal.aborted) break;
-      const result = await runScenario(scenario, {
+      const run = scenario.drill && scenario.steps.length === 0 ? runDrillScenario : runScenario;
+      const result = await run(scenario, {
         reportDir: String(values['report-dir'] ?? 'reports'),
         signal: signals.signal,
         reporters: [

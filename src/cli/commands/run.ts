@@ -32,6 +32,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const mode = outputMode(values);
   const [scenario] = await loadOrExplain(positionals, io);
   if (!scenario) return 2;
+  if (scenario.drill && scenario.steps.length === 0) {
+    throw new GamedayError(`${scenario.name} is a backup-restore drill`, {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: `run it with: gameday drill ${positionals[0]}`,
+    });
+  }
   let runDir: string | undefined;
   const signals = abortOnSignals(io, () => runDir);
   try {

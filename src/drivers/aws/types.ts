@@ -80,14 +80,7 @@ export interface FisTemplateInput {
 
 /** Experiment states; `cancelled` is in the current API reference even where an older SDK model lacks it. */
 export type FisExperimentStatus =
-  | 'pending'
-  | 'initiating'
-  | 'running'
-  | 'completed'
-  | 'stopping'
-  | 'stopped'
-  | 'failed'
-  | 'cancelled';
+  'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled';
 
 export const FIS_TERMINAL: readonly string[] = ['completed', 'stopped', 'failed', 'cancelled'];
 

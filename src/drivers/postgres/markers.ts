@@ -36,15 +36,30 @@ export class MarkerWriter {
   attempted = 0;
   failed = 0;
   skipped = 0;
-  private readonly pool: pg.Pool;
+  /** Endpoint changes made with switchTo, in order (run clock). */
+  readonly switches: Array<{ t: number; url: string }> = [];
+  private pool: pg.Pool;
+  private currentUrl: string;
+  private retired: pg.Pool[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private seq = 0;
   private stopped = false;
 
   constructor(private readonly opts: MarkerWriterOptions) {
-    this.pool = new pg.Pool({
-      connectionString: opts.url,
+    this.currentUrl = opts.url;
+    this.pool = MarkerWriter.openPool(opts.url);
+  }
+
+  /**
+   * A pool with short timeouts. Why no retries of its own: behind a writer endpoint a dropped
+   * connection is discarded and the next write opens a new one, so writing resumes by itself as
+   * soon as the endpoint reaches the promoted primary; a write that failed is never retried, so an
+   * acknowledgement always means "this INSERT returned success".
+   */
+  private static openPool(url: string): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: url,
       max: 4,
       connectionTimeoutMillis: 1000,
       idleTimeoutMillis: 5000,
@@ -52,18 +67,43 @@ export class MarkerWriter {
       query_timeout: 3000,
     });
     // A primary that goes away closes idle clients; that is expected during a failover, never fatal.
-    this.pool.on('error', () => undefined);
+    pool.on('error', () => undefined);
+    return pool;
+  }
+
+  /** The endpoint markers are written to now. */
+  get url(): string {
+    return this.currentUrl;
+  }
+
+  /**
+   * Write to another endpoint from the next tick on (the post-failover primary named by the scenario,
+   * e.g. a promoted RDS replica). Writes in flight on the old endpoint settle there; the marker table
+   * is created on the new endpoint if the promoted copy lacks it.
+   */
+  async switchTo(url: string): Promise<void> {
+    if (url === this.currentUrl) return;
+    const old = this.pool;
+    this.pool = MarkerWriter.openPool(url);
+    this.currentUrl = url;
+    this.switches.push({ t: this.opts.clock.now(), url: redactUrl(url) });
+    this.retired.push(old);
+    await this.ensureTable().catch(() => undefined);
+  }
+
+  private async ensureTable(): Promise<void> {
+    await this.pool.query(`CREATE SCHEMA IF NOT EXISTS "${SCHEMA}"`);
+    await this.pool.query(
+      `CREATE TABLE IF NOT EXISTS ${qualified(this.opts.table)} (run_id text NOT NULL, seq bigint NOT NULL, written_at timestamptz NOT NULL, PRIMARY KEY (run_id, seq))`,
+    );
   }
 
   /** Create the marker table (journaled by the caller before this call) and start writing. */
   async start(): Promise<void> {
     try {
-      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS "${SCHEMA}"`);
-      await this.pool.query(
-        `CREATE TABLE IF NOT EXISTS ${qualified(this.opts.table)} (run_id text NOT NULL, seq bigint NOT NULL, written_at timestamptz NOT NULL, PRIMARY KEY (run_id, seq))`,
-      );
+      await this.ensureTable();
     } catch (error) {
-      throw new GamedayError(`cannot create the marker table on ${describeDbUrl(this.opts.url)}`, {
+      throw new GamedayError(`cannot create the marker table on ${describeDbUrl(this.currentUrl)}`, {
         kind: 'runtime',
         code: 'MARKERS_SETUP',
         phase: 'markers',
@@ -129,7 +169,7 @@ export class MarkerWriter {
         await sleep(250);
       }
     }
-    throw new GamedayError(`cannot read markers back from ${describeDbUrl(this.opts.url)}`, {
+    throw new GamedayError(`cannot read markers back from ${describeDbUrl(this.currentUrl)}`, {
       kind: 'runtime',
       code: 'MARKERS_READ',
       phase: 'measure',
@@ -139,7 +179,8 @@ export class MarkerWriter {
 
   async close(): Promise<void> {
     await this.stop();
-    await this.pool.end().catch(() => undefined);
+    await Promise.all([this.pool, ...this.retired].map((p) => p.end().catch(() => undefined)));
+    this.retired = [];
   }
 }
 

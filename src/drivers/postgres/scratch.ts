@@ -148,7 +148,7 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   let stopped = false;
   const stop = async (): Promise<string> => {
     if (stopped) return `${dir} already removed`;
-    const detail = await removeScratchServer(dir, { binDir });
+    const detail = await removeScratchServer(dir);
     stopped = true;
     if (id !== undefined) opts.journal?.undone(id, detail);
     return detail;
@@ -203,52 +203,73 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   }
 }
 
-/** Wait until no process has `pid` any more. */
-async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
+/**
+ * Whether `pid` runs. Why /proc: a stopped postmaster is re-parented to PID 1, which may reap it only
+ * seconds later; until then kill(pid, 0) succeeds on the zombie (and pg_ctl stop -w waits for it too).
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+}
+
+/** Whether `pid` is the postmaster of `dataDir` (its command line names the data dir). */
+function isPostmasterOf(pid: number, dataDir: string): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+  } catch {
+    return true; // no /proc: the pid file is all we have
+  }
+}
+
+async function waitStopped(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    await sleep(50);
+    if (!isProcessRunning(pid)) return true;
+    await sleep(20);
   }
-  return false;
+  return !isProcessRunning(pid);
 }
 
 /**
- * Undo of a scratch server: stop it (immediate: its data is disposable) and remove its dir.
- * Idempotent; works without the process that started it.
+ * Undo of a scratch server: stop it and remove its dir. Idempotent; needs neither the process that
+ * started it nor the PostgreSQL binaries. Why SIGQUIT (immediate shutdown) and not pg_ctl: the data is
+ * disposable, and pg_ctl stop -w waits until PID 1 reaps the postmaster, which can take seconds.
  */
-export async function removeScratchServer(dir: string, opts: { binDir?: string } = {}): Promise<string> {
+export async function removeScratchServer(dir: string): Promise<string> {
   const dataDir = path.join(dir, 'pg', 'data');
   const pid = readPostmasterPid(dataDir);
   let how = 'was not running';
-  if (pid !== null) {
-    try {
-      await runPostgresTool(
-        opts.binDir ?? findPostgresBinDir(),
-        'pg_ctl',
-        ['stop', '-w', '-t', '30', '-m', 'immediate', '-D', dataDir],
-        { cwd: path.dirname(dir) },
-      );
-      how = 'stopped';
-    } catch {
-      // pg_ctl failed (binaries gone, data dir damaged): the postmaster pid is all we need.
+  // Why the cmdline check: after a reboot the pid in a stale postmaster.pid may belong to anything.
+  if (pid !== null && isProcessRunning(pid) && isPostmasterOf(pid, dataDir)) {
+    const signal = (sig: NodeJS.Signals): void => {
       try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(pid, sig);
       } catch {
         // Gone meanwhile.
       }
+    };
+    // SIGQUIT: the postmaster makes every backend quit, waits for them, and exits.
+    signal('SIGQUIT');
+    how = 'stopped';
+    if (!(await waitStopped(pid, 15_000))) {
+      signal('SIGKILL');
       how = 'killed';
-    }
-    if (!(await waitGone(pid, 30_000))) {
-      throw new GamedayError(`scratch PostgreSQL (pid ${pid}) in ${dir} does not stop`, {
-        kind: 'rollback-incomplete',
-        code: 'SCRATCH_STOP_FAILED',
-        hint: `kill ${pid} and remove ${dir} by hand`,
-      });
+      if (!(await waitStopped(pid, 15_000))) {
+        throw new GamedayError(`scratch PostgreSQL (pid ${pid}) in ${dir} does not stop`, {
+          kind: 'rollback-incomplete',
+          code: 'SCRATCH_STOP_FAILED',
+          hint: `kill ${pid} and remove ${dir} by hand`,
+        });
+      }
     }
   }
   const removed = removeOwnedDir(dir);

@@ -10,3 +10,6 @@ export type { SandboxTeardownResult, StopFromStateOptions } from './teardown.js'
 export type * from './types.js';
 export { projectedSandboxStatus } from './projection.js';
 export type { SandboxShape } from './projection.js';
+export { startRetiredServer } from './inspect.js';
+export type { StandaloneServer } from './inspect.js';
+export { ensureDatabasePrimaryIn, primaryRegion, waitForRegion } from './regions.js';

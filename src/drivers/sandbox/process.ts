@@ -25,6 +25,12 @@ export interface StartSandboxOptions {
    * holds the standby (DR). Default: one region with `replicas` over `zones`, as without regions.
    */
   regions?: SandboxRegionConfig[];
+  /**
+   * One-way delay of the link each standby streams over (default 0: direct). A regional outage
+   * loses what is on the link, so `immediate` failovers lose acknowledged writes as cross-region
+   * asynchronous replication does.
+   */
+  replicationLagMs?: number;
   /** Where state, logs and ground truth go; default a new temp dir, removed again by stop(). */
   stateDir?: string;
   /** How long to wait for the fleet to be whole (default 120 s). */
@@ -77,6 +83,7 @@ export async function startSandbox(opts: StartSandboxOptions): Promise<SandboxHa
     healthIntervalMs: opts.healthIntervalMs ?? 100,
     ownerPid: opts.outliveStarter === true ? null : process.pid,
     ...(opts.regions ? { regions: opts.regions } : {}),
+    ...(opts.replicationLagMs ? { replicationLagMs: opts.replicationLagMs } : {}),
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const logFile = path.join(stateDir, 'supervisor.log');

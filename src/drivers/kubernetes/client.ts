@@ -1,0 +1,404 @@
+// The Kubernetes API client: the only module that imports @kubernetes/client-node. It loads a kubeconfig
+// context or the in-cluster config, counts every request (for the bench), and retries throttling (429)
+// and server errors (5xx) with backoff, honouring Retry-After.
+
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  PolicyV1Api,
+  Watch,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { GamedayError } from '../../errors.js';
+import { sleep } from '../../util/clock.js';
+
+export interface KubeConnectOptions {
+  /** Kubeconfig file; undefined → $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  context?: string;
+  /** The pod's service account (gameday running in the cluster). */
+  inCluster?: boolean;
+}
+
+/** How many requests of each kind went to the API server. */
+export interface RequestStats {
+  total: number;
+  byVerb: Record<string, number>;
+  /** Requests repeated after a 429, a 5xx or a dropped connection. */
+  retries: number;
+}
+
+/** One page of a list: plain objects, and where to continue. */
+export interface ListPage {
+  items: unknown[];
+  resourceVersion: string;
+  continue?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export type ListFn = (opts: ListOptions) => Promise<ListPage>;
+
+/** A watch event as the API server sends it. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: unknown;
+}
+
+/** The outcome of an eviction: done, the pod was already gone, or refused (429: a PodDisruptionBudget). */
+export type EvictionResult = { status: 'evicted' } | { status: 'gone' } | { status: 'refused'; message: string };
+
+/** An API error with its HTTP status and the Status object's reason and message. */
+export class KubeApiError extends GamedayError {
+  readonly status: number;
+  readonly reason: string | undefined;
+
+  constructor(what: string, status: number, reason: string | undefined, message: string, cause?: unknown) {
+    super(`${what}: HTTP ${status}${reason ? ` ${reason}` : ''}${message ? `: ${message}` : ''}`, {
+      kind: 'runtime',
+      code: status === 403 ? 'K8S_FORBIDDEN' : `K8S_HTTP_${status}`,
+      cause,
+      target: what,
+      ...(status === 403
+        ? { hint: 'the Kubernetes user lacks a permission; `gameday rbac <scenario>` prints the Role it needs' }
+        : {}),
+    });
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+const RETRYABLE_NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|other side closed|EAI_AGAIN/;
+const MAX_ATTEMPTS = 6;
+
+/** HTTP status of an error from the client library (ApiException.code, or a watch error's statusCode). */
+export function errorStatus(error: unknown): number | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown; status?: unknown } | null;
+  for (const v of [e?.status, e?.code, e?.statusCode]) if (typeof v === 'number' && v >= 100 && v < 600) return v;
+  return undefined;
+}
+
+function statusBody(error: unknown): { reason?: string; message?: string } {
+  let body = (error as { body?: unknown } | null)?.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return { message: String(body).slice(0, 300) };
+    }
+  }
+  const b = (body ?? {}) as { reason?: unknown; message?: unknown };
+  const out: { reason?: string; message?: string } = {};
+  if (typeof b.reason === 'string') out.reason = b.reason;
+  if (typeof b.message === 'string') out.message = b.message;
+  return out;
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { headers?: Record<string, string> } | null)?.headers;
+  const v = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  const s = v === undefined ? NaN : Number(v);
+  return Number.isFinite(s) ? s * 1000 : undefined;
+}
+
+/** Exponential backoff with jitter: 200ms, 400ms, … up to 5s. */
+export function backoffMs(attempt: number, rng: () => number = Math.random): number {
+  const base = Math.min(5_000, 200 * 2 ** attempt);
+  return Math.round(base * (0.75 + rng() * 0.5));
+}
+
+const jsonCopy = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** A connection to one cluster. Cheap to create; makes no request until used. */
+export class KubeClient {
+  readonly config: KubeConfig;
+  /** API server URL, e.g. https://127.0.0.1:6443. */
+  readonly server: string;
+  readonly context: string;
+  readonly stats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly policy: PolicyV1Api;
+  private readonly authz: AuthorizationV1Api;
+  private readonly watcher: Watch;
+
+  constructor(opts: KubeConnectOptions) {
+    const kc = new KubeConfig();
+    try {
+      if (opts.inCluster) kc.loadFromCluster();
+      else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
+      else kc.loadFromDefault();
+    } catch (error) {
+      throw new GamedayError(
+        opts.inCluster
+          ? 'cannot load the in-cluster Kubernetes config'
+          : `cannot load kubeconfig ${opts.kubeconfig ?? '(default: $KUBECONFIG or ~/.kube/config)'}`,
+        {
+          kind: 'invalid-input',
+          code: 'K8S_CONFIG',
+          cause: error,
+          hint: opts.inCluster
+            ? 'inCluster needs a pod with a service account token'
+            : 'set targets.kubernetes.kubeconfig or KUBECONFIG to a readable kubeconfig file',
+        },
+      );
+    }
+    if (opts.context !== undefined && !opts.inCluster) {
+      const names = kc.getContexts().map((c) => c.name);
+      if (!names.includes(opts.context)) {
+        throw new GamedayError(`kubeconfig has no context "${opts.context}"`, {
+          kind: 'invalid-input',
+          code: 'K8S_CONTEXT',
+          hint: `contexts: ${names.join(', ') || 'none'}`,
+        });
+      }
+      kc.setCurrentContext(opts.context);
+    }
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) {
+      throw new GamedayError('the kubeconfig context names no cluster', { kind: 'invalid-input', code: 'K8S_CONFIG' });
+    }
+    this.config = kc;
+    this.server = cluster.server;
+    this.context = kc.getCurrentContext();
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.policy = kc.makeApiClient(PolicyV1Api);
+    this.authz = kc.makeApiClient(AuthorizationV1Api);
+    this.watcher = new Watch(kc);
+  }
+
+  private count(verb: string): void {
+    this.stats.total += 1;
+    this.stats.byVerb[verb] = (this.stats.byVerb[verb] ?? 0) + 1;
+  }
+
+  /**
+   * Make one request with retries: 429 (API priority and fairness), 5xx and dropped connections are
+   * retried with backoff; anything else becomes a KubeApiError. `retry429: false` hands every 429 back
+   * to the caller (evictions: there a 429 is a PodDisruptionBudget's answer, not throttling).
+   */
+  async call<T>(
+    verb: string,
+    what: string,
+    fn: () => Promise<T>,
+    opts: { signal?: AbortSignal; retry429?: boolean } = {},
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      this.count(verb);
+      try {
+        return await fn();
+      } catch (error) {
+        const status = errorStatus(error);
+        const network = status === undefined && RETRYABLE_NETWORK.test(String((error as Error)?.message ?? error));
+        const retryable =
+          network || (status !== undefined && (status >= 500 || (status === 429 && opts.retry429 !== false)));
+        if (!retryable || attempt + 1 >= MAX_ATTEMPTS || opts.signal?.aborted) {
+          if (status === undefined) {
+            throw new GamedayError(`${what}: ${String((error as Error)?.message ?? error)}`, {
+              kind: 'runtime',
+              code: 'K8S_REQUEST',
+              cause: error,
+              target: what,
+            });
+          }
+          const body = statusBody(error);
+          throw new KubeApiError(what, status, body.reason, body.message ?? '', error);
+        }
+        this.stats.retries += 1;
+        await sleep(retryAfterMs(error) ?? backoffMs(attempt), opts.signal);
+      }
+    }
+  }
+
+  // ---------- lists and watches ----------
+
+  listPods(namespace: string): ListFn {
+    return async (o) =>
+      page(
+        await this.call('list', `list pods in ${namespace}`, () =>
+          this.core.listNamespacedPod({ namespace, ...listParams(o) }),
+        ),
+      );
+  }
+
+  listNodes(): ListFn {
+    return async (o) => page(await this.call('list', 'list nodes', () => this.core.listNode(listParams(o))));
+  }
+
+  listDeployments(namespace: string): ListFn {
+    return async (o) =>
+      page(
+        await this.call('list', `list deployments in ${namespace}`, () =>
+          this.apps.listNamespacedDeployment({ namespace, ...listParams(o) }),
+        ),
+      );
+  }
+
+  listStatefulSets(namespace: string): ListFn {
+    return async (o) =>
+      page(
+        await this.call('list', `list statefulsets in ${namespace}`, () =>
+          this.apps.listNamespacedStatefulSet({ namespace, ...listParams(o) }),
+        ),
+      );
+  }
+
+  listPdbs(namespace: string): ListFn {
+    return async (o) =>
+      page(
+        await this.call('list', `list poddisruptionbudgets in ${namespace}`, () =>
+          this.policy.listNamespacedPodDisruptionBudget({ namespace, ...listParams(o) }),
+        ),
+      );
+  }
+
+  /** Open a watch; resolves once the server accepted it. `onDone` gets null on a normal close. */
+  async watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (e: WatchEvent) => void,
+    onDone: (err: unknown) => void,
+  ): Promise<{ abort(): void }> {
+    this.count('watch');
+    const controller = await this.watcher.watch(
+      path,
+      query,
+      (type: string, object: unknown) => onEvent({ type: type as WatchEvent['type'], object }),
+      onDone,
+    );
+    return { abort: () => controller.abort() };
+  }
+
+  // ---------- pods ----------
+
+  /** Delete a pod; "gone" when it no longer exists. */
+  async deletePod(namespace: string, name: string, graceSeconds?: number): Promise<'deleted' | 'gone'> {
+    try {
+      await this.call('delete', `delete pod ${namespace}/${name}`, () =>
+        this.core.deleteNamespacedPod({
+          namespace,
+          name,
+          ...(graceSeconds === undefined ? {} : { gracePeriodSeconds: graceSeconds }),
+        }),
+      );
+      return 'deleted';
+    } catch (error) {
+      if (errorStatus(error) === 404) return 'gone';
+      throw error;
+    }
+  }
+
+  /** Evict a pod through policy/v1 Eviction. A 429 is returned as "refused", never retried here. */
+  async evictPod(namespace: string, name: string, graceSeconds?: number): Promise<EvictionResult> {
+    try {
+      await this.call(
+        'create',
+        `evict pod ${namespace}/${name}`,
+        () =>
+          this.core.createNamespacedPodEviction({
+            namespace,
+            name,
+            body: {
+              apiVersion: 'policy/v1',
+              kind: 'Eviction',
+              metadata: { name, namespace },
+              ...(graceSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds: graceSeconds } }),
+            },
+          }),
+        { retry429: false },
+      );
+      return { status: 'evicted' };
+    } catch (error) {
+      const status = errorStatus(error);
+      if (status === 404) return { status: 'gone' };
+      if (status === 429) return { status: 'refused', message: (error as Error).message };
+      throw error;
+    }
+  }
+
+  // ---------- nodes ----------
+
+  /** The Node as plain JSON (as the API serves it), or undefined when it does not exist. */
+  async getNode(name: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return jsonCopy(await this.call('get', `get node ${name}`, () => this.core.readNode({ name })));
+    } catch (error) {
+      if (errorStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** JSON merge patch of a node (labels, annotations, spec.unschedulable, spec.taints with resourceVersion). */
+  async patchNode(name: string, patch: Record<string, unknown>): Promise<void> {
+    await this.call('patch', `patch node ${name}`, () =>
+      this.core.patchNode({ name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+    );
+  }
+
+  async createNode(node: Record<string, unknown>): Promise<'created' | 'exists'> {
+    try {
+      const name = String((node.metadata as { name?: unknown } | undefined)?.name ?? '');
+      await this.call('create', `create node ${name}`, () => this.core.createNode({ body: node as never }));
+      return 'created';
+    } catch (error) {
+      if (errorStatus(error) === 409) return 'exists';
+      throw error;
+    }
+  }
+
+  async deleteNode(name: string): Promise<'deleted' | 'gone'> {
+    try {
+      await this.call('delete', `delete node ${name}`, () => this.core.deleteNode({ name }));
+      return 'deleted';
+    } catch (error) {
+      if (errorStatus(error) === 404) return 'gone';
+      throw error;
+    }
+  }
+
+  // ---------- authorization ----------
+
+  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`)? */
+  async canI(attrs: {
+    verb: string;
+    group: string;
+    resource: string;
+    subresource?: string;
+    namespace?: string;
+  }): Promise<boolean> {
+    const review = await this.call('create', 'selfsubjectaccessreview', () =>
+      this.authz.createSelfSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { ...attrs } },
+        },
+      }),
+    );
+    return review.status?.allowed === true;
+  }
+}
+
+function listParams(o: ListOptions): Record<string, string | number> {
+  const p: Record<string, string | number> = {};
+  if (o.labelSelector !== undefined) p['labelSelector'] = o.labelSelector;
+  if (o.fieldSelector !== undefined) p['fieldSelector'] = o.fieldSelector;
+  if (o.limit !== undefined) p['limit'] = o.limit;
+  if (o.continue !== undefined) p['_continue'] = o.continue;
+  return p;
+}
+
+function page(list: { items: unknown[]; metadata?: { resourceVersion?: string; _continue?: string } }): ListPage {
+  const out: ListPage = { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+  if (list.metadata?._continue) out.continue = list.metadata._continue;
+  return out;
+}

@@ -1,0 +1,184 @@
+// The drill lifecycle (gameday drill): targets → markers (so the backup holds some) → restore drill
+// (source → scratch → restore → validations → cleanup) → rollback (always) → measurements → reports.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { drillMeasurements, runDrill } from '../drill/index.js';
+import type { DrillResult } from '../drill/types.js';
+import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
+import { GamedayError, describeError, isGamedayError } from '../errors.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
+import { writeReportFiles } from '../report/index.js';
+import type { Scenario } from '../scenario/types.js';
+import { sleep, systemClock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import { redactText } from '../util/redact.js';
+import type { Verdict } from './events.js';
+import { Journal, pendingUndos, readJournal } from './journal.js';
+import { RunRecorder } from './recorder.js';
+import { rollback, type RollbackResult } from './rollback.js';
+import { newRunId, type RunOptions, type RunResult } from './run.js';
+import { connectTargets, fillRuntimeVariables } from './targets.js';
+
+const VERDICT: Record<DrillResult['status'], Verdict> = {
+  passed: 'pass',
+  failed: 'fail',
+  aborted: 'aborted',
+  error: 'error',
+};
+
+/** Run the scenario's backup-restore drill. Never throws for run-time failures: they become the verdict. */
+export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  if (!scenario.drill) {
+    throw new GamedayError(`scenario ${scenario.name} has no drill section`, {
+      kind: 'invalid-input',
+      code: 'NOT_A_DRILL',
+      hint: 'gameday drill runs scenarios with a `drill:` section; use gameday run for chaos experiments',
+    });
+  }
+  const clock = opts.clock ?? systemClock;
+  const runId = opts.runId ?? newRunId();
+  const runDir = resolve(opts.reportDir, scenario.name, runId);
+  mkdirSync(runDir, { recursive: true });
+  const journalPath = join(runDir, 'journal.ndjson');
+  const journal = new Journal(journalPath);
+  journal.append({
+    type: 'run',
+    at: new Date().toISOString(),
+    runId,
+    scenario: scenario.name,
+    file: scenario.file,
+    pid: process.pid,
+  });
+  const rec = new RunRecorder(clock, opts.reporters ?? []);
+  const startT = clock.now();
+  const startedAt = new Date(clock.wall(startT)).toISOString();
+  rec.event(
+    { kind: 'run-start', t: startT, scenario: scenario.name, runId, runDir },
+    `drill ${runId} of ${scenario.name}`,
+  );
+  const ctl = new AbortController();
+  const onOuterAbort = (): void => ctl.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const phase = (p: 'targets' | 'steps' | 'rollback' | 'measure' | 'report', detail?: string): void =>
+    rec.event(
+      { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
+      `phase ${p}${detail ? `: ${detail}` : ''}`,
+    );
+
+  let result: DrillResult | undefined;
+  let failure: unknown;
+  let markers: MarkerWriter | undefined;
+  try {
+    phase('targets');
+    const targets = await connectTargets(scenario, {
+      journal,
+      signal: ctl.signal,
+      ...(opts.sandboxUrl === undefined ? {} : { sandboxUrl: opts.sandboxUrl }),
+      ...(opts.startSandbox === undefined ? {} : { startSandbox: opts.startSandbox }),
+      log: (m) => rec.note('targets', m),
+    });
+    const drill = fillRuntimeVariables(scenario.drill, targets.vars);
+    const pm = scenario.markers.postgres ? fillRuntimeVariables(scenario.markers.postgres, targets.vars) : undefined;
+    if (pm) {
+      // Markers written before the backup make the drill's RPO measurable (newest marker in the copy).
+      const id = journal.intent('markers', `create marker table gameday.${pm.table}`, markerUrlForJournal(pm.url), {
+        driver: 'postgres',
+        op: 'drop-markers',
+        args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
+      });
+      markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
+      await markers.start();
+      journal.applied(id);
+      rec.note('markers', `writing markers every ${formatDuration(pm.intervalMs)}`);
+      await sleep(opts.baselineMs ?? 2000, ctl.signal);
+    }
+    phase('steps', `restore drill from ${drill.source.kind}`);
+    result = await runDrill(drill, {
+      journal,
+      clock,
+      signal: ctl.signal,
+      onProgress: (e) => {
+        if (e.kind === 'step') rec.note('drill', `${e.step} ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
+        else if (e.kind === 'validation')
+          rec.note('validation', `${e.result.name}: ${e.result.pass ? 'ok' : 'FAILED'} — ${e.result.detail}`);
+      },
+    });
+  } catch (error) {
+    failure = error;
+    rec.note('error', redactText(describeError(error)), 'error');
+  } finally {
+    await markers?.close();
+  }
+
+  phase('rollback');
+  let rollbackResult: RollbackResult;
+  try {
+    rollbackResult = await rollback(journal, pendingUndos(readJournal(journalPath)), {
+      timeoutMs: scenario.rollback.timeoutMs,
+      onUndo: (id, status, detail) =>
+        rec.event({ kind: 'undo', t: clock.now(), id, status, detail }, `undo ${id} ${status}: ${detail}`),
+    });
+  } catch (error) {
+    rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
+  }
+  opts.signal?.removeEventListener('abort', onOuterAbort);
+  if (result && !result.cleanup.complete) {
+    rollbackResult = {
+      ...rollbackResult,
+      complete: false,
+      failed: [...rollbackResult.failed, ...result.cleanup.failed.map((f) => ({ id: 'drill-cleanup', error: f }))],
+    };
+  }
+
+  phase('measure');
+  const endT = clock.now();
+  const measured = result ? drillMeasurements(result) : null;
+  let verdict: Verdict = result ? VERDICT[result.status] : 'error';
+  if (failure !== undefined)
+    verdict = ctl.signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted') ? 'aborted' : 'error';
+  const reason =
+    failure !== undefined
+      ? redactText(describeError(failure))
+      : result?.error
+        ? `${result.error.step ?? 'drill'}: ${result.error.message}`
+        : undefined;
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    scenario: scenario.name,
+    runId,
+    startedAt,
+    endedAt: new Date(clock.wall(endT)).toISOString(),
+    verdict,
+    measurements: {
+      rto: null,
+      rpo: measured?.rpo ?? null,
+      slos: [],
+      ...(measured ? { restore: measured.restore, validations: result?.validations ?? [] } : {}),
+    },
+    objectives: result?.objectives ?? [],
+    timeline: [...rec.timeline, ...(result?.timeline ?? [])]
+      .sort((a, b) => a.t - b.t)
+      .map((e) => ({ ...e, t: Math.round((e.t - startT) * 1000) / 1000 })),
+    probes: [],
+    load: null,
+    rollback: rollbackResult,
+  };
+  if (reason !== undefined) report.reason = reason;
+  rec.event({ kind: 'run-end', t: endT, verdict });
+  journal.append({ type: 'end', at: new Date().toISOString(), verdict, rollbackComplete: rollbackResult.complete });
+  journal.close();
+  phase('report');
+  const files = await writeReportFiles(runDir, report);
+  const invalid = isGamedayError(failure) && failure.kind === 'invalid-input';
+  const exitCode: RunResult['exitCode'] = !rollbackResult.complete
+    ? 4
+    : invalid
+      ? 2
+      : verdict === 'pass'
+        ? 0
+        : verdict === 'fail'
+          ? 1
+          : 3;
+  return { report, runDir, files: { ...files, journal: journalPath }, exitCode };
+}

@@ -1,0 +1,44 @@
+// A fault runtime for AWS tests: a real journal in a temp dir, the system clock, a log that collects lines.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { AwsDriver } from '../../src/drivers/aws/index.js';
+import type { AwsFaultRuntime } from '../../src/faults/aws/types.js';
+import { Journal } from '../../src/runner/journal.js';
+import { systemClock } from '../../src/util/clock.js';
+
+export interface TestRuntime extends AwsFaultRuntime {
+  lines: string[];
+  journalPath: string;
+}
+
+/** A runtime with a fresh journal; unique run id per call. */
+export function testRuntime(
+  aws: AwsDriver,
+  opts: { step?: string; signal?: AbortSignal; preview?: boolean } = {},
+): TestRuntime {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gameday-aws-test-'));
+  const journalPath = path.join(dir, 'journal.ndjson');
+  const lines: string[] = [];
+  return {
+    step: opts.step ?? 'fault-1',
+    runId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    journal: new Journal(journalPath),
+    clock: systemClock,
+    signal: opts.signal ?? new AbortController().signal,
+    aws,
+    ...(opts.preview ? { preview: true } : {}),
+    log: (m) => lines.push(m),
+    lines,
+    journalPath,
+  };
+}
+
+/** Fast FIS polling for tests. */
+export const FAST_FIS = {
+  stopConditions: [] as string[],
+  emptyTargetResolutionMode: 'fail' as const,
+  timeoutMs: 20_000,
+  pollIntervalMs: 20,
+};
