@@ -1,8 +1,10 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { benchLoad, benchMaxRate } from './load.js';
+import { benchRestore } from './restore.js';
+import { benchRpo } from './rpo.js';
 import { benchRto } from './rto.js';
 import { benchScheduler } from './scheduler.js';
 import { startSandbox } from '../dist/index.js';
@@ -60,6 +62,31 @@ if (want('load')) {
   const m = await benchMaxRate({ durationMs: quick ? 5_000 : 10_000, connections: 50 });
   say(
     `load max rate: builtin ${m.builtin.completedPerSec}/s, autocannon ${m.autocannon.completedPerSec}/s, ratio ${m.ratio} (goal >= 0.8) — ${verdict(m.ratio >= 0.8)}`,
+  );
+}
+
+if (want('rpo')) {
+  const runs = quick ? 3 : 10;
+  console.log(`\n# RPO accuracy: ${runs} sandbox failovers under write load (immediate stop, 50 ms replication lag)`);
+  const rows = await benchRpo({ runs, lagMs: 50 });
+  for (const r of rows) {
+    console.log(
+      `  run ${String(r.run).padStart(2)}: ${r.acknowledged} acknowledged, measured lost ${r.measuredLost}, true lost ${r.trueLost}`,
+    );
+  }
+  const equal = rows.filter((r) => r.equal).length;
+  const lost = rows.reduce((n, r) => n + r.trueLost, 0);
+  say(
+    `rpo accuracy: measured lost writes equal the true count in ${equal}/${rows.length} failovers (${lost} writes lost in all) — ${verdict(equal === rows.length)}`,
+  );
+}
+
+if (want('restore')) {
+  const sizeMb = quick ? 200 : 1024;
+  console.log(`\n# restore drill vs bare pg_restore -j2 of the same dump (${sizeMb} MB database)`);
+  const r = await benchRestore({ sizeMb, jobs: 2, log: (m) => console.log(`  ${m}`) });
+  say(
+    `restore: database ${(r.databaseBytes / 1048576).toFixed(0)} MiB, bare pg_restore -j2 ${(r.bareMs / 1000).toFixed(2)} s, gameday drill ${(r.drillMs / 1000).toFixed(2)} s, overhead ${r.overheadPct.toFixed(1)}% (goal <= 10%) — ${verdict(r.overheadPct <= 10)}`,
   );
 }
 

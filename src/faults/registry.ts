@@ -1,6 +1,7 @@
 // Every fault type gameday knows, by name.
 
-import type { ResolvedFault } from '../scenario/types.js';
+import type { FaultTarget, ResolvedFault } from '../scenario/types.js';
+import { kubernetesFaults } from './kubernetes/index.js';
 import { dbFailover } from './sandbox/db-failover.js';
 import { podKill } from './sandbox/pod-kill.js';
 import { regionFailover } from './sandbox/region-failover.js';
@@ -17,6 +18,10 @@ const sandboxFaults = {
 } as const;
 
 /** The module that injects `fault` on `target`. */
-export function faultModule(fault: ResolvedFault, _target: 'sandbox'): FaultModule {
+export function faultModule(fault: ResolvedFault, target: FaultTarget): FaultModule {
+  if (target === 'kubernetes') {
+    const module = kubernetesFaults[fault.type as keyof typeof kubernetesFaults];
+    if (module) return module as unknown as FaultModule;
+  }
   return sandboxFaults[fault.type] as unknown as FaultModule;
 }

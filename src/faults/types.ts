@@ -2,19 +2,22 @@
 
 import type { SandboxClient, SandboxStatus } from '../drivers/sandbox/index.js';
 import type { Journal } from '../runner/journal.js';
-import type { ResolvedFault } from '../scenario/types.js';
+import type { FaultTarget, ResolvedFault } from '../scenario/types.js';
+import type { KubernetesInventory, KubernetesRuntime } from './kubernetes/types.js';
 import type { Clock } from '../util/clock.js';
 import type { RunbookTiming } from '../runbook/types.js';
 
 /** What the planner knows about the targets, discovered before any mutation. */
 export interface Inventory {
   sandbox?: SandboxStatus;
+  /** Nodes and pods from the kubernetes target's informer caches. */
+  kubernetes?: KubernetesInventory;
 }
 
 /** A fault step resolved against the inventory: what it will act on. */
 export interface PlannedFault {
   fault: ResolvedFault;
-  target: 'sandbox';
+  target: FaultTarget;
   /** One line for `gameday plan` and reports. */
   description: string;
   /** Replica ids, zones or servers the fault acts on. */
@@ -32,6 +35,7 @@ export interface FaultRuntime {
   clock: Clock;
   signal: AbortSignal;
   sandbox?: { client: SandboxClient; controlUrl: string };
+  kubernetes?: KubernetesRuntime;
   rng: () => number;
   log(message: string): void;
 }

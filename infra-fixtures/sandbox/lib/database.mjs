@@ -11,8 +11,11 @@ import {
   preparePgRoot,
   promote,
   readPid,
+  shutdownCheckpointLsn,
   start,
   stop,
+  waitReplayed,
+  waitStreaming,
 } from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
 import { freePort } from './util.mjs';
@@ -49,6 +52,12 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
   /** The primary that was stopped and whose standby is not promoted yet (between the two failover steps). */
   /** @type {DbNode | null} */
   let stoppedPrimary = null;
+  /**
+   * The last WAL record (shutdown checkpoint) of a primary stopped cleanly by stopPrimary: the
+   * standby must have replayed it before it is promoted, or acknowledged writes would be lost.
+   * @type {string | null}
+   */
+  let stoppedPrimaryLsn = null;
   /** A standby stopped by an outage of its region; restarted when the region is back. */
   /** @type {DbNode | null} */
   let stoppedStandby = null;
@@ -100,7 +109,8 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
   async function addStandby(source, region) {
     if (!env) throw new ConflictError('the database is not running');
     const from = await replicationSource(source);
-    const s = /** @type {DbNode} */ ({ ...(await createStandby(env, from, nextName(), await freePort())), region });
+    const node = await createStandby(env, from, nextName(), await freePort(), { serverPort: source.port });
+    const s = /** @type {DbNode} */ ({ ...node, region });
     nodes.push(s);
     standby = s;
     reader.setTarget(s.port);
@@ -141,11 +151,29 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           throw new ConflictError('cannot fail over: there is no standby to promote (POST /db/rebuild-standby first)');
         }
         const old = primary;
+        const clean = mode !== 'immediate';
+        if (clean) {
+          // Why first: a clean stop ships the primary's WAL only over a walsender that is already
+          // streaming; one still in its handshake (a standby just rebuilt, a slow link) is terminated
+          // and ships nothing, so the promoted standby would miss every write since its base backup.
+          await waitStreaming(standby, old.port).catch((error) => {
+            throw new ConflictError(
+              `cannot stop primary ${old.name} cleanly: standby ${standby?.name} is not streaming from it, ` +
+                `so its WAL would not reach the standby (${error.message})`,
+            );
+          });
+        }
         await stop(env, old, mode);
         stoppedPrimary = old;
         primary = null;
-        const stopped = events.emit('db-primary-stopped', { mode, name: old.name, region: old.region });
-        return { stopped: old.name, standby: standby.name, stoppedAt: stopped.at };
+        stoppedPrimaryLsn = clean ? await shutdownCheckpointLsn(env, old) : null;
+        const stopped = events.emit('db-primary-stopped', {
+          mode,
+          name: old.name,
+          region: old.region,
+          ...(stoppedPrimaryLsn ? { lsn: stoppedPrimaryLsn } : {}),
+        });
+        return { stopped: old.name, standby: standby.name, stoppedAt: stopped.at, lsn: stoppedPrimaryLsn };
       });
     },
     /** Failover step 2: promote the standby and switch the endpoints to it (plays RDS PromoteReadReplica). */
@@ -160,11 +188,23 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           );
         }
         const next = standby;
+        const lsn = stoppedPrimaryLsn;
+        if (lsn) {
+          // A clean stop promises no lost write: promote only once everything the old primary wrote
+          // (up to its shutdown checkpoint) is replayed here, and refuse loudly otherwise.
+          await waitReplayed(next.port, lsn).catch((error) => {
+            throw new ConflictError(
+              `cannot promote standby ${next.name}: it has not replayed the WAL of the cleanly stopped primary ` +
+                `${stoppedPrimary?.name ?? '?'} up to ${lsn}, so acknowledged writes would be lost (${error.message})`,
+            );
+          });
+        }
         await promote(env, next);
         primary = next;
         standby = null;
         const old = stoppedPrimary;
         stoppedPrimary = null;
+        stoppedPrimaryLsn = null;
         // Why drop connections: clients must reconnect to the new primary, as after an RDS failover.
         writer.setTarget(next.port);
         reader.setTarget(next.port);
@@ -195,6 +235,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           await start(env, node);
           primary = node;
           stoppedPrimary = null;
+          stoppedPrimaryLsn = null;
           writer.setTarget(node.port);
           events.emit('db-primary-restarted', { name: node.name, region: node.region });
         });
@@ -235,6 +276,8 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           stopped.push(primary.name);
           events.emit('db-primary-stopped', { mode, name: primary.name, region, cause: 'region-down' });
           stoppedPrimary = primary;
+          // An outage is not a planned stop: promoting after it accepts whatever did not replicate.
+          stoppedPrimaryLsn = null;
           primary = null;
         }
         if (standby?.region === region) {
@@ -259,6 +302,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           await start(env, node);
           primary = node;
           stoppedPrimary = null;
+          stoppedPrimaryLsn = null;
           writer.setTarget(node.port);
           started.push(node.name);
           events.emit('db-primary-restarted', { name: node.name, region });

@@ -170,29 +170,103 @@ export async function initPrimary(env, name, port) {
   return node;
 }
 
-/** Clone `primary` with pg_basebackup -R into a new streaming standby, start it, wait until it streams. */
-export async function createStandby(env, primary, name, port) {
+/**
+ * Clone `primary` with pg_basebackup -R into a new streaming standby, start it, wait until it streams.
+ * `primary.port` is where the standby connects (possibly a link in front of the server);
+ * `serverPort` is the server itself, asked whether the standby's walsender streams (default: the same).
+ */
+export async function createStandby(env, primary, name, port, { serverPort = primary.port } = {}) {
   /** @type {PgNode} */
   const node = { name, port, dataDir: path.join(env.root, name), logFile: path.join(env.root, `${name}.log`) };
   await runPgTool(env, 'pg_basebackup', [
     '-D', node.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres',
     '-R', '-X', 'stream', '-c', 'fast', '--no-sync',
   ]); // prettier-ignore
-  // The copied postgresql.conf carries the primary's port; a later line wins.
-  fs.appendFileSync(path.join(node.dataDir, 'postgresql.conf'), `\nport = ${port}\n`);
+  // The copied postgresql.conf carries the primary's port; a later line wins. Why cluster_name: the
+  // walreceiver uses it as its application_name, so the primary's pg_stat_replication names this node.
+  fs.appendFileSync(path.join(node.dataDir, 'postgresql.conf'), `\nport = ${port}\ncluster_name = '${name}'\n`);
   await start(env, node);
-  await waitStreaming(port);
+  await waitStreaming(node, serverPort);
   return node;
 }
 
-async function waitStreaming(port, timeoutMs = 30_000) {
+/**
+ * Where replication of standby `name` stands, seen from both ends: the primary's walsender state
+ * (pg_stat_replication, null when it has none for this standby) and the standby's walreceiver.
+ */
+export async function replicationState(primaryPort, standby) {
+  const sender = await withClient(primaryPort, 'postgres', (c) =>
+    c.query(
+      'SELECT state, sent_lsn::text AS sent, flush_lsn::text AS flushed FROM pg_stat_replication WHERE application_name = $1',
+      [standby.name],
+    ),
+  )
+    .then((r) => r.rows[0] ?? null)
+    .catch((e) => ({ error: e.message }));
+  const receiver = await withClient(standby.port, 'postgres', (c) =>
+    c.query('SELECT status, latest_end_lsn::text AS latest_end FROM pg_stat_wal_receiver'),
+  )
+    .then((r) => r.rows[0] ?? null)
+    .catch((e) => ({ error: e.message }));
+  return { sender, receiver };
+}
+
+/**
+ * Wait until `standby` really streams from the server on `primaryPort`. Why not the walreceiver's
+ * status alone: PostgreSQL reports "streaming" as soon as the walreceiver starts, before it has even
+ * connected; over a slow link the handshake takes several round trips, and a walsender that has not
+ * started streaming is simply terminated by a fast shutdown, shipping nothing.
+ */
+export async function waitStreaming(standby, primaryPort, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await withClient(port, 'postgres', (c) => c.query('SELECT status FROM pg_stat_wal_receiver'))
-      .then((r) => r.rows[0]?.status)
-      .catch(() => undefined);
-    if (status === 'streaming') return;
-    if (Date.now() > deadline) throw new Error(`standby on port ${port} is not streaming after ${timeoutMs} ms`);
+    const state = await replicationState(primaryPort, standby);
+    if (state.sender?.state === 'streaming' && state.receiver?.latest_end) return state;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `standby ${standby.name} (port ${standby.port}) is not streaming from port ${primaryPort} after ${timeoutMs} ms: ` +
+          `walsender ${JSON.stringify(state.sender)}, walreceiver ${JSON.stringify(state.receiver)} (see ${standby.logFile})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The last WAL position of a cleanly stopped server: its shutdown checkpoint, the last record it
+ * wrote (read with pg_controldata). Null when the server was not shut down cleanly (crash/immediate).
+ */
+export async function shutdownCheckpointLsn(env, node) {
+  const { stdout } = await runPgTool(env, 'pg_controldata', ['-D', node.dataDir]);
+  const field = (name) => stdout.match(new RegExp(`^${name}:\\s*(.+)$`, 'm'))?.[1].trim();
+  if (field('Database cluster state') !== 'shut down') return null;
+  const lsn = field('Latest checkpoint location');
+  if (!lsn) throw new Error(`pg_controldata -D ${node.dataDir}: no "Latest checkpoint location" in its output`);
+  return lsn;
+}
+
+/**
+ * Wait until the standby on `port` has replayed the WAL record at `lsn` (its replay position is past
+ * it); throws after timeoutMs with where the standby stands.
+ */
+export async function waitReplayed(port, lsn, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  for (;;) {
+    last = await withClient(port, 'postgres', (c) =>
+      c.query(
+        'SELECT pg_last_wal_replay_lsn() > $1::pg_lsn AS done, pg_last_wal_replay_lsn()::text AS replayed, pg_last_wal_receive_lsn()::text AS received',
+        [lsn],
+      ),
+    )
+      .then((r) => r.rows[0])
+      .catch((e) => ({ done: false, error: e.message }));
+    if (last?.done) return last;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the standby on port ${port} has not replayed up to ${lsn} after ${timeoutMs} ms: ${JSON.stringify(last)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
