@@ -105,8 +105,8 @@ beforeAll(async () => {
     database: true,
     stateDir: tempDir('regions'),
     regions: [{ name: 'west' }, { name: 'east', replicas: 0 }],
-    // A cross-region link: an immediate failover loses what is on it.
-    replicationLagMs: 20,
+    // A cross-region link, as in the sandbox scenarios: an immediate failover loses what is on it.
+    replicationLagMs: 50,
   });
 });
 
@@ -357,5 +357,106 @@ describe('marker writer across a primary switch', () => {
     expect(writer.switches).toHaveLength(1);
     expect(writer.acknowledged.filter((a) => a.writtenAt > switchedAt).length).toBeGreaterThan(5);
     expect(writer.failed).toBe(0);
+  });
+});
+
+describe('planned failback over the 50 ms cross-region link', () => {
+  /** Which of `runId`'s marker seqs are on the server at `port` (read directly, not through an endpoint). */
+  async function seqsAt(port: number, runId: string): Promise<Set<number>> {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'connectkit' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const r = await client.query<{ seq: string }>('SELECT seq FROM gameday.markers WHERE run_id = $1', [runId]);
+      return new Set(r.rows.map((x) => Number(x.seq)));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** The primary's walsender state for `standby` (null: it has none). */
+  async function walsenderState(primaryPort: number, standby: string): Promise<string | null> {
+    const client = new pg.Client({ host: '127.0.0.1', port: primaryPort, user: 'postgres', database: 'postgres' });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const r = await client.query<{ state: string }>(
+        'SELECT state FROM pg_stat_replication WHERE application_name = $1',
+        [standby],
+      );
+      return r.rows[0]?.state ?? null;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Set-up: a planned failover west → east (the east primary has no standby afterwards). */
+  async function failOverToEast(): Promise<void> {
+    await sb.client.stopPrimary('fast');
+    await sb.client.promoteStandby();
+    expect((await status()).db).toMatchObject({ primary: { region: 'east' }, standby: null });
+  }
+
+  it('a rebuilt standby already streams when the rebuild returns', async () => {
+    await failOverToEast();
+    try {
+      await sb.client.restoreDatabase();
+      // Asked at once: the walsender must be past its handshake, not merely the walreceiver started.
+      const db = (await status()).db;
+      const state = await walsenderState(db?.primary?.port as number, db?.standby?.name as string);
+      expect(state).toBe('streaming');
+    } finally {
+      await ensureDatabasePrimaryIn(sb.client, 'west');
+    }
+    await expectHome();
+  });
+
+  it('loses no acknowledged write: rebuild in west, then promote it with a fast stop of the east primary', async () => {
+    await failOverToEast();
+    const runId = `test-failback-${Date.now()}`;
+    const writer = new MarkerWriter({
+      url: sb.databaseUrl as string,
+      table: 'markers',
+      runId,
+      intervalMs: 20,
+      clock: systemClock,
+    });
+    await writer.start();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      // The failback of scenarios/sandbox/failback.yaml, database steps back to back (no settling time).
+      const steps: RunbookStep[] = [
+        { name: 'rebuild-standby-in-west', action: 'sandbox-restore-database', args: {}, timeoutMs: 120_000 },
+        {
+          name: 'promote-west',
+          action: 'sandbox-promote-database',
+          args: { region: 'west', stopPrimary: 'fast' },
+          timeoutMs: 120_000,
+        },
+      ];
+      const result = await runRunbook(steps, runbookCtx(journalIn('failback')));
+      expect(result.failed).toBeUndefined();
+      const promotedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 500));
+      await writer.stop();
+
+      const db = (await status()).db;
+      expect(db?.primary?.region).toBe('west');
+      const acked = writer.acknowledged.map((a) => a.seq);
+      const onNewPrimary = await seqsAt(db?.primary?.port as number, runId);
+      expect(acked.filter((q) => !onNewPrimary.has(q))).toEqual([]);
+      // The rebuild took long enough for writes to be acknowledged during it, and writing resumed after.
+      expect(acked.length).toBeGreaterThan(40);
+      expect(writer.acknowledged.filter((a) => a.writtenAt > promotedAt).length).toBeGreaterThan(10);
+
+      const truth = readGroundTruth(sb.stateDir);
+      const stop = truth.filter((e) => e.event === 'db-primary-stopped').at(-1);
+      expect(stop).toMatchObject({ mode: 'fast', region: 'east' });
+      expect(stop?.['lsn']).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    } finally {
+      await writer.close();
+      await ensureDatabasePrimaryIn(sb.client, 'west');
+    }
+    await expectHome();
   });
 });

@@ -5,7 +5,9 @@ import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
 import { demoCommand } from './commands/demo.js';
 import { drillCommand } from './commands/drill.js';
+import { iamCommand } from './commands/iam.js';
 import { planCommand } from './commands/plan.js';
+import { rbacCommand } from './commands/rbac.js';
 import { reportCommand } from './commands/report.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
@@ -23,6 +25,8 @@ Commands:
   run <file> [--report-dir D]    run a scenario and write reports to D/<scenario>/<run-id>/
   drill <file> [--report-dir D]  run a backup-restore drill: restore time, RPO, validations
   rollback <run-dir>             undo what a crashed or killed run left behind
+  iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
+  rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
   report <run-dir>               print a finished run's summary
 
 Options: --report-dir D (default reports/) · --quiet · --json · --help · --version
@@ -45,6 +49,8 @@ const COMMANDS: Record<string, Command> = {
   plan: planCommand,
   run: runCommand,
   rollback: rollbackCommand,
+  iam: iamCommand,
+  rbac: rbacCommand,
   report: reportCommand,
 };
 

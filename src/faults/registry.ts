@@ -8,6 +8,7 @@ import { regionFailover } from './sandbox/region-failover.js';
 import { spotInterruption } from './sandbox/spot-interruption.js';
 import { zoneOutage } from './sandbox/zone-outage.js';
 import type { FaultModule } from './types.js';
+import { awsFaultAdapter } from './aws/adapter.js';
 
 const sandboxFaults = {
   'pod-kill': podKill,
@@ -23,5 +24,6 @@ export function faultModule(fault: ResolvedFault, target: FaultTarget): FaultMod
     const module = kubernetesFaults[fault.type as keyof typeof kubernetesFaults];
     if (module) return module as unknown as FaultModule;
   }
-  return sandboxFaults[fault.type] as unknown as FaultModule;
+  if (target === 'aws') return awsFaultAdapter;
+  return sandboxFaults[fault.type as keyof typeof sandboxFaults] as unknown as FaultModule;
 }

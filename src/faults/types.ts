@@ -4,6 +4,8 @@ import type { SandboxClient, SandboxStatus } from '../drivers/sandbox/index.js';
 import type { Journal } from '../runner/journal.js';
 import type { FaultTarget, ResolvedFault } from '../scenario/types.js';
 import type { KubernetesInventory, KubernetesRuntime } from './kubernetes/types.js';
+import type { AwsDriver } from '../drivers/aws/index.js';
+import type { AwsExecutionRecord, AwsInventory, PlannedAwsFault } from './aws/config.js';
 import type { Clock } from '../util/clock.js';
 import type { RunbookTiming } from '../runbook/types.js';
 
@@ -12,6 +14,8 @@ export interface Inventory {
   sandbox?: SandboxStatus;
   /** Nodes and pods from the kubernetes target's informer caches. */
   kubernetes?: KubernetesInventory;
+  /** Caller identity (guarded) and the databases the AWS faults name. */
+  aws?: AwsInventory;
 }
 
 /** A fault step resolved against the inventory: what it will act on. */
@@ -26,6 +30,8 @@ export interface PlannedFault {
   unavailable: number;
   /** Fleet size the cap is measured against. */
   fleet: number;
+  /** Target aws: the AWS module's own plan (experiment to build, database, notes). */
+  aws?: PlannedAwsFault;
 }
 
 /** What a fault needs at run time. */
@@ -36,6 +42,8 @@ export interface FaultRuntime {
   signal: AbortSignal;
   sandbox?: { client: SandboxClient; controlUrl: string };
   kubernetes?: KubernetesRuntime;
+  /** Target aws: the driver, the run id (FIS tags, client tokens) and whether this is a plan preview (FIS skip-all). */
+  aws?: { driver: AwsDriver; runId: string; preview?: boolean };
   rng: () => number;
   log(message: string): void;
 }
@@ -53,6 +61,8 @@ export interface FaultExecution {
   measured?: boolean;
   /** Per-step timings of a runbook (region failover), for the report. */
   runbook?: RunbookTiming[];
+  /** Target aws: FIS action and RDS event timeline, resolved targets, the experiment. */
+  aws?: AwsExecutionRecord;
 }
 
 export interface FaultModule<F extends ResolvedFault = ResolvedFault> {

@@ -7,6 +7,7 @@ import { ensureDatabasePrimaryIn, waitForRegion } from '../drivers/sandbox/regio
 import { dropMarkers } from '../drivers/postgres/markers.js';
 import { dropScratchDatabase, removeOwnedDir, removeScratchServer } from '../drivers/postgres/scratch.js';
 import { awsUndoHandlers } from './aws/undo.js';
+import { kubernetesUndoHandlers } from './kubernetes/undo.js';
 import { GamedayError } from '../errors.js';
 import type { UndoAction } from '../runner/journal.js';
 import { sleep } from '../util/clock.js';
@@ -48,6 +49,8 @@ async function waitForFleet(client: SandboxClient, desired: number, ctx: UndoCon
 const handlers: Record<string, UndoHandler> = {
   // AWS: stop FIS experiments, delete FIS templates, wait for RDS after a failover (src/faults/aws/undo.ts).
   ...awsUndoHandlers,
+  // Kubernetes: nodes back, zone restored, pods Ready again (src/faults/kubernetes/undo.ts).
+  ...kubernetesUndoHandlers,
   async 'sandbox:ensure-fleet'(args, ctx) {
     const client = new SandboxClient(str(args, 'controlUrl'));
     const desired = Number(args['desired']);

@@ -9,12 +9,16 @@ import { createSandboxProbe, type SandboxStatusSource } from './sandbox.js';
 import { createSqlProbe } from './sql.js';
 import { createTcpProbe } from './tcp.js';
 import type { Probe } from './types.js';
+import type { AwsDriver } from '../drivers/aws/index.js';
+import { createAwsProbe } from './aws/create.js';
 
 export interface ProbeDeps {
   /** Replica status of the sandbox target; required by sandbox probes. */
   sandboxStatus?: SandboxStatusSource;
   /** Informer caches of the kubernetes target; required by kubernetes probes. */
   kubernetes?: KubernetesProbeSource;
+  /** The aws target's driver; required by cloudwatch and rds probes. */
+  aws?: AwsDriver;
 }
 
 /** Create the probe a scenario describes. Throws GamedayError (invalid-input) when a dependency it needs is missing. */
@@ -55,6 +59,9 @@ export function createProbe(resolved: ResolvedProbe, deps: ProbeDeps): Probe {
       const { kind: _kind, ...k8sCheck } = check;
       return createKubernetesProbe(resolved.name, k8sCheck, timing, deps.kubernetes);
     }
+    case 'cloudwatch':
+    case 'rds':
+      return createAwsProbe(resolved, check, deps.aws);
     default: {
       const unknownKind: never = check;
       throw new GamedayError(`Probe "${resolved.name}" has an unknown kind.`, {

@@ -12,7 +12,10 @@ export interface KubernetesProbeSource {
     kind: 'Deployment' | 'StatefulSet',
     name: string,
   ): { desired: number; ready: number; available: number } | undefined;
-  pdb(namespace: string, name: string): { disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number } | undefined;
+  pdb(
+    namespace: string,
+    name: string,
+  ): { disruptionsAllowed: number; currentHealthy: number; desiredHealthy: number } | undefined;
   podRestarts(namespace: string, labels: Record<string, string>): { pods: number; restarts: number };
   nodesReady(zone?: string): { total: number; ready: number };
 }
@@ -49,7 +52,11 @@ export function evaluateKubernetesCheck(check: KubernetesCheck, source: Kubernet
       const n = source.nodesReady(check.zone);
       const need = check.atLeast ?? n.total;
       const where = check.zone === undefined ? '' : ` in zone ${check.zone}`;
-      return { ok: n.ready >= need && n.total > 0, detail: `${n.ready}/${n.total} nodes Ready${where}`, value: n.ready };
+      return {
+        ok: n.ready >= need && n.total > 0,
+        detail: `${n.ready}/${n.total} nodes Ready${where}`,
+        value: n.ready,
+      };
     }
   }
 }

@@ -216,11 +216,50 @@ function runbookSection(r: Report): string[] {
   return ['### Runbook', '', '| Step | Action | Duration | Result |', '| --- | --- | --- | --- |', ...rows, ''];
 }
 
+function podsSection(r: Report): string[] {
+  const m = r.measurements.pods;
+  if (!m || m.disrupted === 0) return [];
+  const cells = (d: typeof m.rescheduling): string =>
+    d === null ? '- | - | - | -' : [d.min, d.p50, d.p95, d.max].map((v) => formatDuration(Math.round(v))).join(' | ');
+  return [
+    `### Pods (${m.disrupted} disrupted)`,
+    '',
+    '| Deleted → replacement | Min | p50 | p95 | Max |',
+    '| --- | --- | --- | --- | --- |',
+    `| scheduled (${m.rescheduling?.count ?? 0}) | ${cells(m.rescheduling)} |`,
+    `| Ready (${m.readiness?.count ?? 0}) | ${cells(m.readiness)} |`,
+    '',
+    ...(m.notReady > 0 ? [`${m.notReady} replacement(s) not Ready by the end of the run.`, ''] : []),
+  ];
+}
+
+function fisSection(r: Report): string[] {
+  const lines: string[] = [];
+  for (const e of r.measurements.fis ?? []) {
+    const head = `### FIS experiment ${escapeMarkdown(e.experimentId ?? '(not started)')} (${escapeMarkdown(e.step)}): ${escapeMarkdown(e.status)}`;
+    lines.push(head, '');
+    if (e.reason) lines.push(`Reason: ${escapeMarkdown(e.reason)}`, '');
+    const rows = e.actions.map((a) => [
+      escapeMarkdown(a.name),
+      escapeMarkdown(a.actionId),
+      escapeMarkdown(a.startedAt ?? '-'),
+      escapeMarkdown(a.endedAt ?? '-'),
+      escapeMarkdown(a.status),
+    ]);
+    if (rows.length > 0) lines.push(...table(['Action', 'Id', 'Started', 'Ended', 'Status'], rows), '');
+    const targets = e.resolvedTargets.map((t) => `${escapeMarkdown(t.targetName)}: ${escapeMarkdown(t.resource)}`);
+    if (targets.length > 0) lines.push(`Resolved targets: ${targets.join(', ')}`, '');
+  }
+  return lines;
+}
+
 function measurements(r: Report): string[] {
   const body = [
     ...rtoSection(r),
+    ...podsSection(r),
     ...rpoSection(r),
     ...runbookSection(r),
+    ...fisSection(r),
     ...restoreSection(r),
     ...sloSection(r.measurements.slos),
     ...loadSection(r),

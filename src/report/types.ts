@@ -39,6 +39,37 @@ export interface RpoMeasurement {
   newestAcknowledgedBeforeFaultAt: string | null;
 }
 
+/** min / p50 / p95 / max of per-pod durations, in ms. */
+export interface PodTimeDistribution {
+  count: number;
+  min: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Per-pod recovery on Kubernetes: each pod a fault deleted or evicted, and its replacement. */
+export interface PodTimingsMeasurement {
+  /** Pods deleted or evicted by the faults. */
+  disrupted: number;
+  /** Deleted → replacement scheduled; null when none was. */
+  rescheduling: PodTimeDistribution | null;
+  /** Deleted → replacement Ready; null when none was. */
+  readiness: PodTimeDistribution | null;
+  notRescheduled: number;
+  notReady: number;
+  pods: Array<{
+    pod: string;
+    namespace: string;
+    workload: string;
+    deletedAt: string;
+    replacement: string | null;
+    node: string | null;
+    rescheduledMs: number | null;
+    readyMs: number | null;
+  }>;
+}
+
 export interface LatencySummary {
   count: number;
   min: number;
@@ -120,6 +151,26 @@ export interface RunbookStepTiming {
   rolledBack?: 'ok' | 'failed';
 }
 
+/** One FIS experiment a step ran: its end state, each action's start and end, what FIS resolved the targets to. */
+export interface FisExperimentMeasurement {
+  step: string;
+  templateId: string;
+  experimentId: string | null;
+  /** completed, stopped, failed or cancelled. */
+  status: string;
+  /** FIS's reason (why it failed or stopped). */
+  reason?: string;
+  actions: Array<{
+    name: string;
+    actionId: string;
+    status: string;
+    startedAt: string | null;
+    endedAt: string | null;
+    reason?: string;
+  }>;
+  resolvedTargets: Array<{ targetName: string; resourceType: string; resource: string }>;
+}
+
 export interface Report {
   schemaVersion: number;
   scenario: string;
@@ -139,6 +190,10 @@ export interface Report {
     restore?: RestoreMeasurement;
     /** A drill's validations, each with what was expected and what the restored copy held. */
     validations?: ValidationResult[];
+    /** Kubernetes runs: per-pod rescheduling and readiness times (deleted → replacement scheduled / Ready). */
+    pods?: PodTimingsMeasurement;
+    /** AWS runs: each FIS experiment, its actions' start and end and its resolved targets. */
+    fis?: FisExperimentMeasurement[];
   };
   objectives: ObjectiveResult[];
   timeline: TimelineEntry[];

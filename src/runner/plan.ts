@@ -1,6 +1,7 @@
 // Planning is pure: scenario + discovered inventory → ordered steps. No I/O, no mutation.
 
 import { faultModule } from '../faults/registry.js';
+import { describeAwsTarget } from '../faults/aws/inventory.js';
 import { seededRandom } from '../faults/select.js';
 import type { Inventory, PlannedFault } from '../faults/types.js';
 import type { ResolvedStep, Scenario } from '../scenario/types.js';
@@ -58,6 +59,18 @@ export function planRun(scenario: Scenario, inventory: Inventory, seed: number):
         : `sandbox (${where}): ${sb.replicas} replicas in zones ${sb.zones.join(', ')}${sb.database ? ', PostgreSQL primary + standby' : ''}`,
     );
   }
+  const k8s = inventory.kubernetes;
+  if (scenario.targets.kubernetes) {
+    const cfg = scenario.targets.kubernetes;
+    const zones = [...new Set((k8s?.nodes ?? []).map((n) => n.zone ?? '?'))].sort();
+    targets.push(
+      `kubernetes (${cfg.inCluster ? 'in-cluster' : `context ${cfg.context ?? '(current)'}`}, namespace ${cfg.namespace})` +
+        (k8s
+          ? `: ${k8s.pods.length} pod(s) watched${k8s.nodes ? `, ${k8s.nodes.filter((n) => n.ready).length}/${k8s.nodes.length} nodes Ready in zones ${zones.join(', ')}` : ''}`
+          : ''),
+    );
+  }
+  if (scenario.targets.aws) targets.push(describeAwsTarget(scenario.targets.aws, inventory.aws));
   const probes = Object.values(scenario.probes).map(
     (p) => `${p.name}: ${p.kind} every ${formatDuration(p.intervalMs)}`,
   );

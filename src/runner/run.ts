@@ -21,6 +21,7 @@ import { sleep, systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { redactText } from '../util/redact.js';
 import type { Phase, Reporter, Verdict } from './events.js';
+import { kubernetesGuardViolations } from '../faults/kubernetes/guards.js';
 import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
 import { Journal, pendingUndos, readJournal } from './journal.js';
 import { buildReport, measuredFault } from './measure-run.js';
@@ -29,6 +30,8 @@ import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
 import { connectTargets, fillRuntimeVariables, type ConnectedTargets } from './targets.js';
 import { executeSteps, type StepOutcome } from './steps.js';
+import { discoverAws } from './targets-aws.js';
+import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
 
 export interface RunOptions {
@@ -153,12 +156,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
 
     phase('plan');
-    const inventory = targets.sandbox ? { sandbox: await targets.sandbox.client.status(signal) } : {};
+    const inventory = {
+      ...(targets.sandbox ? { sandbox: await targets.sandbox.client.status(signal) } : {}),
+      ...(targets.kubernetes ? { kubernetes: targets.kubernetes.inventory() } : {}),
+      ...(targets.aws ? { aws: await discoverAws(scenario, targets.aws, signal) } : {}),
+    };
     plan = planRun(scenario, inventory, seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
 
     phase('guards');
-    const violations = checkGuards(scenario, plan);
+    const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
     if (violations.length > 0) {
       throw new GamedayError(violations.map((v) => v.message).join('; '), {
         kind: 'invalid-input',
@@ -175,7 +182,11 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
           return { desired: st.desired, ready: st.ready };
         }
       : undefined;
-    probes = Object.values(scenario.probes).map((p) => createProbe(p, sandboxStatus ? { sandboxStatus } : {}));
+    probes = Object.values(scenario.probes).map((p) => createProbe(p, {
+        ...(sandboxStatus ? { sandboxStatus } : {}),
+        ...(targets?.kubernetes ? { kubernetes: targets.kubernetes.cluster } : {}),
+        ...(targets?.aws ? { aws: targets.aws.driver } : {}),
+      }));
 
     phase('steady-state', scenario.steadyState.join(', ') || 'no probes');
     await checkSteadyState(scenario.steadyState, probes, clock, opts.steadyStateTimeoutMs ?? 30_000, signal, 'before');
@@ -218,6 +229,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       signal,
       runId,
       ...(sandbox ? { sandbox } : {}),
+      ...(targets.kubernetes ? { kubernetes: targets.kubernetes.runtime } : {}),
+      ...(targets.aws ? { aws: targets.aws } : {}),
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;
@@ -271,6 +284,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   }
   lock?.release();
   opts.signal?.removeEventListener('abort', onOuterAbort);
+  const podTimings = targets?.kubernetes?.podTimings();
+  await targets?.kubernetes?.close().catch(() => undefined);
+  targets?.aws?.close();
 
   phase('measure');
   const endT = clock.now();
@@ -301,6 +317,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
         ? undefined
         : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
   });
+  if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
+  const fis = fisMeasurements(stepOutcomes, faults);
+  if (fis.length > 0) report.measurements.fis = fis;
   rec.event({ kind: 'run-end', t: endT, verdict: report.verdict });
   journal.append({
     type: 'end',

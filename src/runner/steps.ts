@@ -4,6 +4,7 @@ import { faultModule } from '../faults/registry.js';
 import { RunbookFailedError } from '../faults/sandbox/region-failover.js';
 import type { RunbookTiming } from '../runbook/types.js';
 import { seededRandom } from '../faults/select.js';
+import type { KubernetesRuntime } from '../faults/kubernetes/types.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { sleep, type Clock } from '../util/clock.js';
@@ -12,6 +13,7 @@ import type { Journal } from './journal.js';
 import type { Plan } from './plan.js';
 import type { RunRecorder } from './recorder.js';
 import type { SandboxConnection } from './targets.js';
+import type { AwsConnection } from './targets-aws.js';
 
 export interface StepOutcome {
   index: number;
@@ -30,6 +32,8 @@ export interface StepContext {
   signal: AbortSignal;
   runId: string;
   sandbox?: SandboxConnection;
+  kubernetes?: KubernetesRuntime;
+  aws?: AwsConnection;
 }
 
 /** Run every step. A failed wait or verify stops the sequence (the rest are skipped); errors propagate. */
@@ -74,9 +78,13 @@ export async function executeSteps(
           rng,
           log: (m) => rec.note('fault', m),
           ...(ctx.sandbox ? { sandbox: { client: ctx.sandbox.client, controlUrl: ctx.sandbox.controlUrl } } : {}),
+          ...(ctx.kubernetes ? { kubernetes: ctx.kubernetes } : {}),
+          ...(ctx.aws ? { aws: { driver: ctx.aws.driver, runId: ctx.runId } } : {}),
         });
         if (step.step.measure) exec.measured = true;
         faults.push(exec);
+        // FIS action starts and ends, RDS failover events: stamped by AWS, already on the run clock.
+        if (exec.aws) rec.timeline.push(...exec.aws.timeline);
         detail = exec.detail;
         rec.event(
           { kind: 'fault-injected', t: exec.t0, index: step.index, fault: step.planned.fault.type, detail },

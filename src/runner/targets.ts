@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxClient, startSandbox, type SandboxHandle } from '../drivers/sandbox/index.js';
 import { GamedayError } from '../errors.js';
+import { connectKubernetes, type KubernetesConnection } from '../faults/kubernetes/connect.js';
 import type { Scenario } from '../scenario/types.js';
 import { RUNTIME_VARIABLES } from '../scenario/types.js';
 import type { Journal } from './journal.js';
+import { connectAws, type AwsConnection } from './targets-aws.js';
 
 export interface SandboxConnection {
   client: SandboxClient;
@@ -20,6 +22,10 @@ export interface SandboxConnection {
 
 export interface ConnectedTargets {
   sandbox?: SandboxConnection;
+  /** The kubernetes target: preflight passed, informers running (closed by the runner after rollback). */
+  kubernetes?: KubernetesConnection;
+  /** The aws target: identity guard passed, driver ready (closed by the runner after rollback). */
+  aws?: AwsConnection;
   /** Values of RUNTIME_VARIABLES for this run. */
   vars: Record<string, string>;
   /** A key naming the system acted on, for the target lock. */
@@ -37,6 +43,39 @@ export interface ConnectOptions {
 
 /** Connect every target of the scenario. A sandbox started here is journaled (undo: stop it) before it starts. */
 export async function connectTargets(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
+  // Why first: the AWS identity guard must pass before any mutation of any target (starting a sandbox is one).
+  const aws = scenario.targets.aws
+    ? await connectAws(scenario.targets.aws, { signal: opts.signal, log: opts.log })
+    : undefined;
+  let connected: ConnectedTargets;
+  try {
+    connected = await connectLocalTargets(scenario, opts);
+  } catch (error) {
+    aws?.close();
+    throw error;
+  }
+  if (!aws) return connected;
+  // One lock per run: the sandbox's when there is one (it is the run's own system), else the account's.
+  return { ...connected, aws, ...(connected.sandbox ? {} : { lockKey: aws.lockKey }) };
+}
+
+async function connectLocalTargets(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
+  const k8s = scenario.targets.kubernetes
+    ? await connectKubernetes(scenario, { signal: opts.signal, log: opts.log })
+    : undefined;
+  let connected: ConnectedTargets;
+  try {
+    connected = await connectSandbox(scenario, opts);
+  } catch (error) {
+    await k8s?.close();
+    throw error;
+  }
+  if (!k8s) return connected;
+  // One lock per run: the sandbox's when there is one (it is the run's own system), else the cluster's.
+  return { ...connected, kubernetes: k8s, ...(connected.sandbox ? {} : { lockKey: k8s.lockKey }) };
+}
+
+async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
   const cfg = scenario.targets.sandbox;
   if (!cfg) return { vars: {}, lockKey: `scenario:${scenario.name}` };
   const url = opts.sandboxUrl ?? cfg.url;

@@ -17,6 +17,7 @@ describe('scenario JSON Schema', () => {
     const schema = scenarioJsonSchema();
     expect(schema.$id).toBe(SCENARIO_SCHEMA_ID);
     expect(schema.title).toBe('gameday scenario');
-    expect(schema.required).toEqual(['apiVersion', 'kind', 'metadata', 'targets', 'steps']);
+    // steps are required unless the scenario is a drill (a semantic rule, not a schema one).
+    expect(schema.required).toEqual(['apiVersion', 'kind', 'metadata', 'targets']);
   });
 });

@@ -41,16 +41,16 @@ const FOREIGN_HINT =
 const INVALID: Record<string, string[]> = {
   'unknown-key.yaml': [
     'unknown-key.yaml:6:5: targets.sandbox.replicaz: unknown key "replicaz"',
-    '  hint: did you mean "replicas"? allowed keys: url, replicas, zones, startupDelay, database',
+    '  hint: did you mean "replicas"? allowed keys: url, replicas, zones, startupDelay, database, regions, replicationLag',
   ],
   'wrong-type.yaml': ['wrong-type.yaml:8:14: steps[0].select.count: expected an integer, got the string "two"'],
   'unknown-fault.yaml': [
     'unknown-fault.yaml:6:12: steps[0].fault: unknown fault type "pod-kil"',
-    '  hint: did you mean "pod-kill"? fault types: pod-kill, zone-outage, spot-interruption, db-failover',
+    '  hint: did you mean "pod-kill"? fault types: pod-kill, zone-outage, spot-interruption, db-failover, region-failover',
   ],
   'unknown-probe-kind.yaml': [
     'unknown-probe-kind.yaml:7:5: probes.api.grpc: unknown probe kind "grpc"',
-    '  hint: probe kinds: http, tcp, sql, command, sandbox',
+    '  hint: probe kinds: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds',
   ],
   'undefined-probe.yaml': [
     'undefined-probe.yaml:10:18: steps[1].wait.for: probe "apii" is not defined',
@@ -111,16 +111,46 @@ const INVALID: Record<string, string[]> = {
   'missing-required.yaml': [
     'missing-required.yaml:1:1: missing required key "targets"',
     '  hint: add "targets: { sandbox: {} }"',
-    'missing-required.yaml:1:1: missing required key "steps"',
-    '  hint: add "steps:" with at least one step, e.g. "- fault: pod-kill"',
+    'missing-required.yaml:1:1: a scenario needs "steps" (a chaos experiment) or "drill" (a backup-restore drill)',
+    '  hint: add "steps:" with at least one step, e.g. "- fault: pod-kill", or a "drill:" section',
     'missing-required.yaml:3:1: metadata: missing required key "name"',
     '  hint: the scenario name, e.g. "name: my-scenario"; reports are written under it',
+  ],
+  'kubernetes-ambiguous-target.yaml': [
+    'kubernetes-ambiguous-target.yaml:8:12: steps[0].fault: fault "pod-kill" could act on sandbox or kubernetes',
+    '  hint: add "target: kubernetes" (or sandbox) to the step',
+    'kubernetes-ambiguous-target.yaml:11:13: steps[1].target: target kubernetes cannot inject fault "db-failover"',
+    '  hint: targets that can: sandbox, aws',
+  ],
+  'kubernetes-pod-kill.yaml': [
+    'kubernetes-pod-kill.yaml:10:5: steps[0].select: pod-kill on kubernetes needs select.labels',
+    '  hint: e.g. select: { labels: { app: connectkit }, count: 2 }',
+    'kubernetes-pod-kill.yaml:10:36: steps[0].select.namespace: namespace "kube-system" is not in guards.allowedNamespaces (production)',
+    '  hint: add the namespace to guards.allowedNamespaces, or act on an allowed one',
+    'kubernetes-pod-kill.yaml:11:5: steps[0].signal: "signal" applies to the sandbox, not to kubernetes',
+    '  hint: on kubernetes use "mode: delete" or "mode: evict", and "grace"',
+    'kubernetes-pod-kill.yaml:14:16: steps[1].podAction: expected one of "evict", "delete", got the string "drain"',
+  ],
+  'kubernetes-probe.yaml': [
+    'kubernetes-probe.yaml:8:5: probes.fleet.kubernetes: probe "fleet" watches Kubernetes, but targets.kubernetes is not set',
+    '  hint: add "targets: { kubernetes: { context: …, namespace: … } }"',
+    'kubernetes-probe.yaml:8:47: probes.fleet.kubernetes.pdb: kubernetes probe "fleet" watches more than one thing (deployment, pdb)',
+    '  hint: split it into one probe per thing watched',
+    'kubernetes-probe.yaml:10:5: probes.nodes.kubernetes: probe "nodes" watches Kubernetes, but targets.kubernetes is not set',
+    '  hint: add "targets: { kubernetes: { context: …, namespace: … } }"',
+    'kubernetes-probe.yaml:10:44: probes.nodes.kubernetes.readyAtLeast: "readyAtLeast" applies to deployment, statefulSet, not to nodesReady',
+    'kubernetes-probe.yaml:12:5: probes.nothing.kubernetes: probe "nothing" watches Kubernetes, but targets.kubernetes is not set',
+    '  hint: add "targets: { kubernetes: { context: …, namespace: … } }"',
+    'kubernetes-probe.yaml:12:5: probes.nothing.kubernetes: kubernetes probe "nothing" watches nothing',
+    '  hint: give it one of: deployment, statefulSet, pdb, podRestarts, nodesReady',
+    'kubernetes-probe.yaml:15:5: steps[0].mode: "mode" applies to kubernetes, not to sandbox',
+    '  hint: add "target: kubernetes" to the step (and targets.kubernetes), or remove the key',
   ],
   'several-errors.yaml': [
     'several-errors.yaml:9:15: probes.api.interval: probe interval must be at least 50ms, got 10ms',
     '  hint: sampling faster than 20 times a second measures the harness more than the system',
     'several-errors.yaml:12:5: probes.fleet.intervall: unknown key "intervall"',
-    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, interval, timeout',
+    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, interval, timeout',
     'several-errors.yaml:15:25: steps[0].select.percent: use either "count" or "percent" in select, not both',
     'several-errors.yaml:16:5: steps[1]: missing required key "zone"',
     '  hint: the zone to act on, e.g. "zone: a"',
@@ -291,7 +321,7 @@ describe('shape messages', () => {
       lines(text(`${sandbox}steps:\n  - fault: pod-kill\n    signl: SIGKILL\n  - wait: {}\n`).diagnostics),
     ).toEqual([
       't.yaml:7:5: steps[0].signl: unknown key "signl"',
-      '  hint: did you mean "signal"? allowed keys: fault, name, target, select, signal, grace, repeat',
+      '  hint: did you mean "signal"? allowed keys: fault, name, measure, target, select, signal, grace, mode, evictionTimeout, repeat',
       't.yaml:8:5: steps[1].wait: missing required key "for"',
     ]);
     expect(
@@ -321,7 +351,7 @@ describe('shape messages', () => {
   it('reports an unknown top-level key once, not also as a missing one', () => {
     expect(lines(text(`${sandbox}step: [{ fault: pod-kill }]\n`).diagnostics)).toEqual([
       't.yaml:5:1: step: unknown key "step"',
-      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, steadyState, steps, objectives, rollback',
+      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, steadyState, steps, drill, objectives, rollback',
     ]);
   });
 });

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { parseDuration, parsePercent, parseRate } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveDrill } from './resolve-drill.js';
+import { resolveAwsCheck, resolveAwsOnlyFault, resolveAwsTarget, withAws } from './resolve-aws.js';
 import { candidateTargets } from './schema.js';
 import type { FaultStep, FaultType, ProbeSpec, ReplicaSelector, ScenarioParsed, Step } from './schema.js';
 import type {
@@ -63,6 +64,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
         : { percent: pct(guards.maxUnavailable) };
   }
   if (input.targets.sandbox !== undefined) scenario.targets.sandbox = resolveSandbox(input);
+  if (input.targets.aws !== undefined) scenario.targets.aws = resolveAwsTarget(input.targets.aws);
   const k8s = input.targets.kubernetes;
   if (k8s !== undefined) {
     scenario.targets.kubernetes = { namespace: k8s.namespace, inCluster: k8s.inCluster ?? false };
@@ -154,6 +156,7 @@ function resolveCheck(spec: z.output<typeof ProbeSpec>, k8sNamespace = 'default'
     return check;
   }
   if (spec.kubernetes !== undefined) return { kind: 'kubernetes', ...kubernetesCheck(spec.kubernetes, k8sNamespace) };
+  if (spec.cloudwatch !== undefined || spec.rds !== undefined) return resolveAwsCheck(spec);
   const check: ResolvedProbeCheck = { kind: 'sandbox' };
   if (spec.sandbox?.readyAtLeast !== undefined) check.readyAtLeast = spec.sandbox.readyAtLeast;
   return check;
@@ -201,7 +204,12 @@ function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): 
   return steps.map((step): ResolvedStep => {
     if ('fault' in step) {
       const target = step.target ?? defaultTarget(step.fault, targets);
-      const fault = target === 'kubernetes' ? withKubernetes(resolveFault(step), step, targets) : resolveFault(step);
+      const fault =
+        target === 'kubernetes'
+          ? withKubernetes(resolveFault(step), step, targets)
+          : target === 'aws'
+            ? withAws(resolveFault(step), step)
+            : resolveFault(step);
       const resolved: ResolvedStep = { kind: 'fault', name: step.name ?? autoName(step.fault), target, fault };
       if (step.measure !== undefined) resolved.measure = step.measure;
       return resolved;
@@ -271,6 +279,9 @@ function resolveFault(step: z.output<typeof FaultStep>): ResolvedFault {
       }
       return f;
     }
+    case 'az-outage':
+    case 'fis-experiment':
+      return resolveAwsOnlyFault(step);
   }
 }
 

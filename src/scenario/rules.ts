@@ -7,9 +7,11 @@ import { DEFAULTS } from './defaults.js';
 import { problem } from './diagnostics.js';
 import type { PathSegment, Problem } from './diagnostics.js';
 import { kubernetesRules, stepTarget } from './kubernetes-rules.js';
+import { awsRules } from './aws-rules.js';
+import { AWS_ONLY_FAULTS } from './schema-aws.js';
 import { PROBE_KINDS, TARGET_FAULTS, candidateTargets } from './schema.js';
 import { runbookActionNames, checkRunbook } from '../runbook/registry.js';
-import { compactDuration, didYouMeanPrefix, list } from './suggest.js';
+import { compactDuration, didYouMeanPrefix, editDistance, list } from './suggest.js';
 
 type Obj = Record<string, unknown>;
 
@@ -32,6 +34,7 @@ export function checkRules(doc: unknown): Problem[] {
     ...loadRules(ctx),
     ...targetRules(ctx),
     ...kubernetesRules(root),
+    ...awsRules(root),
     ...runbookRules(ctx),
     ...drillRules(ctx),
     ...objectiveRules(ctx),
@@ -302,10 +305,12 @@ const DRILL_VALIDATIONS = ['rowCounts', 'checksum', 'schema', 'query', 'marker']
 function drillRules(ctx: Context): Problem[] {
   const out: Problem[] = [];
   const drill = obj(ctx.root.drill);
-  if (!('steps' in ctx.root) && drill === undefined) {
+  // A near-miss such as "step:" is already reported as an unknown key with a did-you-mean; say it once.
+  const nearMiss = Object.keys(ctx.root).some((k) => k !== 'steps' && k !== 'drill' && (editDistance(k, 'steps') <= 2 || editDistance(k, 'drill') <= 1));
+  if (!('steps' in ctx.root) && drill === undefined && !nearMiss) {
     out.push(
       problem([], 'missing-key', 'a scenario needs "steps" (a chaos experiment) or "drill" (a backup-restore drill)', {
-        hint: 'add steps: with at least one fault, or a drill: section',
+        hint: 'add "steps:" with at least one step, e.g. "- fault: pod-kill", or a "drill:" section',
       }),
     );
   }
@@ -422,6 +427,8 @@ function targetRules(ctx: Context): Problem[] {
       if (
         typeof step.fault === 'string' &&
         step.target === undefined &&
+        // AWS-only faults without targets.aws are reported by aws-rules.ts.
+        !(AWS_ONLY_FAULTS as readonly string[]).includes(step.fault) &&
         candidateTargets(step.fault, present).length === 0
       ) {
         const able = candidateTargets(step.fault, Object.keys(TARGET_FAULTS));

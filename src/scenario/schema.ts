@@ -8,6 +8,16 @@ export const API_VERSION = 'gameday/v1';
 export { Duration, Percent, Rate } from './schema-common.js';
 import { Duration, Percent, Rate } from './schema-common.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
+import {
+  AwsDbFailoverFields,
+  AwsSelectorFields,
+  AwsSpotInterruptionFields,
+  AwsTarget,
+  AzOutageStep,
+  CloudWatchProbe,
+  FisExperimentStep,
+  RdsProbe,
+} from './schema-aws.js';
 
 const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
   error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
@@ -86,8 +96,9 @@ export const Targets = z
   .strictObject({
     sandbox: SandboxTarget.optional(),
     kubernetes: KubernetesTarget.optional(),
+    aws: AwsTarget.optional(),
   })
-  .meta({ description: 'What the scenario acts on: sandbox, kubernetes.' });
+  .meta({ description: 'What the scenario acts on: sandbox, kubernetes, aws.' });
 
 // ---------- guards ----------
 
@@ -200,7 +211,7 @@ export const KubernetesProbe = z
       'A Kubernetes check read from watches: one of deployment / statefulSet, pdb, podRestarts or nodesReady.',
   });
 
-export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox', 'kubernetes'] as const;
+export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox', 'kubernetes', 'cloudwatch', 'rds'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const ProbeSpec = z
@@ -211,10 +222,12 @@ export const ProbeSpec = z
     command: CommandProbe.optional(),
     sandbox: SandboxProbe.optional(),
     kubernetes: KubernetesProbe.optional(),
+    cloudwatch: CloudWatchProbe.optional(),
+    rds: RdsProbe.optional(),
     interval: Duration.optional().meta({ description: 'Sampling interval (default 1s, at least 50ms).' }),
     timeout: Duration.optional().meta({ description: 'Per-check time limit (default: the interval, at least 1s).' }),
   })
-  .meta({ description: 'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, with an interval.' });
+  .meta({ description: 'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, with an interval.' });
 
 // ---------- load ----------
 
@@ -268,13 +281,22 @@ export const Markers = z.strictObject({
 
 // ---------- steps ----------
 
-export const FAULT_TYPES = ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover', 'region-failover'] as const;
+export const FAULT_TYPES = [
+  'pod-kill',
+  'zone-outage',
+  'spot-interruption',
+  'db-failover',
+  'region-failover',
+  'az-outage',
+  'fis-experiment',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 /** Which fault types each target can inject; a step without `target:` goes to the only target that supports its fault. */
 export const TARGET_FAULTS: Record<string, readonly FaultType[]> = {
   sandbox: ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover', 'region-failover'],
   kubernetes: ['pod-kill', 'zone-outage', 'spot-interruption'],
+  aws: ['spot-interruption', 'az-outage', 'db-failover', 'fis-experiment'],
 };
 
 /** The targets among `present` that can inject `fault`, in TARGET_FAULTS order. */
@@ -300,6 +322,7 @@ export const ReplicaSelector = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'Kubernetes spot-interruption: these nodes by name.' }),
+  ...AwsSelectorFields,
 });
 
 const StepCommon = {
@@ -309,7 +332,7 @@ const StepCommon = {
       'This fault defines t0 for RTO, RPO and the windows (default: the first fault step). Use it when earlier faults only set the stage.',
   }),
   target: z
-    .enum(['sandbox', 'kubernetes'])
+    .enum(['sandbox', 'kubernetes', 'aws'])
     .optional()
     .meta({ description: 'Which target the fault acts on (default: the only target that supports the fault).' }),
 };
@@ -360,6 +383,7 @@ export const SpotInterruptionStep = z.strictObject({
     description:
       "Sandbox: time between SIGTERM and SIGKILL (default 5s). Kubernetes: grace period of the drain's evictions (default: the pod's own).",
   }),
+  ...AwsSpotInterruptionFields,
 });
 
 export const DbFailoverStep = z.strictObject({
@@ -369,6 +393,7 @@ export const DbFailoverStep = z.strictObject({
     .enum(['fast', 'immediate'])
     .optional()
     .meta({ description: 'How the primary stops: fast (clean shutdown) or immediate (crash). Default immediate.' }),
+  ...AwsDbFailoverFields,
 });
 
 export const RunbookStepSpec = z.strictObject({
@@ -422,6 +447,8 @@ export const FaultStep = z.discriminatedUnion('fault', [
   SpotInterruptionStep,
   DbFailoverStep,
   RegionFailoverStep,
+  AzOutageStep,
+  FisExperimentStep,
 ]);
 export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
 

@@ -4,6 +4,14 @@
 import type { RegionFailoverFault } from '../runbook/types.js';
 import type { DrillConfig } from '../drill/types.js';
 import type { FaultType, ProbeKind } from './schema.js';
+import type { AwsTargetConfig } from '../drivers/aws/types.js';
+import type {
+  AwsAzOutageFault,
+  AwsDbFailoverFault,
+  AwsFisExperimentFault,
+  AwsSpotInterruptionFault,
+} from '../faults/aws/config.js';
+import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
 
 export type WindowName = 'before' | 'during' | 'after' | 'run';
 
@@ -67,7 +75,9 @@ export type ResolvedProbeCheck =
   | { kind: 'sql'; url: string; query: string; expectRows?: number; expectValue?: string | number | boolean }
   | { kind: 'command'; run: string | string[]; cwd?: string; expectExitCode: number; outputMatches?: string }
   | { kind: 'sandbox'; readyAtLeast?: number }
-  | ({ kind: 'kubernetes' } & KubernetesCheck);
+  | ({ kind: 'kubernetes' } & KubernetesCheck)
+  | { kind: 'cloudwatch'; cloudwatch: CloudWatchProbeConfig }
+  | { kind: 'rds'; rds: RdsProbeConfig };
 
 export interface ResolvedProbe {
   name: string;
@@ -139,12 +149,16 @@ export type ResolvedFault =
       noticeMs: number;
       graceMs: number;
       kubernetes?: KubernetesFaultOptions;
+      /** Target aws: the FIS spot interruption (src/faults/aws). */
+      aws?: AwsSpotInterruptionFault;
     }
-  | { type: 'db-failover'; mode: 'fast' | 'immediate' }
-  | RegionFailoverFault;
+  | { type: 'db-failover'; mode: 'fast' | 'immediate'; aws?: AwsDbFailoverFault }
+  | RegionFailoverFault
+  | { type: 'az-outage'; aws: AwsAzOutageFault }
+  | { type: 'fis-experiment'; aws: AwsFisExperimentFault };
 
 /** A target a fault step acts on. */
-export type FaultTarget = 'sandbox' | 'kubernetes';
+export type FaultTarget = 'sandbox' | 'kubernetes' | 'aws';
 
 export type ResolvedStep =
   | { kind: 'fault'; name: string; target: FaultTarget; fault: ResolvedFault & { type: FaultType }; measure?: boolean }
@@ -176,7 +190,7 @@ export interface Scenario {
   description?: string;
   /** Absolute path of the file it came from. */
   file: string;
-  targets: { sandbox?: SandboxTargetConfig; kubernetes?: KubernetesTargetConfig };
+  targets: { sandbox?: SandboxTargetConfig; kubernetes?: KubernetesTargetConfig; aws?: AwsTargetConfig };
   guards: ResolvedGuards;
   probes: Record<string, ResolvedProbe>;
   load?: ResolvedLoad;

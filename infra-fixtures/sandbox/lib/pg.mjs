@@ -212,16 +212,19 @@ export async function replicationState(primaryPort, standby) {
 }
 
 /**
- * Wait until `standby` really streams from the server on `primaryPort`. Why not the walreceiver's
- * status alone: PostgreSQL reports "streaming" as soon as the walreceiver starts, before it has even
- * connected; over a slow link the handshake takes several round trips, and a walsender that has not
- * started streaming is simply terminated by a fast shutdown, shipping nothing.
+ * Wait until `standby` really streams from the server on `primaryPort`, asking the primary. Why not
+ * the walreceiver's status alone: PostgreSQL reports "streaming" there as soon as the walreceiver
+ * starts, before it has even connected; over a slow link the handshake takes several round trips,
+ * and a walsender that has not started streaming is simply terminated by a fast shutdown, shipping
+ * nothing.
  */
 export async function waitStreaming(standby, primaryPort, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await replicationState(primaryPort, standby);
-    if (state.sender?.state === 'streaming' && state.receiver?.latest_end) return state;
+    // The walsender's state is what counts: "streaming" means START_REPLICATION has begun (a fast
+    // shutdown now ships all WAL and waits for the standby's flush) and it has sent all WAL so far.
+    if (state.sender?.state === 'streaming' && state.receiver?.status === 'streaming') return state;
     if (Date.now() > deadline) {
       throw new Error(
         `standby ${standby.name} (port ${standby.port}) is not streaming from port ${primaryPort} after ${timeoutMs} ms: ` +

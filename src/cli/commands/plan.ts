@@ -8,17 +8,21 @@ import { describePlan, planRun } from '../../runner/plan.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
+import { awsPlanTarget, previewLines } from './plan-aws.js';
 
-export const planHelp = `Usage: gameday plan <file> [--json]
+export const planHelp = `Usage: gameday plan <file> [--json] [--preview]
 
 Print the resolved targets and steps of a scenario without changing anything. With GAMEDAY_SANDBOX_URL
 set (or targets.sandbox.url), the plan is made against that running sandbox's live inventory (read only);
-otherwise against the sandbox gameday would start.`;
+otherwise against the sandbox gameday would start. With targets.aws, the caller identity is verified and the
+databases the faults name are described (read only); --preview also lets FIS resolve each FIS step's targets
+with actionsMode skip-all (a template is created and deleted again; no action runs).`;
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', argv, {
     help: { type: 'boolean', short: 'h' },
     json: { type: 'boolean' },
+    preview: { type: 'boolean' },
   });
   if (values['help']) {
     io.out(planHelp);
@@ -45,13 +49,24 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       note = 'note: the sandbox is started at run time; replica names are projected and choices are made then';
     }
   }
-  const plan = planRun(scenario, inventory, seedFrom(scenario.name));
+  const signal = AbortSignal.timeout(5 * 60_000);
+  const aws = await awsPlanTarget(scenario, signal);
+  if (aws) inventory.aws = aws.inventory;
+  let plan: ReturnType<typeof planRun>;
+  const extra: string[] = [];
+  try {
+    plan = planRun(scenario, inventory, seedFrom(scenario.name));
+    if (aws && values['preview']) extra.push(...(await previewLines(plan, aws, signal)));
+  } finally {
+    aws?.conn.close();
+  }
   const violations = checkGuards(scenario, plan);
   if (values['json']) {
     io.out(JSON.stringify({ plan, guardViolations: violations.map((v) => v.message) }, null, 2));
   } else {
     for (const line of describePlan(plan)) io.out(line);
     if (note) io.out(note);
+    for (const line of extra) io.out(line);
     for (const v of violations) io.err(`guard: ${v.message}${v.hint ? `\n  hint: ${v.hint}` : ''}`);
   }
   return violations.length > 0 ? 2 : 0;

@@ -117,6 +117,13 @@ export function backoffMs(attempt: number, rng: () => number = Math.random): num
 
 const jsonCopy = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
 
+const processStats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
+
+/** Requests made by every client in this process since it started (for the bench). */
+export function processRequestStats(): RequestStats {
+  return { total: processStats.total, byVerb: { ...processStats.byVerb }, retries: processStats.retries };
+}
+
 /** A connection to one cluster. Cheap to create; makes no request until used. */
 export class KubeClient {
   readonly config: KubeConfig;
@@ -177,8 +184,10 @@ export class KubeClient {
   }
 
   private count(verb: string): void {
-    this.stats.total += 1;
-    this.stats.byVerb[verb] = (this.stats.byVerb[verb] ?? 0) + 1;
+    for (const s of [this.stats, processStats]) {
+      s.total += 1;
+      s.byVerb[verb] = (s.byVerb[verb] ?? 0) + 1;
+    }
   }
 
   /**
@@ -214,6 +223,7 @@ export class KubeClient {
           throw new KubeApiError(what, status, body.reason, body.message ?? '', error);
         }
         this.stats.retries += 1;
+        processStats.retries += 1;
         await sleep(retryAfterMs(error) ?? backoffMs(attempt), opts.signal);
       }
     }

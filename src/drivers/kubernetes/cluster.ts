@@ -4,7 +4,7 @@
 
 import { GamedayError } from '../../errors.js';
 import { KubeClient, type KubeConnectOptions } from './client.js';
-import { Informer, type InformerChange } from './informer.js';
+import { Informer } from './informer.js';
 import {
   matchesLabels,
   nodeInfo,
@@ -53,51 +53,60 @@ export class KubeCluster {
   }
 
   pods(namespace: string): Promise<Informer<PodInfo>> {
-    return this.informer(`pods/${namespace}`, () =>
-      new Informer(this.client, {
-        name: `pods in ${namespace}`,
-        path: `/api/v1/namespaces/${enc(namespace)}/pods`,
-        list: this.client.listPods(namespace),
-        project: podInfo,
-        log: this.log,
-      }),
+    return this.informer(
+      `pods/${namespace}`,
+      () =>
+        new Informer(this.client, {
+          name: `pods in ${namespace}`,
+          path: `/api/v1/namespaces/${enc(namespace)}/pods`,
+          list: this.client.listPods(namespace),
+          project: podInfo,
+          log: this.log,
+        }),
     );
   }
 
   nodes(): Promise<Informer<NodeInfo>> {
-    return this.informer('nodes', () =>
-      new Informer(this.client, {
-        name: 'nodes',
-        path: '/api/v1/nodes',
-        list: this.client.listNodes(),
-        project: nodeInfo,
-        log: this.log,
-      }),
+    return this.informer(
+      'nodes',
+      () =>
+        new Informer(this.client, {
+          name: 'nodes',
+          path: '/api/v1/nodes',
+          list: this.client.listNodes(),
+          project: nodeInfo,
+          log: this.log,
+        }),
     );
   }
 
   workloads(namespace: string, kind: WorkloadInfo['kind']): Promise<Informer<WorkloadInfo>> {
     const plural = kind === 'Deployment' ? 'deployments' : 'statefulsets';
-    return this.informer(`${plural}/${namespace}`, () =>
-      new Informer(this.client, {
-        name: `${plural} in ${namespace}`,
-        path: `/apis/apps/v1/namespaces/${enc(namespace)}/${plural}`,
-        list: kind === 'Deployment' ? this.client.listDeployments(namespace) : this.client.listStatefulSets(namespace),
-        project: (raw) => workloadInfo(kind, raw),
-        log: this.log,
-      }),
+    return this.informer(
+      `${plural}/${namespace}`,
+      () =>
+        new Informer(this.client, {
+          name: `${plural} in ${namespace}`,
+          path: `/apis/apps/v1/namespaces/${enc(namespace)}/${plural}`,
+          list:
+            kind === 'Deployment' ? this.client.listDeployments(namespace) : this.client.listStatefulSets(namespace),
+          project: (raw) => workloadInfo(kind, raw),
+          log: this.log,
+        }),
     );
   }
 
   pdbs(namespace: string): Promise<Informer<PdbInfo>> {
-    return this.informer(`pdbs/${namespace}`, () =>
-      new Informer(this.client, {
-        name: `poddisruptionbudgets in ${namespace}`,
-        path: `/apis/policy/v1/namespaces/${enc(namespace)}/poddisruptionbudgets`,
-        list: this.client.listPdbs(namespace),
-        project: pdbInfo,
-        log: this.log,
-      }),
+    return this.informer(
+      `pdbs/${namespace}`,
+      () =>
+        new Informer(this.client, {
+          name: `poddisruptionbudgets in ${namespace}`,
+          path: `/apis/policy/v1/namespaces/${enc(namespace)}/poddisruptionbudgets`,
+          list: this.client.listPdbs(namespace),
+          project: pdbInfo,
+          log: this.log,
+        }),
     );
   }
 
@@ -149,7 +158,7 @@ export class KubeCluster {
    * `timeoutMs` passes. Event-driven: no request is made while waiting.
    */
   async until(
-    informers: ReadonlyArray<Informer<unknown>>,
+    informers: ReadonlyArray<{ on(listener: () => void): () => void }>,
     check: () => boolean,
     timeoutMs: number,
     signal?: AbortSignal,
@@ -174,7 +183,7 @@ export class KubeCluster {
             : new GamedayError('aborted', { kind: 'aborted', code: 'ABORTED' }),
         );
       const timer = setTimeout(() => finish(check()), timeoutMs);
-      for (const inf of informers) offs.push(inf.on(onChange as (c: InformerChange<unknown>) => void));
+      for (const inf of informers) offs.push(inf.on(onChange));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });

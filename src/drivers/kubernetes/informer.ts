@@ -199,9 +199,7 @@ export class Informer<T> {
         this.counters.errors += 1;
         failures += 1;
         if (errorStatus(error) === 410) relist = true;
-        this.opts.log?.(
-          `watch of ${this.opts.name} lost (${String((error as Error)?.message ?? error)}); resuming`,
-        );
+        this.opts.log?.(`watch of ${this.opts.name} lost (${String((error as Error)?.message ?? error)}); resuming`);
         await sleep(backoffMs(Math.min(failures, 6)), this.stopCtl.signal).catch(() => undefined);
       }
     }

@@ -138,6 +138,11 @@ export interface StopPrimaryResult {
   standby: string;
   /** Epoch ms at which the primary had stopped. */
   stoppedAt: number;
+  /**
+   * A clean stop (fast/smart): the primary's last WAL record (its shutdown checkpoint), which the
+   * standby must replay before it is promoted; null after an immediate stop.
+   */
+  lsn?: string | null;
 }
 
 export interface PromoteResult {

@@ -1,7 +1,7 @@
 // Running one FIS experiment: create the template (journaled first, undo = delete it), start it with a
 // client token (journaled first, undo = stop it and wait), poll with backoff into a timeline, map the end state.
 
-import type { FisExperimentView, FisResolvedTarget, FisTemplateInput } from '../../drivers/aws/types.js';
+import type { FisActionState, FisExperimentView, FisResolvedTarget, FisTemplateInput } from '../../drivers/aws/types.js';
 import { FIS_TERMINAL } from '../../drivers/aws/types.js';
 import { GamedayError, describeError } from '../../errors.js';
 import { clientToken, TAG_MANAGED_BY, TAG_RUN_ID, TAG_STEP } from './template.js';
@@ -29,6 +29,8 @@ export interface ExperimentResult {
   endT: number;
   timeline: AwsTimelineEntry[];
   resolvedTargets: FisResolvedTarget[];
+  /** Each action's final state, start and end, as the last GetExperiment reported them. */
+  actions: FisActionState[];
 }
 
 /** How a terminal FIS state maps to a step outcome. */
@@ -213,5 +215,6 @@ export async function runExperiment(
     endT,
     timeline: tracker.entries,
     resolvedTargets,
+    actions: final.actions,
   };
 }

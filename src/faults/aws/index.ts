@@ -36,7 +36,7 @@ export {
 } from './failover-events.js';
 export { awsFisExperiment } from './fis-experiment.js';
 export { injectViaFis } from './inject-fis.js';
-export { discoverAwsInventory, namedDatabases } from './inventory.js';
+export { describeAwsTarget, discoverAwsInventory, namedDatabases } from './inventory.js';
 export {
   awsSpotInterruption,
   spotInterruptionExperiment,

@@ -68,6 +68,7 @@ export async function injectViaFis(
       experimentId: result.experimentId,
       status: result.status,
       ...(result.reason ? { reason: result.reason } : {}),
+      actions: result.actions,
     },
   };
 }

@@ -1,0 +1,151 @@
+// Kubernetes at scale: the fixture with 500 fake nodes and 5,000 pods; pod-kill of 10 % of a workload and
+// a zone outage, run in-process through the runner. Reported: time from the fault step's start to every
+// fault injected (goal < 5 s), time to recovery detected, API requests (watch-based, so they must not
+// grow with the number of probe samples: two runs with different probe intervals), peak RSS (goal < 300 MB).
+// Usage: node bench/k8s.js [--nodes 500] [--pods 5000] [--state-dir D] [--keep]
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { down, up } from '../infra-fixtures/kubernetes/lib/cluster.mjs';
+import { loadScenarioFile, runScenario } from '../dist/index.js';
+import { processRequestStats } from '../dist/drivers/kubernetes/client.js';
+
+const podKill = (interval, pods) => `apiVersion: gameday/v1
+kind: Scenario
+metadata: { name: bench-k8s-pod-kill }
+targets: { kubernetes: { context: gameday, namespace: production } }
+guards: { allowedNamespaces: [production], timeout: 15m }
+probes:
+  fleet: { kubernetes: { deployment: connectkit-bench, readyAtLeast: ${pods} }, interval: ${interval} }
+steps:
+  - fault: pod-kill
+    select: { labels: { app: connectkit-bench }, percent: 10% }
+    mode: evict
+objectives:
+  rto: { probe: fleet, max: 5m, stableFor: 2s }
+rollback: { recoveryTimeout: 5m, timeout: 5m }
+`;
+
+const zoneOutage = (interval, pods) => `apiVersion: gameday/v1
+kind: Scenario
+metadata: { name: bench-k8s-zone-outage }
+targets: { kubernetes: { context: gameday, namespace: production } }
+guards: { allowedNamespaces: [production], timeout: 15m }
+probes:
+  fleet: { kubernetes: { deployment: connectkit-bench, readyAtLeast: ${pods} }, interval: ${interval} }
+steps:
+  - fault: zone-outage
+    zone: a
+    podAction: delete
+objectives:
+  rto: { probe: fleet, max: 5m, stableFor: 2s }
+rollback: { recoveryTimeout: 5m, timeout: 5m }
+`;
+
+/** Run one scenario text in-process; time its phases from the runner's events. */
+async function runOnce(dir, name, text) {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  const { scenario, diagnostics } = await loadScenarioFile(file);
+  if (!scenario) throw new Error(diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
+  const marks = {};
+  let samples = 0;
+  const before = processRequestStats();
+  const beforeByVerb = before.byVerb;
+  const result = await runScenario(scenario, {
+    reportDir: dir,
+    baselineMs: 1000,
+    reporters: [
+      {
+        onEvent(e) {
+          if (e.kind === 'run-start') marks.runStart = e.t;
+          if (e.kind === 'step-start' && e.index === 0) marks.faultStart = e.t;
+          if (e.kind === 'step-end' && e.index === 0) marks.faultDone = e.t;
+          if (e.kind === 'phase' && e.phase === 'rollback') marks.rollback = e.t;
+        },
+        onSample() {
+          samples += 1;
+        },
+      },
+    ],
+  });
+  const after = processRequestStats();
+  const byVerb = Object.fromEntries(
+    Object.entries(after.byVerb).map(([verb, n]) => [verb, n - (beforeByVerb[verb] ?? 0)]),
+  );
+  const r = result.report;
+  return {
+    name,
+    verdict: r.verdict,
+    reason: r.reason,
+    injectMs: Math.round(marks.faultDone - marks.faultStart),
+    startToInjectedMs: Math.round(marks.faultDone - marks.runStart),
+    rtoMs: r.measurements.rto?.ms ?? null,
+    disrupted: r.measurements.pods?.disrupted ?? 0,
+    readiness: r.measurements.pods?.readiness ?? null,
+    samples: r.probes.reduce((n, p) => n + p.samples, 0) || samples,
+    // Requests up to the start of rollback belong to the run; rollback reconnects and waits on its own.
+    requests: after.total - before.total,
+    byVerb,
+    rollbackComplete: r.rollback.complete,
+  };
+}
+
+/** Start the scaled fixture, run the scenarios, stop it; returns every run's numbers and the peak RSS. */
+export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = false, log = () => {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
+  const fixtureDir = stateDir ?? mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-fixture-'));
+  const t0 = performance.now();
+  const state = await up({ stateDir: fixtureDir, scale: nodes, benchPods: pods, timeoutMs: 600_000, log });
+  const upSeconds = (performance.now() - t0) / 1000;
+  process.env.KUBECONFIG = state.kubeconfig;
+  const rssBefore = process.resourceUsage().maxRSS;
+  const runs = [];
+  try {
+    runs.push(await runOnce(dir, 'pod-kill (probe every 1s)', podKill('1s', pods)));
+    runs.push(await runOnce(dir, 'pod-kill (probe every 100ms)', podKill('100ms', pods)));
+    runs.push(await runOnce(dir, 'zone-outage (probe every 100ms)', zoneOutage('100ms', pods)));
+  } finally {
+    if (!keep) await down({ stateDir: fixtureDir, log });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    nodes,
+    pods,
+    upSeconds,
+    runs,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    rssBeforeRunsMb: Math.round(rssBefore / 1024),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : fallback;
+  };
+  const result = await benchK8s({
+    nodes: Number(arg('nodes', 500)),
+    pods: Number(arg('pods', 5000)),
+    stateDir: arg('state-dir', undefined),
+    keep: process.argv.includes('--keep'),
+    log: (line) => console.error(line),
+  });
+  console.log(
+    `\n# Kubernetes at scale: ${result.nodes} nodes, ${result.pods} pods (fixture up in ${result.upSeconds.toFixed(0)} s)`,
+  );
+  for (const r of result.runs) {
+    console.log(
+      `${r.name}: ${r.verdict}; ${r.disrupted} pods disrupted; fault step start → all injected ${(r.injectMs / 1000).toFixed(2)} s (goal < 5 s${r.injectMs < 5000 ? ', met' : ', MISSED'}); run start → all injected ${(r.startToInjectedMs / 1000).toFixed(2)} s; recovery detected after ${r.rtoMs === null ? 'n/a' : `${(r.rtoMs / 1000).toFixed(2)} s`}; readiness p50/p95 ${r.readiness ? `${(r.readiness.p50 / 1000).toFixed(2)}/${(r.readiness.p95 / 1000).toFixed(2)} s` : 'n/a'}; ${r.samples} probe samples, ${r.requests} API requests (${Object.entries(
+        r.byVerb,
+      )
+        .filter(([, n]) => n > 0)
+        .map(([v, n]) => `${v} ${n}`)
+        .join(', ')})${r.reason ? `; ${r.reason}` : ''}`,
+    );
+  }
+  console.log(
+    `harness peak RSS ${result.peakRssMb} MB (goal < 300 MB${result.peakRssMb < 300 ? ', met' : ', MISSED'})`,
+  );
+}

@@ -1,0 +1,72 @@
+// gameday iam <scenario>: the least-privilege IAM policies an AWS scenario needs, as JSON. Reads nothing
+// from AWS.
+
+import { GamedayError } from '../../errors.js';
+import { iamPolicies, type IamScenarioConfig } from '../../iam/index.js';
+import { awsFaultsOf } from '../../runner/targets-aws.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { loadOrExplain } from '../scenarios.js';
+
+export const iamHelp = `Usage: gameday iam <file>
+
+Print, as one JSON document, the IAM policies an AWS scenario needs:
+  harnessPolicy       for the principal that runs gameday (identity guard, FIS, RDS, CloudWatch)
+  fisRolePolicy       for the FIS experiment role (what FIS does for the scenario's actions)
+  fisRoleTrustPolicy  the role's trust policy: fis.amazonaws.com, limited to the scenario's accounts
+Nothing is read from or sent to AWS.`;
+
+export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('iam', argv, { help: { type: 'boolean', short: 'h' } });
+  if (values['help']) {
+    io.out(iamHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new GamedayError('iam: give exactly one scenario file', {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'gameday iam scenarios/connectkit/db-failover.yaml',
+    });
+  }
+  const [scenario] = await loadOrExplain(positionals, io);
+  if (!scenario) return 2;
+  const target = scenario.targets.aws;
+  if (!target) {
+    throw new GamedayError(`${positionals[0]} has no AWS target, so it needs no IAM policy`, {
+      kind: 'invalid-input',
+      code: 'IAM_NO_AWS',
+      hint: 'gameday iam is for scenarios with targets.aws',
+    });
+  }
+  const faults = awsFaultsOf(scenario);
+  // The role the templates run as: the target's, else the first one a step names.
+  const roleArn =
+    target.fisRoleArn ??
+    faults.map((f) => (f.type === 'db-failover' ? f.fis?.roleArn : f.fis.roleArn)).find((r) => r !== undefined);
+  type ProbeNeed = NonNullable<IamScenarioConfig['probes']>[number];
+  const probes = Object.values(scenario.probes).flatMap((p): ProbeNeed[] =>
+    p.check.kind === 'cloudwatch'
+      ? [{ cloudwatch: p.check.cloudwatch }]
+      : p.check.kind === 'rds'
+        ? [{ rds: p.check.rds }]
+        : [],
+  );
+  const policies = iamPolicies({
+    target: { region: target.region, accounts: target.accounts, ...(roleArn ? { fisRoleArn: roleArn } : {}) },
+    faults,
+    probes,
+  });
+  io.out(
+    JSON.stringify(
+      {
+        harnessPolicy: policies.harness,
+        fisRolePolicy: policies.fisRole,
+        fisRoleTrustPolicy: policies.fisTrust,
+      },
+      null,
+      2,
+    ),
+  );
+  return 0;
+}

@@ -1,0 +1,61 @@
+// gameday rbac <scenario>: the least-privilege Role / ClusterRole the scenario needs on its kubernetes target.
+
+import { GamedayError } from '../../errors.js';
+import { rbacYaml, type RbacSubject } from '../../faults/kubernetes/rbac.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { loadOrExplain } from '../scenarios.js';
+
+export const rbacHelp = `Usage: gameday rbac <file> [--user NAME | --service-account NAMESPACE/NAME]
+
+Print, as YAML, the least-privilege RBAC the scenario needs on its kubernetes target: a Role for each
+namespace it acts in and a ClusterRole for nodes. With --user or --service-account, bindings too.
+Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario has no kubernetes target.`;
+
+export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('rbac', argv, {
+    help: { type: 'boolean', short: 'h' },
+    user: { type: 'string' },
+    'service-account': { type: 'string' },
+  });
+  if (values['help']) {
+    io.out(rbacHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new GamedayError('rbac: give exactly one scenario file', {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'gameday rbac scenarios/connectkit/pod-kill.yaml',
+    });
+  }
+  const [scenario] = await loadOrExplain(positionals, io);
+  if (!scenario) return 2;
+  if (!scenario.targets.kubernetes) {
+    throw new GamedayError(`${positionals[0]} has no kubernetes target; it needs no Kubernetes permissions`, {
+      kind: 'invalid-input',
+      code: 'NO_KUBERNETES_TARGET',
+      hint: 'gameday rbac is for scenarios with targets.kubernetes',
+    });
+  }
+  let subject: RbacSubject | undefined;
+  const user = values['user'];
+  const sa = values['service-account'];
+  if (typeof user === 'string' && typeof sa === 'string') {
+    throw new GamedayError('rbac: give --user or --service-account, not both', { kind: 'usage', code: 'USAGE' });
+  }
+  if (typeof user === 'string') subject = { kind: 'User', name: user };
+  if (typeof sa === 'string') {
+    const [namespace, name] = sa.split('/');
+    if (!namespace || !name) {
+      throw new GamedayError('rbac: --service-account takes NAMESPACE/NAME', {
+        kind: 'usage',
+        code: 'USAGE',
+        hint: 'e.g. --service-account chaos/gameday',
+      });
+    }
+    subject = { kind: 'ServiceAccount', name, namespace };
+  }
+  io.out(rbacYaml(scenario, subject).trimEnd());
+  return 0;
+}

@@ -1,0 +1,139 @@
+// What a scenario needs from a cluster, derived from the scenario alone (pure): which caches to keep
+// (pods per namespace, nodes, workloads, budgets) and every API permission its faults, probes, undo
+// and timings use. Preflight checks these permissions; `gameday rbac` prints them as a Role.
+
+import type { Scenario } from '../../scenario/types.js';
+
+/** One API permission: `verb` on `resource` (with subresource) of `group`, in `namespace` or cluster-wide. */
+export interface Permission {
+  group: string;
+  resource: string;
+  subresource?: string;
+  verb: string;
+  /** Undefined: a cluster-scoped resource (nodes). */
+  namespace?: string;
+  /** Why the scenario needs it, for `gameday rbac` comments. */
+  why: string;
+}
+
+export interface KubernetesNeeds {
+  /** Namespaces whose pods are watched (faults, timings, podRestarts probes). */
+  podNamespaces: string[];
+  /** Namespaces a node drain or zone fault acts in. */
+  drainNamespaces: string[];
+  nodes: boolean;
+  workloads: Array<{ namespace: string; kind: 'Deployment' | 'StatefulSet' }>;
+  pdbNamespaces: string[];
+  permissions: Permission[];
+}
+
+const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** `needs <verb> on <resource> in <namespace>` — the form preflight reports a missing permission in. */
+export function describePermission(p: Permission): string {
+  const resource = `${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`;
+  return `needs ${p.verb} on ${resource} ${p.namespace === undefined ? 'cluster-wide' : `in ${p.namespace}`}`;
+}
+
+/** Everything the scenario needs from its kubernetes target (empty when it has none). */
+export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
+  const target = scenario.targets.kubernetes;
+  const needs: KubernetesNeeds = {
+    podNamespaces: [],
+    drainNamespaces: [],
+    nodes: false,
+    workloads: [],
+    pdbNamespaces: [],
+    permissions: [],
+  };
+  if (!target) return needs;
+  const drain = scenario.guards.allowedNamespaces ?? [target.namespace];
+  const perms = new Map<string, Permission>();
+  const add = (p: Permission): void => {
+    const key = `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}`;
+    if (!perms.has(key)) perms.set(key, p);
+  };
+  const pods = new Set<string>();
+  const watchPods = (ns: string, why: string): void => {
+    pods.add(ns);
+    for (const verb of ['list', 'watch']) add({ group: '', resource: 'pods', verb, namespace: ns, why });
+  };
+  const nodes = (verbs: string[], why: string): void => {
+    needs.nodes = true;
+    for (const verb of verbs) add({ group: '', resource: 'nodes', verb, why });
+  };
+  const evict = (ns: string, why: string): void =>
+    add({ group: '', resource: 'pods', subresource: 'eviction', verb: 'create', namespace: ns, why });
+  const deletePods = (ns: string, why: string): void =>
+    add({ group: '', resource: 'pods', verb: 'delete', namespace: ns, why });
+
+  for (const step of scenario.steps) {
+    if (step.kind !== 'fault' || step.target !== 'kubernetes') continue;
+    const f = step.fault;
+    const k = 'kubernetes' in f ? f.kubernetes : undefined;
+    if (f.type === 'pod-kill') {
+      const ns = f.select.namespace ?? target.namespace;
+      watchPods(ns, 'pod-kill selects pods and times their replacements');
+      if (k?.mode === 'delete') deletePods(ns, 'pod-kill deletes pods');
+      else evict(ns, 'pod-kill evicts pods (PodDisruptionBudgets respected)');
+      if (f.select.zone !== undefined) nodes(['list', 'watch'], 'pod-kill selects pods by node zone');
+    } else if (f.type === 'spot-interruption') {
+      nodes(['get', 'list', 'watch', 'patch'], 'spot-interruption taints, annotates and cordons nodes');
+      nodes(['delete'], 'spot-interruption removes the interrupted node');
+      nodes(['create'], 'rollback re-creates an interrupted node');
+      for (const ns of drain) {
+        watchPods(ns, 'the drain finds the pods on the node');
+        evict(ns, 'the drain evicts pods (PodDisruptionBudgets respected)');
+      }
+    } else if (f.type === 'zone-outage') {
+      nodes(['list', 'watch', 'patch'], 'zone-outage cordons the zone and marks it NotReady');
+      for (const ns of drain) {
+        watchPods(ns, "zone-outage finds the zone's pods");
+        if (k?.podAction === 'delete') deletePods(ns, "zone-outage deletes the zone's pods");
+        else evict(ns, "zone-outage evicts the zone's pods");
+        deletePods(ns, 'rollback deletes pods left on the NotReady nodes');
+      }
+    }
+    if (f.type === 'spot-interruption' || f.type === 'zone-outage') {
+      for (const ns of drain) if (!needs.drainNamespaces.includes(ns)) needs.drainNamespaces.push(ns);
+    }
+  }
+  for (const probe of Object.values(scenario.probes)) {
+    const c = probe.check;
+    if (c.kind !== 'kubernetes') continue;
+    const why = `probe ${probe.name}`;
+    if (c.watch === 'workload') {
+      const kind = c.workload.kind;
+      if (!needs.workloads.some((w) => w.namespace === c.namespace && w.kind === kind))
+        needs.workloads.push({ namespace: c.namespace, kind });
+      for (const verb of ['list', 'watch'])
+        add({
+          group: 'apps',
+          resource: kind === 'Deployment' ? 'deployments' : 'statefulsets',
+          verb,
+          namespace: c.namespace,
+          why,
+        });
+    } else if (c.watch === 'pdb') {
+      if (!needs.pdbNamespaces.includes(c.namespace)) needs.pdbNamespaces.push(c.namespace);
+      for (const verb of ['list', 'watch'])
+        add({ group: 'policy', resource: 'poddisruptionbudgets', verb, namespace: c.namespace, why });
+    } else if (c.watch === 'pod-restarts') {
+      watchPods(c.namespace, why);
+    } else {
+      nodes(['list', 'watch'], why);
+    }
+  }
+  needs.podNamespaces = [...pods];
+  needs.permissions = [...perms.values()].sort(
+    (a, b) =>
+      (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+      a.group.localeCompare(b.group) ||
+      a.resource.localeCompare(b.resource) ||
+      (a.subresource ?? '').localeCompare(b.subresource ?? '') ||
+      VERB_ORDER.indexOf(a.verb) - VERB_ORDER.indexOf(b.verb),
+  );
+  return needs;
+}
+
+export { VERB_ORDER };

@@ -1,0 +1,157 @@
+// The Kubernetes fixture for the k8s tier: started once per test file (a real control plane on
+// loopback, see infra-fixtures/kubernetes/), an admin client for set-up and checks, and the check that
+// a run left the cluster as it found it.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { down, up, type K8sFixtureState } from '../../infra-fixtures/kubernetes/lib/cluster.mjs';
+import { eventually } from '../helpers/cli.js';
+
+export const NAMESPACE = 'production';
+export const DEPLOYMENT = 'connectkit-app';
+const FIXTURE_TAINT = 'kwok.x-k8s.io/node';
+
+export const INSTALL_HINT =
+  'the Kubernetes tests build and start a real control plane (infra-fixtures/kubernetes/README.md): they need ' +
+  'Go >= 1.25 on PATH (Debian: apt-get install golang-go, or a go.dev release), openssl, and network access to ' +
+  'the Go module proxy on the first build (~6-7 min, cached in ~/.cache/gameday)';
+
+/** The parts of API objects and lists the tests read. */
+export interface KubeObject {
+  kind?: string;
+  metadata: {
+    name: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
+  spec?: { unschedulable?: boolean; taints?: Array<{ key: string }> };
+  status?: {
+    conditions?: Array<{ type: string; status: string }>;
+    readyReplicas?: number;
+    replicas?: number;
+    disruptionsAllowed?: number;
+    allowed?: boolean;
+  };
+  rules?: Array<{ resources: string[] }>;
+  items: KubeObject[];
+}
+
+/** The fixture's REST client (infra-fixtures/kubernetes/lib/kube.mjs), typed for what the tests use. */
+export interface AdminClient {
+  get(path: string): Promise<KubeObject>;
+  request(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; contentType?: string; allow?: number[] },
+  ): Promise<KubeObject>;
+  apply(obj: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface Fixture {
+  state: K8sFixtureState;
+  kubeconfig: string;
+  admin: AdminClient;
+  stop(): Promise<void>;
+}
+
+/** Start the fixture in a fresh state dir; fail (never skip) with what to install when it cannot start. */
+export async function startFixture(): Promise<Fixture> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'gameday-k8s-test-'));
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  let state: K8sFixtureState;
+  const onSignal = (): void => {
+    void down({ stateDir, log }).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    state = await up({ stateDir, log, timeoutMs: 180_000 });
+  } catch (error) {
+    await down({ stateDir, log }).catch(() => undefined);
+    throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`);
+  }
+  const kube = (await import('../../infra-fixtures/kubernetes/lib/kube.mjs' as string)) as {
+    KubeClient: { fromKubeconfig(file: string, context: string): AdminClient };
+  };
+  const admin = kube.KubeClient.fromKubeconfig(state.kubeconfig, 'admin');
+  return {
+    state,
+    kubeconfig: state.kubeconfig,
+    admin,
+    stop: async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await admin.close();
+      const r = await down({ stateDir, log });
+      if (r.survivors.length > 0 || r.listening.length > 0) {
+        throw new Error(`fixture left behind: processes ${r.survivors.join(', ')}; ports ${r.listening.join(', ')}`);
+      }
+    },
+  };
+}
+
+interface NodeView {
+  name: string;
+  ready: boolean;
+  cordoned: boolean;
+  taints: string[];
+  labels: Record<string, string>;
+}
+
+export async function nodes(admin: AdminClient): Promise<NodeView[]> {
+  const list = await admin.get('/api/v1/nodes');
+  return list.items.map((n) => ({
+    name: n.metadata.name,
+    ready: (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    cordoned: n.spec?.unschedulable === true,
+    taints: (n.spec?.taints ?? []).map((t) => t.key).filter((k) => k !== FIXTURE_TAINT),
+    labels: n.metadata.labels ?? {},
+  }));
+}
+
+/** What "as it was" means: every node Ready, none cordoned, no taint beyond the fixture's own, ConnectKit 5/5 ready, PDB at 2. */
+export async function clusterState(admin: AdminClient, expectedNodes: number): Promise<string> {
+  const ns = await nodes(admin);
+  const problems: string[] = [];
+  if (ns.length !== expectedNodes) problems.push(`${ns.length}/${expectedNodes} nodes`);
+  for (const n of ns) {
+    if (!n.ready) problems.push(`${n.name} not Ready`);
+    if (n.cordoned) problems.push(`${n.name} cordoned`);
+    if (n.taints.length > 0) problems.push(`${n.name} tainted ${n.taints.join(',')}`);
+    if (Object.keys(n.labels).some((k) => k.startsWith('node-not-ready.')))
+      problems.push(`${n.name} labelled NotReady`);
+  }
+  const d = await admin.get(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}`);
+  if (d.status?.readyReplicas !== 5 || d.status?.replicas !== 5) {
+    problems.push(`deployment ${d.status?.readyReplicas ?? 0}/${d.status?.replicas ?? 0} ready`);
+  }
+  const pods = await admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
+  const live = pods.items.filter((p) => !p.metadata.deletionTimestamp);
+  if (live.length !== 5) problems.push(`${live.length} connectkit pods`);
+  const pdb = await admin.get(`/apis/policy/v1/namespaces/${NAMESPACE}/poddisruptionbudgets/${DEPLOYMENT}`);
+  if (pdb.status?.disruptionsAllowed !== 2) problems.push(`PDB allows ${pdb.status?.disruptionsAllowed}`);
+  return problems.length === 0 ? 'as it was' : problems.join('; ');
+}
+
+/** Wait until the cluster is as it was (a previous test's replacements may still be starting). */
+export async function settled(admin: AdminClient, expectedNodes: number, timeoutMs = 60_000): Promise<void> {
+  let last = '';
+  await eventually(
+    async () => {
+      last = await clusterState(admin, expectedNodes);
+      return last === 'as it was' ? true : undefined;
+    },
+    timeoutMs,
+    'the cluster to be as it was',
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}: ${last}`);
+  });
+}
+
+/** Every non-comment document of the fixture's gameday RBAC file, parsed. */
+export function gamedayRbac(): string {
+  return readFileSync(new URL('../../infra-fixtures/kubernetes/rbac/gameday.yaml', import.meta.url), 'utf8');
+}

@@ -1,0 +1,259 @@
+// The Kubernetes tier: the three ConnectKit scenarios, run through the real CLI as the restricted
+// `gameday` user against a real control plane (infra-fixtures/kubernetes), with measured RTO and
+// per-pod times; each undo leaves the cluster as it was. Also: an eviction the PodDisruptionBudget
+// refuses, a missing permission caught in preflight, `gameday rbac`, and rollback of a killed run.
+
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { Report } from '../../src/report/types.js';
+import { eventually, runCli, startCli } from '../helpers/cli.js';
+import {
+  NAMESPACE,
+  clusterState,
+  type KubeObject,
+  gamedayRbac,
+  nodes,
+  settled,
+  startFixture,
+  type Fixture,
+} from './cluster.js';
+
+let fixture: Fixture;
+let reportDir: string;
+let nodeCount: number;
+const measured: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  reportDir = mkdtempSync(join(tmpdir(), 'gameday-k8s-reports-'));
+  fixture = await startFixture();
+  nodeCount = (await nodes(fixture.admin)).length;
+}, 15 * 60_000);
+
+afterAll(async () => {
+  console.log(`k8s measurements: ${JSON.stringify(measured, null, 1)}`);
+  await fixture?.stop();
+  rmSync(reportDir, { recursive: true, force: true });
+}, 60_000);
+
+/** The CLI as the restricted user: the fixture's kubeconfig, whose `gameday` context the scenarios name. */
+const env = (): Record<string, string> => ({ KUBECONFIG: fixture.kubeconfig });
+
+function onlyRunDir(scenario: string): string {
+  const runs = readdirSync(join(reportDir, scenario));
+  expect(runs).toHaveLength(1);
+  return join(reportDir, scenario, runs[0] as string);
+}
+
+function readReport(scenario: string): Report {
+  return JSON.parse(readFileSync(join(onlyRunDir(scenario), 'report.json'), 'utf8')) as Report;
+}
+
+function journal(
+  runDir: string,
+): Array<{ type: string; undo?: { driver: string; op: string; args: Record<string, unknown> } }> {
+  return readFileSync(join(runDir, 'journal.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+/** Run a ConnectKit scenario; it passes, measures RTO and per-pod times, and rolls back completely. */
+async function runConnectKit(file: string, name: string): Promise<Report> {
+  await settled(fixture.admin, nodeCount);
+  const res = await runCli(['run', file, '--report-dir', reportDir], env());
+  expect(res.stderr).not.toMatch(/internal error/);
+  expect(res.code, res.stderr + res.stdout).toBe(0);
+  const report = readReport(name);
+  expect(report.verdict).toBe('pass');
+  expect(report.rollback.complete).toBe(true);
+  expect(report.measurements.rto?.status).toBe('recovered');
+  // kwok's stages make a replacement Ready 2.5–6.5 s after it is scheduled: recovery takes measurable time.
+  expect(report.measurements.rto?.ms).toBeGreaterThan(1000);
+  const pods = report.measurements.pods;
+  expect(pods?.disrupted).toBeGreaterThan(0);
+  expect(pods?.readiness?.count).toBe(pods?.disrupted);
+  expect(pods?.readiness?.min).toBeGreaterThanOrEqual(pods?.rescheduling?.min ?? 0);
+  const j = journal(onlyRunDir(name));
+  const intents = j.filter((e) => e.type === 'intent');
+  expect(intents.length).toBeGreaterThan(0);
+  expect(j.filter((e) => e.type === 'undone')).toHaveLength(intents.length);
+  // Plain data only in the journal: the kubeconfig path and context, never a credential.
+  const text = readFileSync(join(onlyRunDir(name), 'journal.ndjson'), 'utf8');
+  expect(text).not.toMatch(/BEGIN|client-key|token/i);
+  expect(intents[0]?.undo?.args).toMatchObject({ context: 'gameday' });
+  // The undo left the cluster as it was.
+  expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+  measured[name] = {
+    rtoMs: report.measurements.rto?.ms,
+    rescheduling: pods?.rescheduling,
+    readiness: pods?.readiness,
+  };
+  return report;
+}
+
+describe('ConnectKit scenarios on Kubernetes, as the gameday user', () => {
+  it('pod-kill: evicts 2 of 5, keeps >= 3 ready, 5/5 again within the bound', async () => {
+    const report = await runConnectKit('scenarios/connectkit/pod-kill.yaml', 'connectkit-pod-kill');
+    expect(report.measurements.pods?.disrupted).toBe(2);
+    expect(report.objectives.find((o) => o.name === 'availability(minimum, run)')?.pass).toBe(true);
+    expect(readFileSync(join(onlyRunDir('connectkit-pod-kill'), 'summary.md'), 'utf8')).toMatch(
+      /### Pods \(2 disrupted\)/,
+    );
+  });
+
+  it('spot-interruption: notice, drain, node removed; undo re-creates the nodes', async () => {
+    const report = await runConnectKit('scenarios/connectkit/spot-interruption.yaml', 'connectkit-spot-interruption');
+    expect(report.timeline.some((e) => /interruption notice on/.test(e.message))).toBe(true);
+    expect(report.timeline.some((e) => /re-created/.test(e.message))).toBe(true);
+  });
+
+  it('az-loss: zone a cordoned and NotReady, pods re-spread; rollback restores the zone', async () => {
+    const report = await runConnectKit('scenarios/connectkit/az-loss.yaml', 'connectkit-az-loss');
+    expect(report.timeline.some((e) => /zone a restored/.test(e.message))).toBe(true);
+  });
+});
+
+describe('PodDisruptionBudget', () => {
+  it('an eviction refused with 429 is retried, then reported and never forced', async () => {
+    await settled(fixture.admin, nodeCount);
+    const before = await fixture.admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
+    const res = await runCli(['run', 'test/k8s/fixtures/pdb-blocked.yaml', '--report-dir', reportDir], env());
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    const report = readReport('it-k8s-pdb-blocked');
+    const findings = report.timeline.filter((e) => e.kind === 'finding').map((e) => e.message);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(
+      /^eviction of production\/\S+ blocked by a PodDisruptionBudget for 2\.00s \(\d+ attempts, HTTP 429\); not forced: /,
+    );
+    expect(Number(/\((\d+) attempts/.exec(findings[0] ?? '')?.[1])).toBeGreaterThan(1);
+    expect(report.measurements.pods?.disrupted).toBe(2);
+    // Never forced: the pod the budget protected is still there and was never deleted.
+    const blocked = /eviction of production\/(\S+) blocked/.exec(findings[0] ?? '')?.[1];
+    expect(before.items.map((p) => p.metadata.name)).toContain(blocked);
+    const pod = await fixture.admin.request('GET', `/api/v1/namespaces/${NAMESPACE}/pods/${blocked}`, { allow: [404] });
+    expect(pod.metadata?.deletionTimestamp).toBeUndefined();
+    measured['pdb-blocked'] = { finding: findings[0] };
+  });
+
+  it('an eviction retried until the budget allows it goes through and is reported', async () => {
+    await settled(fixture.admin, nodeCount);
+    const res = await runCli(['run', 'test/k8s/fixtures/pdb-retried.yaml', '--report-dir', reportDir], env());
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    const report = readReport('it-k8s-pdb-retried');
+    const findings = report.timeline.filter((e) => e.kind === 'finding').map((e) => e.message);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(
+      /^eviction of production\/\S+ was refused by a PodDisruptionBudget \(429\) and retried: it went through after \d/,
+    );
+    expect(report.measurements.pods?.disrupted).toBe(3);
+    expect(report.objectives.find((o) => o.name === 'availability(minimum, run)')?.pass).toBe(true);
+    measured['pdb-retried'] = { finding: findings[0] };
+  });
+});
+
+describe('preflight and RBAC', () => {
+  it('a missing permission is found before any fault: exit 2, nothing changed', async () => {
+    await settled(fixture.admin, nodeCount);
+    const docs = parseAllDocuments(gamedayRbac()).map((d) => d.toJS() as KubeObject);
+    const role = docs.find((d) => d.kind === 'Role') as KubeObject;
+    const withoutEviction = { ...role, rules: role.rules?.filter((r) => !r.resources.includes('pods/eviction')) };
+    const before = await fixture.admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
+    await fixture.admin.apply(withoutEviction);
+    let res;
+    try {
+      await eventually(
+        async () => {
+          const r = await fixture.admin.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SubjectAccessReview',
+              spec: {
+                user: 'gameday',
+                resourceAttributes: { namespace: NAMESPACE, verb: 'create', resource: 'pods', subresource: 'eviction' },
+              },
+            },
+          });
+          return r.status?.allowed === true ? undefined : true;
+        },
+        10_000,
+        'the Role change to take effect',
+      );
+      res = await runCli(['run', 'scenarios/connectkit/pod-kill.yaml', '--report-dir', reportDir], env());
+    } finally {
+      await fixture.admin.apply(role);
+    }
+    expect(res.code, res.stderr + res.stdout).toBe(2);
+    const out = res.stdout + res.stderr;
+    expect(out).toContain(
+      'the Kubernetes user of context gameday lacks permissions this scenario needs: needs create on pods/eviction in production',
+    );
+    expect(out).toContain('gameday rbac');
+    const runs = readdirSync(join(reportDir, 'connectkit-pod-kill')).sort();
+    const runDir = join(reportDir, 'connectkit-pod-kill', runs[runs.length - 1] as string);
+    expect(journal(runDir).filter((e) => e.type === 'intent')).toHaveLength(0);
+    const after = await fixture.admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
+    const uids = (l: KubeObject): string[] => l.items.map((p) => String(p.metadata.uid)).sort();
+    expect(uids(after)).toEqual(uids(before));
+  });
+
+  it('gameday rbac prints the least-privilege Role and ClusterRole', async () => {
+    const res = await runCli(['rbac', 'scenarios/connectkit/pod-kill.yaml', '--user', 'gameday']);
+    expect(res.code, res.stderr).toBe(0);
+    const docs = parseAllDocuments(res.stdout).map((d) => d.toJS() as KubeObject);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'Role/gameday-connectkit-pod-kill',
+      'RoleBinding/gameday-connectkit-pod-kill',
+    ]);
+    expect(docs[0]).toEqual({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: {
+        name: 'gameday-connectkit-pod-kill',
+        namespace: 'production',
+        labels: { 'app.kubernetes.io/managed-by': 'gameday' },
+      },
+      rules: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch'] },
+        { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch'] },
+      ],
+    });
+    const spot = await runCli(['rbac', 'scenarios/connectkit/spot-interruption.yaml']);
+    const cluster = parseAllDocuments(spot.stdout)
+      .map((d) => d.toJS() as KubeObject)
+      .find((d) => d.kind === 'ClusterRole');
+    expect(cluster?.rules).toEqual([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+    ]);
+    // What the generated Role grants is enough: applied to a fresh user, it passes preflight (the runs
+    // above passed preflight as `gameday`, whose fixture Role grants a superset).
+  });
+});
+
+describe('gameday rollback', () => {
+  it('undoes a run killed with SIGKILL in the middle of a zone outage', async () => {
+    await settled(fixture.admin, nodeCount);
+    const { child, done } = startCli(['run', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', reportDir], env());
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 60_000, 'the fault');
+    child.kill('SIGKILL');
+    await done;
+    const runDir = onlyRunDir('it-k8s-zone-hold');
+    // The fault is still in place: zone b cordoned and labelled NotReady.
+    const zoneB = (await nodes(fixture.admin)).filter((n) => n.labels['topology.kubernetes.io/zone'] === 'b');
+    expect(zoneB.every((n) => n.cordoned)).toBe(true);
+    const res = await runCli(['rollback', runDir], env());
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    expect(res.stdout).toMatch(/zone b restored/);
+    await settled(fixture.admin, nodeCount);
+    expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+    expect(existsSync(join(runDir, 'journal.ndjson'))).toBe(true);
+    const again = await runCli(['rollback', runDir], env());
+    expect(again.stdout).toMatch(/nothing to roll back/);
+  });
+});
