@@ -4,10 +4,10 @@
 // grow with the number of probe samples: two runs with different probe intervals), peak RSS (goal < 300 MB).
 // Usage: node bench/k8s.js [--nodes 500] [--pods 5000] [--state-dir D] [--keep]
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { down, up } from '../infra-fixtures/kubernetes/lib/cluster.mjs';
 import { loadScenarioFile, runScenario } from '../dist/index.js';
 import { processRequestStats } from '../dist/drivers/kubernetes/client.js';
 
@@ -92,14 +92,36 @@ async function runOnce(dir, name, text) {
   };
 }
 
+const FIXTURE_CLI = new URL('../infra-fixtures/kubernetes/cli.mjs', import.meta.url).pathname;
+
+/** The fixture CLI in a child process, so this process's peak RSS is the harness's alone. */
+function fixtureCli(args, log) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FIXTURE_CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      for (const line of String(d).trimEnd().split('\n')) log(line);
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`fixture ${args[0]} exited ${code}`))));
+  });
+}
+
 /** Start the scaled fixture, run the scenarios, stop it; returns every run's numbers and the peak RSS. */
 export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = false, log = () => {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   const fixtureDir = stateDir ?? mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-fixture-'));
   const t0 = performance.now();
-  const state = await up({ stateDir: fixtureDir, scale: nodes, benchPods: pods, timeoutMs: 600_000, log });
+  const upOut = await fixtureCli(
+    ['up', '--state-dir', fixtureDir, '--scale', String(nodes), '--bench-pods', String(pods), '--timeout', '900'],
+    log,
+  );
   const upSeconds = (performance.now() - t0) / 1000;
-  process.env.KUBECONFIG = state.kubeconfig;
+  process.env.KUBECONFIG = upOut
+    .trim()
+    .split('\n')
+    .at(-1)
+    .replace(/^KUBECONFIG=/, '');
   const rssBefore = process.resourceUsage().maxRSS;
   const runs = [];
   try {
@@ -107,7 +129,7 @@ export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = fals
     runs.push(await runOnce(dir, 'pod-kill (probe every 100ms)', podKill('100ms', pods)));
     runs.push(await runOnce(dir, 'zone-outage (probe every 100ms)', zoneOutage('100ms', pods)));
   } finally {
-    if (!keep) await down({ stateDir: fixtureDir, log });
+    if (!keep) await fixtureCli(['down', '--state-dir', fixtureDir], log);
     rmSync(dir, { recursive: true, force: true });
   }
   return {

@@ -1,32 +1,11 @@
 // A drill's result as report.json parts: measurements.restore, measurements.rpo and objectives[].
 // Pure functions; the runner writes the report.
 
-import type { ObjectiveResult } from '../report/types.js';
+import type { ObjectiveResult, RestoreMeasurement, RestoreRpoMeasurement } from '../report/types.js';
+
+export type { RestoreMeasurement, RestoreRpoMeasurement };
 import { formatDuration } from '../util/duration.js';
 import type { DrillObjectives, DrillResult } from './types.js';
-
-/** Proposed `measurements.restore` of report.json. */
-export interface RestoreMeasurement {
-  source: DrillResult['source'];
-  target: string | null;
-  startedAt: string | null;
-  /** The restore's part of RTO (target creation + decompression + restore tool). */
-  durationMs: number | null;
-  toolMs: number | null;
-  jobs: number | null;
-  databaseBytes: number | null;
-  validations: { passed: number; total: number };
-  cleanupComplete: boolean;
-}
-
-/** Proposed `measurements.rpo` for a drill: no marker writer ran, so there are no lost-write counts. */
-export interface RestoreRpoMeasurement {
-  kind: 'restore';
-  /** Drill start − newest marker present in the restored copy. */
-  seconds: number;
-  newestSurvivingAt: string | null;
-  lostWrites: null;
-}
 
 /** The report measurements of a drill. */
 export function drillMeasurements(result: DrillResult): {

@@ -4,7 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import type { Journal } from '../runner/journal.js';
-import type { ObjectiveResult, TimelineEntry } from '../report/types.js';
+import type { DrillSourceSummary, ObjectiveResult, TimelineEntry, ValidationResult } from '../report/types.js';
 import type { Clock } from '../util/clock.js';
 
 /** How to choose among several artifacts. */
@@ -193,15 +193,7 @@ export type ObjectBody = Readable | AsyncIterable<Uint8Array>;
 
 export type ValidationValue = string | number | boolean | null;
 
-/** One validation's outcome: same shape whether it passed or not. */
-export interface ValidationResult {
-  name: string;
-  kind: ValidationConfig['kind'] | 'artifactTables';
-  pass: boolean;
-  expected: ValidationValue;
-  actual: ValidationValue;
-  detail: string;
-}
+export type { ValidationResult };
 
 export type DrillStatus = 'passed' | 'failed' | 'error' | 'aborted';
 
@@ -212,20 +204,7 @@ export interface DrillResult {
   error?: { code: string; message: string; step: DrillStep | null };
   startedAt: string;
   endedAt: string;
-  source: {
-    kind: string;
-    name: string | null;
-    location: string | null;
-    createdAt: string | null;
-    /** Drill start − artifact time. */
-    ageSeconds: number | null;
-    bytes: number | null;
-    format: ArtifactFormat | null;
-    /** For sources that take the backup themselves (pg_dump): its duration. */
-    backupMs: number | null;
-    /** Download (or dump) duration. */
-    fetchMs: number | null;
-  };
+  source: DrillSourceSummary;
   restore: {
     target: DrillTargetConfig['kind'] | 'snapshot';
     startedAt: string;

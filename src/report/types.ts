@@ -1,8 +1,6 @@
 // report.json — the contract that scripts and CI rely on (see DESIGN.md, "CLI").
 
 import type { Verdict } from '../runner/events.js';
-import type { RestoreMeasurement, RestoreRpoMeasurement } from '../drill/report.js';
-import type { ValidationResult } from '../drill/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -169,6 +167,57 @@ export interface FisExperimentMeasurement {
     reason?: string;
   }>;
   resolvedTargets: Array<{ targetName: string; resourceType: string; resource: string }>;
+}
+
+/** The backup artifact a drill restored. */
+export interface DrillSourceSummary {
+  kind: string;
+  name: string | null;
+  location: string | null;
+  createdAt: string | null;
+  /** Drill start − artifact time. */
+  ageSeconds: number | null;
+  bytes: number | null;
+  format: 'custom' | 'custom+gzip' | 'sql' | 'sql+gzip' | null;
+  /** For sources that take the backup themselves (pg_dump): its duration. */
+  backupMs: number | null;
+  /** Download (or dump) duration. */
+  fetchMs: number | null;
+}
+
+/** `measurements.restore` of a drill. */
+export interface RestoreMeasurement {
+  source: DrillSourceSummary;
+  target: string | null;
+  startedAt: string | null;
+  /** The restore's part of RTO (target creation + decompression + restore tool). */
+  durationMs: number | null;
+  toolMs: number | null;
+  jobs: number | null;
+  databaseBytes: number | null;
+  validations: { passed: number; total: number };
+  cleanupComplete: boolean;
+}
+
+/** `measurements.rpo` of a drill: no marker writer ran during the outage, so there are no lost-write counts. */
+export interface RestoreRpoMeasurement {
+  kind: 'restore';
+  /** Drill start − newest marker present in the restored copy. */
+  seconds: number;
+  newestSurvivingAt: string | null;
+  lostWrites: null;
+}
+
+export type DrillValidationValue = string | number | boolean | null;
+
+/** One drill validation's outcome: same shape whether it passed or not. */
+export interface ValidationResult {
+  name: string;
+  kind: 'query' | 'rowCounts' | 'checksum' | 'schema' | 'marker' | 'artifactTables';
+  pass: boolean;
+  expected: DrillValidationValue;
+  actual: DrillValidationValue;
+  detail: string;
 }
 
 export interface Report {

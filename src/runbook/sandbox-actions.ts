@@ -51,7 +51,7 @@ export const switchTraffic: RunbookAction = {
 /**
  * `sandbox-promote-database {region?, stopPrimary?}`: promote the standby (in `region`, when given).
  * A primary that still runs (a planned failover) is stopped first with `stopPrimary` (default fast:
- * it ships its WAL, nothing is lost).
+ * it ships its WAL, and the standby is promoted only once it has replayed all of it: nothing is lost).
  */
 export const promoteDatabase: RunbookAction = {
   name: 'sandbox-promote-database',
@@ -85,8 +85,10 @@ export const promoteDatabase: RunbookAction = {
     let stopped = '';
     if (db.primary) {
       const mode = args['stopPrimary'] === 'immediate' ? 'immediate' : 'fast';
-      await client.stopPrimary(mode, ctx.signal);
-      stopped = `primary ${db.primary.name} stopped (${mode}); `;
+      // A clean stop is refused unless the standby streams from the primary, and the promotion below
+      // waits until the standby has replayed the WAL up to the stop (the sandbox enforces both).
+      const r = await client.stopPrimary(mode, ctx.signal);
+      stopped = `primary ${db.primary.name} stopped (${mode}${r.lsn ? ` at ${r.lsn}` : ''}); `;
     }
     const p = await client.promoteStandby(ctx.signal);
     return `${stopped}${p.newPrimary} promoted in ${p.region ?? '?'}`;

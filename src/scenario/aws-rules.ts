@@ -33,7 +33,7 @@ const NOT_ON_AWS: Record<string, string[]> = {
   'db-failover': ['mode'],
 };
 const SELECT_NOT_ON_AWS = ['zone', 'capacity', 'order'];
-const AWS_HINT = 'add "targets: { aws: { region: us-west-2, accounts: [\\"123456789012\\"] } }"';
+const AWS_HINT = 'add "targets: { aws: { region: us-west-2, accounts: ["123456789012"] } }"';
 
 /** Every AWS rule. */
 export function awsRules(root: Obj): Problem[] {

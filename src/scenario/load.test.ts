@@ -46,7 +46,7 @@ const INVALID: Record<string, string[]> = {
   'wrong-type.yaml': ['wrong-type.yaml:8:14: steps[0].select.count: expected an integer, got the string "two"'],
   'unknown-fault.yaml': [
     'unknown-fault.yaml:6:12: steps[0].fault: unknown fault type "pod-kil"',
-    '  hint: did you mean "pod-kill"? fault types: pod-kill, zone-outage, spot-interruption, db-failover, region-failover',
+    '  hint: did you mean "pod-kill"? fault types: pod-kill, zone-outage, spot-interruption, db-failover, region-failover, az-outage, fis-experiment',
   ],
   'unknown-probe-kind.yaml': [
     'unknown-probe-kind.yaml:7:5: probes.api.grpc: unknown probe kind "grpc"',

@@ -15,13 +15,9 @@ export const AwsTarget = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region such as "us-west-2"' })
       .meta({ description: 'Region every call goes to, e.g. "us-west-2".' }),
-    regions: z
-      .array(z.string())
-      .min(1)
-      .optional()
-      .meta({
-        description: 'Regions the scenario may act in (default: [region]); the identity guard refuses any other.',
-      }),
+    regions: z.array(z.string()).min(1).optional().meta({
+      description: 'Regions the scenario may act in (default: [region]); the identity guard refuses any other.',
+    }),
     accounts: z.array(z.string()).meta({
       description:
         'Account ids the caller identity must belong to; before any mutation gameday asks STS and refuses any other account.',

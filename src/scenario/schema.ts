@@ -227,7 +227,10 @@ export const ProbeSpec = z
     interval: Duration.optional().meta({ description: 'Sampling interval (default 1s, at least 50ms).' }),
     timeout: Duration.optional().meta({ description: 'Per-check time limit (default: the interval, at least 1s).' }),
   })
-  .meta({ description: 'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, with an interval.' });
+  .meta({
+    description:
+      'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, with an interval.',
+  });
 
 // ---------- load ----------
 

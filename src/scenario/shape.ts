@@ -274,7 +274,8 @@ const MISSING_HINTS: Record<string, string> = {
   targets: 'add "targets: { sandbox: {} }"',
   steps: 'add "steps:" with at least one step, e.g. "- fault: pod-kill"',
   zone: 'the zone to act on, e.g. "zone: a"',
-  accounts: 'the AWS account ids gameday may act in, e.g. accounts: ["123456789012"]; the identity guard refuses any other',
+  accounts:
+    'the AWS account ids gameday may act in, e.g. accounts: ["123456789012"]; the identity guard refuses any other',
 };
 
 function missingKey(path: PathSegment[], literal: unknown): Problem {

@@ -2,6 +2,7 @@
 // context or the in-cluster config, counts every request (for the bench), and retries throttling (429)
 // and server errors (5xx) with backoff, honouring Retry-After.
 
+import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import {
   AppsV1Api,
   AuthorizationV1Api,
@@ -9,8 +10,11 @@ import {
   KubeConfig,
   PatchStrategy,
   PolicyV1Api,
+  ServerConfiguration,
   Watch,
+  createConfiguration,
   setHeaderOptions,
+  type RequestContext,
 } from '@kubernetes/client-node';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
@@ -136,6 +140,8 @@ export class KubeClient {
   private readonly policy: PolicyV1Api;
   private readonly authz: AuthorizationV1Api;
   private readonly watcher: Watch;
+  /** One keep-alive TLS agent for every request (the library makes a new agent, so a new TLS handshake, per call). */
+  private agent: HttpsAgent | undefined;
 
   constructor(opts: KubeConnectOptions) {
     const kc = new KubeConfig();
@@ -176,11 +182,34 @@ export class KubeClient {
     this.config = kc;
     this.server = cluster.server;
     this.context = kc.getCurrentContext();
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.policy = kc.makeApiClient(PolicyV1Api);
-    this.authz = kc.makeApiClient(AuthorizationV1Api);
+    // The kubeconfig still authenticates every request (tokens, exec plugins, client certificates);
+    // only the connection is shared, so hundreds of evictions cost one handshake, not hundreds.
+    const shareAgent = cluster.server.startsWith('https:') && !cluster.proxyUrl;
+    const auth = {
+      getName: () => 'kubeconfig with a shared keep-alive agent',
+      applySecurityAuthentication: async (context: RequestContext): Promise<void> => {
+        await kc.applySecurityAuthentication(context);
+        if (!shareAgent) return;
+        const options = (context.getAgent() as { options?: AgentOptions } | undefined)?.options ?? {};
+        this.agent ??= new HttpsAgent({ ...options, keepAlive: true, maxSockets: 64 });
+        context.setAgent(this.agent);
+      },
+    };
+    const config = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: auth },
+    });
+    this.core = new CoreV1Api(config);
+    this.apps = new AppsV1Api(config);
+    this.policy = new PolicyV1Api(config);
+    this.authz = new AuthorizationV1Api(config);
     this.watcher = new Watch(kc);
+  }
+
+  /** Close the pooled connections (an idle keep-alive socket would keep the process alive). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   private count(verb: string): void {

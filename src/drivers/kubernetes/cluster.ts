@@ -192,5 +192,6 @@ export class KubeCluster {
   /** Stop every informer. */
   async close(): Promise<void> {
     await Promise.all([...this.started.values()].map((i) => i.stop()));
+    this.client.close();
   }
 }

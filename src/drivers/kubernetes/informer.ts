@@ -161,6 +161,8 @@ export class Informer<T> {
         }
         let gone = false;
         const ended = await new Promise<unknown>((resolve) => {
+          // stop() ends the wait even when the server has not answered yet.
+          this.stopCtl.signal.addEventListener('abort', () => resolve(null), { once: true });
           this.counters.watches += 1;
           this.client
             .watch(

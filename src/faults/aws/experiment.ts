@@ -1,7 +1,12 @@
 // Running one FIS experiment: create the template (journaled first, undo = delete it), start it with a
 // client token (journaled first, undo = stop it and wait), poll with backoff into a timeline, map the end state.
 
-import type { FisActionState, FisExperimentView, FisResolvedTarget, FisTemplateInput } from '../../drivers/aws/types.js';
+import type {
+  FisActionState,
+  FisExperimentView,
+  FisResolvedTarget,
+  FisTemplateInput,
+} from '../../drivers/aws/types.js';
 import { FIS_TERMINAL } from '../../drivers/aws/types.js';
 import { GamedayError, describeError } from '../../errors.js';
 import { clientToken, TAG_MANAGED_BY, TAG_RUN_ID, TAG_STEP } from './template.js';

@@ -49,7 +49,8 @@ export async function discoverAwsInventory(
   const identity = await guardIdentity(driver, target, signal);
   const { clusters, instances } = namedDatabases(faults);
   const databases: RdsDatabase[] = [];
-  for (const id of clusters) databases.push(await describe('cluster', id, () => driver.rds.describeCluster(id, signal)));
+  for (const id of clusters)
+    databases.push(await describe('cluster', id, () => driver.rds.describeCluster(id, signal)));
   for (const id of instances)
     databases.push(await describe('instance', id, () => driver.rds.describeInstance(id, signal)));
   return {

@@ -25,6 +25,8 @@ export interface KubernetesNeeds {
   workloads: Array<{ namespace: string; kind: 'Deployment' | 'StatefulSet' }>;
   pdbNamespaces: string[];
   permissions: Permission[];
+  /** Every reason a permission is needed, in scenario order (for `gameday rbac`). */
+  reasons: string[];
 }
 
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
@@ -45,11 +47,13 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
     workloads: [],
     pdbNamespaces: [],
     permissions: [],
+    reasons: [],
   };
   if (!target) return needs;
   const drain = scenario.guards.allowedNamespaces ?? [target.namespace];
   const perms = new Map<string, Permission>();
   const add = (p: Permission): void => {
+    if (!needs.reasons.includes(p.why)) needs.reasons.push(p.why);
     const key = `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}`;
     if (!perms.has(key)) perms.set(key, p);
   };

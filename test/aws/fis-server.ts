@@ -1,0 +1,229 @@
+// A FIS endpoint on loopback for runs of the real CLI in child processes. moto stores experiment templates
+// but does not run experiments, so this tiny HTTP server speaks FIS's REST-JSON protocol (API reference
+// 2020-12-01) itself:
+// - template operations (/experimentTemplates…) are forwarded to moto unchanged, signature headers included;
+// - StartExperiment (POST /experiments), GetExperiment (GET /experiments/{id}), StopExperiment
+//   (DELETE /experiments/{id}), ListExperiments (GET /experiments) and ListExperimentResolvedTargets
+//   (GET /experiments/{id}/resolvedTargets) are answered here, with the documented shapes: Experiment,
+//   ExperimentState {status, reason}, ExperimentAction {actionId, state, startTime, endTime}, ResolvedTarget
+//   {resourceType, targetName, targetInformation}; timestamps as epoch seconds (restJson1).
+// gameday reaches it as a plain endpoint (targets.aws.endpoints.fis); nothing in gameday knows it is a fake.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** How an experiment moves on successive GetExperiment calls. */
+export type FisScript = 'complete' | 'run-until-stopped';
+
+export interface FakeExperiment {
+  id: string;
+  templateId: string;
+  status: string;
+  reason: string;
+  actions: Record<string, { actionId: string; targets?: Record<string, string> }>;
+  targets: Record<string, { resourceType?: string }>;
+  tags: Record<string, string>;
+  actionsMode: string;
+  clientToken: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+export interface FisServer {
+  endpoint: string;
+  /** Every request as "METHOD /path" (query stripped), in order. */
+  calls: string[];
+  experiments: FakeExperiment[];
+  close(): Promise<void>;
+}
+
+const TERMINAL = ['completed', 'stopped', 'failed', 'cancelled'];
+const REGION = 'us-west-2';
+const ACCOUNT = '123456789012';
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, payload: unknown, errorType?: string): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  res.end(text);
+}
+
+const secs = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+function view(e: FakeExperiment) {
+  const actionStatus = e.status === 'initiating' ? 'pending' : e.actionsMode === 'skip-all' ? 'skipped' : e.status;
+  return {
+    id: e.id,
+    arn: `arn:aws:fis:${REGION}:${ACCOUNT}:experiment/${e.id}`,
+    experimentTemplateId: e.templateId,
+    state: { status: e.status, reason: e.reason },
+    targets: Object.fromEntries(
+      Object.entries(e.targets).map(([n, t]) => [n, { resourceType: t.resourceType, selectionMode: 'ALL' }]),
+    ),
+    actions: Object.fromEntries(
+      Object.entries(e.actions).map(([n, a]) => [
+        n,
+        {
+          actionId: a.actionId,
+          targets: a.targets,
+          state: { status: actionStatus, reason: `Action ${actionStatus}.` },
+          ...(e.startTime && actionStatus !== 'pending' ? { startTime: secs(e.startTime) } : {}),
+          ...(e.endTime ? { endTime: secs(e.endTime) } : {}),
+        },
+      ]),
+    ),
+    stopConditions: [{ source: 'none' }],
+    creationTime: secs(e.startTime ?? Date.now()),
+    ...(e.startTime ? { startTime: secs(e.startTime) } : {}),
+    ...(e.endTime ? { endTime: secs(e.endTime) } : {}),
+    tags: e.tags,
+    experimentOptions: { accountTargeting: 'single-account', actionsMode: e.actionsMode },
+  };
+}
+
+/** One step along the script per GetExperiment. */
+function advance(e: FakeExperiment, script: FisScript): void {
+  if (e.status === 'stopping') {
+    Object.assign(e, { status: 'stopped', reason: 'Experiment stopped by user.', endTime: Date.now() });
+  } else if (e.status === 'initiating') {
+    Object.assign(e, { status: 'running', reason: 'Experiment is running.', startTime: Date.now() });
+  } else if (e.status === 'running' && (script === 'complete' || e.actionsMode === 'skip-all')) {
+    Object.assign(e, { status: 'completed', reason: 'Experiment completed.', endTime: Date.now() });
+  }
+}
+
+/** Start the fake on 127.0.0.1; template calls go to `motoEndpoint`. */
+export async function startFisServer(motoEndpoint: string, script: FisScript = 'complete'): Promise<FisServer> {
+  const calls: string[] = [];
+  const experiments: FakeExperiment[] = [];
+  const forward = async (req: IncomingMessage, res: ServerResponse, text: string): Promise<void> => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
+    const r = await fetch(`${motoEndpoint}${req.url ?? '/'}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(text ? { body: text } : {}),
+    });
+    const out = await r.text();
+    const pass: Record<string, string> = { 'content-type': r.headers.get('content-type') ?? 'application/json' };
+    const type = r.headers.get('x-amzn-errortype');
+    if (type) pass['x-amzn-errortype'] = type;
+    res.writeHead(r.status, pass);
+    res.end(out);
+  };
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://fis');
+    const method = req.method ?? 'GET';
+    calls.push(`${method} ${url.pathname}`);
+    const text = await body(req);
+    if (url.pathname.startsWith('/experimentTemplates')) return forward(req, res, text);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'experiments') return send(res, 404, { message: 'unknown path' }, 'ResourceNotFoundException');
+    if (method === 'POST' && parts.length === 1) {
+      const input = JSON.parse(text || '{}') as {
+        experimentTemplateId: string;
+        clientToken: string;
+        tags?: Record<string, string>;
+        experimentOptions?: { actionsMode?: string };
+      };
+      const again = experiments.find((e) => e.clientToken === input.clientToken);
+      if (again) return send(res, 200, { experiment: view(again) });
+      // The template must exist, as FIS checks: ask moto with the caller's own (unverified) signature headers.
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && ['authorization', 'x-amz-date', 'x-amz-security-token'].includes(k))
+          headers[k] = v;
+      const t = await fetch(`${motoEndpoint}/experimentTemplates/${encodeURIComponent(input.experimentTemplateId)}`, {
+        headers,
+      });
+      if (t.status !== 200) {
+        return send(
+          res,
+          404,
+          { message: `Experiment template ${input.experimentTemplateId} not found` },
+          'ResourceNotFoundException',
+        );
+      }
+      const tpl = ((await t.json()) as { experimentTemplate?: Record<string, unknown> }).experimentTemplate ?? {};
+      const e: FakeExperiment = {
+        id: `EXP${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+        templateId: input.experimentTemplateId,
+        status: 'initiating',
+        reason: 'Experiment is initiating.',
+        actions: (tpl['actions'] ?? {}) as FakeExperiment['actions'],
+        targets: (tpl['targets'] ?? {}) as FakeExperiment['targets'],
+        tags: input.tags ?? {},
+        actionsMode: input.experimentOptions?.actionsMode ?? 'run-all',
+        clientToken: input.clientToken,
+      };
+      experiments.push(e);
+      return send(res, 200, { experiment: view(e) });
+    }
+    if (method === 'GET' && parts.length === 1) {
+      return send(res, 200, {
+        experiments: experiments.map((e) => ({
+          id: e.id,
+          arn: `arn:aws:fis:${REGION}:${ACCOUNT}:experiment/${e.id}`,
+          experimentTemplateId: e.templateId,
+          state: { status: e.status, reason: e.reason },
+          tags: e.tags,
+        })),
+      });
+    }
+    const e = experiments.find((x) => x.id === parts[1]);
+    if (!e) return send(res, 404, { message: `Experiment ${parts[1]} not found` }, 'ResourceNotFoundException');
+    if (method === 'GET' && parts[2] === 'resolvedTargets') {
+      return send(res, 200, {
+        resolvedTargets: Object.entries(e.targets).map(([n, t], i) => ({
+          resourceType: t.resourceType,
+          targetName: n,
+          targetInformation: { arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0${i}abcdef0123456789` },
+        })),
+      });
+    }
+    if (method === 'GET') {
+      advance(e, script);
+      return send(res, 200, { experiment: view(e) });
+    }
+    if (method === 'DELETE') {
+      if (TERMINAL.includes(e.status)) {
+        return send(
+          res,
+          400,
+          { message: `Experiment ${e.id} is ${e.status} and cannot be stopped` },
+          'ValidationException',
+        );
+      }
+      Object.assign(e, { status: 'stopping', reason: 'Stopping experiment.' });
+      return send(res, 200, { experiment: view(e) });
+    }
+    return send(res, 405, { message: 'method not allowed' }, 'ValidationException');
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }, 'InternalServerError'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    experiments,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
