@@ -96,7 +96,8 @@ export class Informer<T> {
 
   private async relist(): Promise<void> {
     this.counters.lists += 1;
-    const fresh = new Map<string, unknown>();
+    // Projected page by page: a big cluster's full objects are never all in memory at once.
+    const fresh = new Map<string, T>();
     let cont: string | undefined;
     let rv = '';
     do {
@@ -106,7 +107,7 @@ export class Informer<T> {
         ...(this.opts.labelSelector === undefined ? {} : { labelSelector: this.opts.labelSelector }),
         ...(this.opts.fieldSelector === undefined ? {} : { fieldSelector: this.opts.fieldSelector }),
       });
-      for (const item of page.items) fresh.set(keyOf(item), item);
+      for (const item of page.items) fresh.set(keyOf(item), this.opts.project(item));
       rv = page.resourceVersion;
       cont = page.continue;
     } while (cont !== undefined);
@@ -117,8 +118,7 @@ export class Informer<T> {
         this.emit({ type: 'delete', obj: old, at });
       }
     }
-    for (const [key, raw] of fresh) {
-      const obj = this.opts.project(raw);
+    for (const [key, obj] of fresh) {
       const old = this.store.get(key);
       this.store.set(key, obj);
       this.emit(old === undefined ? { type: 'add', obj, at } : { type: 'update', obj, old, at });
