@@ -306,7 +306,9 @@ function drillRules(ctx: Context): Problem[] {
   const out: Problem[] = [];
   const drill = obj(ctx.root.drill);
   // A near-miss such as "step:" is already reported as an unknown key with a did-you-mean; say it once.
-  const nearMiss = Object.keys(ctx.root).some((k) => k !== 'steps' && k !== 'drill' && (editDistance(k, 'steps') <= 2 || editDistance(k, 'drill') <= 1));
+  const nearMiss = Object.keys(ctx.root).some(
+    (k) => k !== 'steps' && k !== 'drill' && (editDistance(k, 'steps') <= 2 || editDistance(k, 'drill') <= 1),
+  );
   if (!('steps' in ctx.root) && drill === undefined && !nearMiss) {
     out.push(
       problem([], 'missing-key', 'a scenario needs "steps" (a chaos experiment) or "drill" (a backup-restore drill)', {
