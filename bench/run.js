@@ -1,7 +1,9 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
 import { benchRpo } from './rpo.js';
@@ -88,6 +90,23 @@ if (want('restore')) {
   say(
     `restore: database ${(r.databaseBytes / 1048576).toFixed(0)} MiB, bare pg_restore -j2 ${(r.bareMs / 1000).toFixed(2)} s, gameday drill ${(r.drillMs / 1000).toFixed(2)} s, overhead ${r.overheadPct.toFixed(1)}% (goal <= 10%) — ${verdict(r.overheadPct <= 10)}`,
   );
+}
+
+if (want('k8s')) {
+  // Its own process, so the harness's peak RSS is the Kubernetes run's alone.
+  const args = quick ? ['--nodes', '100', '--pods', '1000'] : [];
+  console.log(`\n# Kubernetes at scale (bench/k8s.js ${args.join(' ')})`);
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL('./k8s.js', import.meta.url)), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  for (const line of out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('pod-kill') || l.startsWith('zone-outage') || l.startsWith('harness'))) {
+    say(`k8s ${line}`);
+  }
 }
 
 console.log('\n# summary');

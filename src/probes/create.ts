@@ -49,12 +49,15 @@ export function createProbe(resolved: ResolvedProbe, deps: ProbeDeps): Probe {
       return createSandboxProbe(resolved.name, check, timing, deps.sandboxStatus);
     case 'kubernetes': {
       if (!deps.kubernetes) {
-        throw new GamedayError(`Probe "${resolved.name}" watches Kubernetes, but the scenario has no kubernetes target.`, {
-          kind: 'invalid-input',
-          code: 'PROBE_KUBERNETES_UNAVAILABLE',
-          hint: 'Add targets.kubernetes to the scenario.',
-          target: `probe ${resolved.name}`,
-        });
+        throw new GamedayError(
+          `Probe "${resolved.name}" watches Kubernetes, but the scenario has no kubernetes target.`,
+          {
+            kind: 'invalid-input',
+            code: 'PROBE_KUBERNETES_UNAVAILABLE',
+            hint: 'Add targets.kubernetes to the scenario.',
+            target: `probe ${resolved.name}`,
+          },
+        );
       }
       const { kind: _kind, ...k8sCheck } = check;
       return createKubernetesProbe(resolved.name, k8sCheck, timing, deps.kubernetes);

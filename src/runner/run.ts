@@ -182,11 +182,13 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
           return { desired: st.desired, ready: st.ready };
         }
       : undefined;
-    probes = Object.values(scenario.probes).map((p) => createProbe(p, {
+    probes = Object.values(scenario.probes).map((p) =>
+      createProbe(p, {
         ...(sandboxStatus ? { sandboxStatus } : {}),
         ...(targets?.kubernetes ? { kubernetes: targets.kubernetes.cluster } : {}),
         ...(targets?.aws ? { aws: targets.aws.driver } : {}),
-      }));
+      }),
+    );
 
     phase('steady-state', scenario.steadyState.join(', ') || 'no probes');
     await checkSteadyState(scenario.steadyState, probes, clock, opts.steadyStateTimeoutMs ?? 30_000, signal, 'before');

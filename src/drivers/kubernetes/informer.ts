@@ -23,7 +23,7 @@ export interface InformerOptions<T> {
   project(raw: unknown): T;
   labelSelector?: string;
   fieldSelector?: string;
-  /** List page size (default 500): big clusters are listed in chunks. */
+  /** List page size (default 100): big clusters are listed in chunks. */
   pageSize?: number;
   log?(message: string): void;
 }
@@ -102,7 +102,7 @@ export class Informer<T> {
     let rv = '';
     do {
       const page = await this.opts.list({
-        limit: this.opts.pageSize ?? 500,
+        limit: this.opts.pageSize ?? 100,
         ...(cont === undefined ? {} : { continue: cont }),
         ...(this.opts.labelSelector === undefined ? {} : { labelSelector: this.opts.labelSelector }),
         ...(this.opts.fieldSelector === undefined ? {} : { fieldSelector: this.opts.fieldSelector }),
