@@ -18,7 +18,7 @@ import type { DrillConfig, DrillEvent, DrillResult } from '../src/drill/types.js
 import { Journal, pendingUndos, readJournal } from '../src/runner/journal.js';
 import { rollback } from '../src/runner/rollback.js';
 import { systemClock } from '../src/util/clock.js';
-import { ROOT, eventually } from './helpers/cli.js';
+import { ROOT, eventually, runCli } from './helpers/cli.js';
 
 let source: ScratchPostgres;
 let root: string;
@@ -370,11 +370,10 @@ describe('drill cleanup', () => {
     expect(pid, 'the killed drill left its scratch server running').not.toBeNull();
     const port = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
 
-    // What `gameday rollback <run-dir>` does: replay the undos the journal still holds.
-    const journal = new Journal(journalPath);
-    const res = await rollback(journal, pending, { timeoutMs: 60_000 });
-    journal.close();
-    expect(res).toMatchObject({ complete: true, undone: 2, failed: [] });
+    // `gameday rollback <run-dir>`, as a person would run it after the crash.
+    const res = await runCli(['rollback', runDir]);
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    expect(res.stdout).toMatch(/rollback complete: 2 mutation\(s\) undone/);
     expect(existsSync(scratchDir)).toBe(false);
     expect(readdirSync(wd)).toEqual([]);
     expect(isProcessRunning(pid as number)).toBe(false);
@@ -386,11 +385,15 @@ describe('drill cleanup', () => {
       'pg_restore to exit',
     );
 
-    // Rollback again is a no-op that still succeeds (idempotent undo).
+    // A second rollback has nothing left to do, and says so.
+    const second = await runCli(['rollback', runDir]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/nothing to roll back/);
+    // The undo itself is idempotent too: replaying it on a gone server still succeeds.
     const again = new Journal(journalPath);
-    const second = await rollback(again, pending, { timeoutMs: 60_000 });
+    const replay = await rollback(again, pending, { timeoutMs: 60_000 });
     again.close();
-    expect(second.complete).toBe(true);
+    expect(replay.complete).toBe(true);
   });
 });
 

@@ -234,6 +234,16 @@ describe('preflight and RBAC', () => {
   });
 });
 
+describe('gameday plan', () => {
+  it('lists the pods pod-kill would evict from the live cluster, after the preflight, and changes nothing', async () => {
+    await settled(fixture.admin, nodeCount);
+    const res = await runCli(['plan', 'scenarios/connectkit/pod-kill.yaml'], env());
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    expect(res.stdout).toMatch(/connectkit-app-/);
+    expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+  });
+});
+
 describe('gameday rollback', () => {
   it('undoes a run killed with SIGKILL in the middle of a zone outage', async () => {
     await settled(fixture.admin, nodeCount);

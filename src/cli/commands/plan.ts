@@ -4,6 +4,8 @@ import { SandboxClient, projectedSandboxStatus } from '../../drivers/sandbox/ind
 import { GamedayError } from '../../errors.js';
 import { seedFrom } from '../../faults/select.js';
 import { checkGuards } from '../../runner/guards.js';
+import { connectKubernetes } from '../../faults/kubernetes/connect.js';
+import { kubernetesGuardViolations } from '../../faults/kubernetes/guards.js';
 import { describePlan, planRun } from '../../runner/plan.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -16,7 +18,8 @@ Print the resolved targets and steps of a scenario without changing anything. Wi
 set (or targets.sandbox.url), the plan is made against that running sandbox's live inventory (read only);
 otherwise against the sandbox gameday would start. With targets.aws, the caller identity is verified and the
 databases the faults name are described (read only); --preview also lets FIS resolve each FIS step's targets
-with actionsMode skip-all (a template is created and deleted again; no action runs).`;
+with actionsMode skip-all (a template is created and deleted again; no action runs). With
+targets.kubernetes, the permission preflight runs and the pods and nodes a fault would act on are listed.`;
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', argv, {
@@ -50,17 +53,24 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const signal = AbortSignal.timeout(5 * 60_000);
-  const aws = await awsPlanTarget(scenario, signal);
-  if (aws) inventory.aws = aws.inventory;
+  // Read-only: the permission preflight (SelfSubjectAccessReview) and the watch caches, nothing else.
+  const k8s = scenario.targets.kubernetes
+    ? await connectKubernetes(scenario, { signal, log: () => undefined })
+    : undefined;
+  let aws: Awaited<ReturnType<typeof awsPlanTarget>>;
   let plan: ReturnType<typeof planRun>;
   const extra: string[] = [];
   try {
+    if (k8s) inventory.kubernetes = k8s.inventory();
+    aws = await awsPlanTarget(scenario, signal);
+    if (aws) inventory.aws = aws.inventory;
     plan = planRun(scenario, inventory, seedFrom(scenario.name));
     if (aws && values['preview']) extra.push(...(await previewLines(plan, aws, signal)));
   } finally {
     aws?.conn.close();
+    await k8s?.close();
   }
-  const violations = checkGuards(scenario, plan);
+  const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
   if (values['json']) {
     io.out(JSON.stringify({ plan, guardViolations: violations.map((v) => v.message) }, null, 2));
   } else {

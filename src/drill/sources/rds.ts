@@ -41,6 +41,8 @@ export interface RdsScratchSpec {
  * Every method honours `signal`.
  */
 export interface RdsLike {
+  /** Region and endpoint of the client (never credentials), journaled with the scratch instance. */
+  readonly location?: { region: string; endpoint?: string };
   listSnapshots(input: {
     dbInstanceIdentifier: string;
     snapshotType: 'automated' | 'manual' | 'any';
@@ -66,7 +68,7 @@ export interface RdsLike {
 
 /**
  * Undo action the AWS driver must register in src/faults/undo.ts:
- * `aws:delete-db-instance` with args `{ region, dbInstanceIdentifier }`.
+ * `aws:delete-db-instance` with args `{ region, endpoint?, dbInstanceIdentifier }`.
  */
 export const RDS_DELETE_UNDO = { driver: 'aws', op: 'delete-db-instance' } as const;
 
@@ -116,9 +118,11 @@ export function rdsSource(config: RdsSourceConfig, client: RdsLike, runId: strin
         securityGroupIds: config.scratch.securityGroupIds,
         tags: { 'gameday:run': runId, 'gameday:drill': artifact.name },
       };
+      // The client's location (region + emulator endpoint) when it has one: `gameday rollback` needs both.
+      const at = client.location;
       const entry = ctx.journal.intent('drill', 'restore rds scratch instance', id, {
         ...RDS_DELETE_UNDO,
-        args: { region: config.region ?? null, dbInstanceIdentifier: id },
+        args: { ...at, region: at?.region ?? config.region ?? null, dbInstanceIdentifier: id },
       });
       let disposed = false;
       const dispose = async (signal: AbortSignal): Promise<string> => {

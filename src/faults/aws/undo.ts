@@ -2,6 +2,7 @@
 // endpoint, never credentials (the default credential chain supplies those) — and are idempotent.
 
 import { driverForLocation, type AwsClientOptions } from '../../drivers/aws/index.js';
+import { rdsDrill } from '../../drivers/aws/rds-drill.js';
 import { FIS_TERMINAL, type AwsLocation } from '../../drivers/aws/types.js';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
@@ -110,9 +111,23 @@ const awaitAvailable: Handler = async (args, ctx) => {
   }
 };
 
+/** Delete a restore drill's scratch instance (no final snapshot); a missing instance counts as deleted. */
+const deleteDbInstance: Handler = async (args, ctx) => {
+  const driver = driverForLocation('rds', location(args), clientOptions);
+  try {
+    return await rdsDrill(driver.clients.rds).deleteInstance({
+      dbInstanceIdentifier: str(args, 'dbInstanceIdentifier'),
+      signal: ctx.signal,
+    });
+  } finally {
+    driver.destroy();
+  }
+};
+
 /** Keyed "driver:op", as journal UndoActions name them. */
 export const awsUndoHandlers: Record<string, Handler> = {
   'aws:fis-stop-experiments': stopExperiments,
   'aws:fis-delete-templates': deleteTemplates,
   'aws:rds-await-available': awaitAvailable,
+  'aws:delete-db-instance': deleteDbInstance,
 };
