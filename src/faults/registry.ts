@@ -9,6 +9,7 @@ import { spotInterruption } from './sandbox/spot-interruption.js';
 import { zoneOutage } from './sandbox/zone-outage.js';
 import type { FaultModule } from './types.js';
 import { awsFaultAdapter } from './aws/adapter.js';
+import { awsRegionFailover } from './aws/region-failover.js';
 
 const sandboxFaults = {
   'pod-kill': podKill,
@@ -24,6 +25,10 @@ export function faultModule(fault: ResolvedFault, target: FaultTarget): FaultMod
     const module = kubernetesFaults[fault.type as keyof typeof kubernetesFaults];
     if (module) return module as unknown as FaultModule;
   }
-  if (target === 'aws') return awsFaultAdapter;
+  if (target === 'aws') {
+    // The runbook-driven failover runs AWS actions itself; every other AWS fault goes through FIS / RDS.
+    if (fault.type === 'region-failover') return awsRegionFailover as unknown as FaultModule;
+    return awsFaultAdapter;
+  }
   return sandboxFaults[fault.type as keyof typeof sandboxFaults] as unknown as FaultModule;
 }

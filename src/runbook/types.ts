@@ -1,6 +1,7 @@
 // Runbooks: ordered, timed, journaled steps with execute / verify / rollback, such as a region
 // failover (switch traffic, promote the replica, scale up the DR fleet, check health).
 
+import type { AwsDriver } from '../drivers/aws/index.js';
 import type { SandboxClient } from '../drivers/sandbox/index.js';
 import type { Journal, UndoAction } from '../runner/journal.js';
 import type { Clock } from '../util/clock.js';
@@ -53,6 +54,8 @@ export interface RunbookContext {
   step: string;
   log(message: string): void;
   sandbox?: { client: SandboxClient; controlUrl: string };
+  /** The AWS driver of targets.aws (identity already guarded), for the AWS actions (aws-actions.ts). */
+  aws?: AwsDriver;
   /** The run's RPO marker writer, when it writes markers: a step may point it at the new primary. */
   markers?: { readonly url: string; switchTo(url: string): Promise<void> };
   /** Time between two verify attempts (default 200 ms). */

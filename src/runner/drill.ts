@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { drillMeasurements, runDrill } from '../drill/index.js';
 import type { DrillResult } from '../drill/types.js';
+import { awsDrillSources, type AwsDrillSources } from '../drivers/aws/drill-sources.js';
 import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
@@ -69,6 +70,8 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
   let result: DrillResult | undefined;
   let failure: unknown;
   let markers: MarkerWriter | undefined;
+  let aws: AwsDrillSources | undefined;
+  let closeAws: (() => void) | undefined;
   try {
     phase('targets');
     const targets = await connectTargets(scenario, {
@@ -79,6 +82,9 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
       log: (m) => rec.note('targets', m),
     });
     const drill = fillRuntimeVariables(scenario.drill, targets.vars);
+    closeAws = targets.aws?.close;
+    // s3 and rds sources need the AWS driver (targets.aws); without it createSource says so.
+    if (targets.aws) aws = awsDrillSources(targets.aws.driver, runId);
     const pm = scenario.markers.postgres ? fillRuntimeVariables(scenario.markers.postgres, targets.vars) : undefined;
     if (pm) {
       // Markers written before the backup make the drill's RPO measurable (newest marker in the copy).
@@ -98,6 +104,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
       journal,
       clock,
       signal: ctl.signal,
+      ...(aws ? { sources: aws.sources } : {}),
       onProgress: (e) => {
         if (e.kind === 'step') rec.note('drill', `${e.step} ${e.status}${e.detail ? `: ${e.detail}` : ''}`);
         else if (e.kind === 'validation')
@@ -109,6 +116,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     rec.note('error', redactText(describeError(error)), 'error');
   } finally {
     await markers?.close();
+    aws?.close();
   }
 
   phase('rollback');
@@ -123,6 +131,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
   }
   opts.signal?.removeEventListener('abort', onOuterAbort);
+  closeAws?.();
   if (result && !result.cleanup.complete) {
     rollbackResult = {
       ...rollbackResult,

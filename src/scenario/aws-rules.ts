@@ -176,7 +176,8 @@ function faultRules(
 ): Problem[] {
   const out: Problem[] = [];
   const fis = obj(step.fis);
-  const needsFis = fault !== 'db-failover' || step.via === 'fis';
+  // region-failover runs its runbook's AWS actions itself (src/faults/aws/region-failover.ts).
+  const needsFis = fault === 'db-failover' ? step.via === 'fis' : fault !== 'region-failover';
   if (fault === 'spot-interruption') {
     const tags = obj(step.tags);
     if (tags === undefined || Object.keys(tags).length === 0) {

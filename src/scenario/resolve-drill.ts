@@ -19,6 +19,8 @@ const DRILL_DEFAULTS = {
   cleanupTimeoutMs: 2 * 60_000,
   marker: { table: 'gameday.gameday_markers', column: 'written_at' },
   tolerancePercent: 1,
+  rdsInstancePrefix: 'gameday-drill',
+  rdsWaitTimeoutMs: 90 * 60_000,
 } as const;
 
 const ms = (d: string | undefined, fallback: number): number =>
@@ -42,6 +44,30 @@ function source(s: Spec['source']): DrillSourceConfig {
     const o: DrillSourceConfig = { kind: 's3', bucket: s.s3.bucket, prefix: s.s3.prefix ?? '', pick: pick(s.s3.pick) };
     if (s.s3.pattern !== undefined) o.pattern = s.s3.pattern;
     if (s.s3.region !== undefined) o.region = s.s3.region;
+    return o;
+  }
+  if (s.rds) {
+    const r = s.rds;
+    const o: DrillSourceConfig = {
+      kind: 'rds',
+      dbInstanceIdentifier: r.dbInstanceIdentifier,
+      mode: r.pointInTime
+        ? { kind: 'point-in-time', restoreTime: r.pointInTime.restoreTime }
+        : {
+            kind: 'snapshot',
+            snapshotType: r.snapshot?.type ?? 'automated',
+            pick: { ...pick(r.snapshot?.pick), timeFrom: 'modified' },
+          },
+      scratch: {
+        instanceIdPrefix: r.scratch.instanceIdPrefix ?? DRILL_DEFAULTS.rdsInstancePrefix,
+        instanceClass: r.scratch.instanceClass,
+        subnetGroup: r.scratch.subnetGroup,
+        securityGroupIds: r.scratch.securityGroupIds,
+      },
+      credentials: r.credentials,
+      waitTimeoutMs: ms(r.waitTimeout, DRILL_DEFAULTS.rdsWaitTimeoutMs),
+    };
+    if (r.region !== undefined) o.region = r.region;
     return o;
   }
   // sandbox (the rules stage guarantees exactly one source kind): the run fills in its database URL.

@@ -298,7 +298,7 @@ function loadRules(ctx: Context): Problem[] {
 
 // ---------- drills ----------
 
-const DRILL_SOURCES = ['sandbox', 'postgres', 'file', 'directory', 's3'];
+const DRILL_SOURCES = ['sandbox', 'postgres', 'file', 'directory', 's3', 'rds'];
 const DRILL_VALIDATIONS = ['rowCounts', 'checksum', 'schema', 'query', 'marker'];
 
 /** A scenario is a chaos experiment (steps) or a drill; a drill has one source, each validation one kind. */
@@ -330,6 +330,23 @@ function drillRules(ctx: Context): Problem[] {
             hint: `give exactly one of ${list(DRILL_SOURCES)}`,
           },
         ),
+      );
+    }
+    const rds = obj(source.rds);
+    if (rds && 'snapshot' in rds && 'pointInTime' in rds) {
+      out.push(
+        problem(['drill', 'source', 'rds'], 'drill-source', 'give either snapshot or pointInTime, not both', {
+          at: 'key',
+        }),
+      );
+    }
+    const cloud = ['s3', 'rds'].find((k) => k in source);
+    if (cloud !== undefined && obj(ctx.root.targets)?.aws === undefined) {
+      out.push(
+        problem(['drill', 'source', cloud], 'missing-target', `the ${cloud} drill source needs targets.aws`, {
+          hint: 'add "targets: { aws: { region: us-west-2, accounts: ["123456789012"] } }"',
+          at: 'key',
+        }),
       );
     }
     if ('sandbox' in source && ctx.sandbox === undefined) {

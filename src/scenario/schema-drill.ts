@@ -38,8 +38,38 @@ export const DrillSourceSpec = z
       })
       .optional()
       .meta({ description: 'The newest (or a random) pg_dump object under an S3 prefix.' }),
+    rds: z
+      .strictObject({
+        dbInstanceIdentifier: z.string().meta({ description: 'The instance whose snapshots are restored.' }),
+        region: z.string().optional(),
+        snapshot: z
+          .strictObject({ type: z.enum(['automated', 'manual', 'any']).optional(), pick: Pick.optional() })
+          .optional()
+          .meta({ description: 'Restore a snapshot: the newest automated one by default.' }),
+        pointInTime: z
+          .strictObject({ restoreTime: z.string().meta({ description: '"latest" or an ISO 8601 time.' }) })
+          .optional()
+          .meta({ description: 'Restore to a point in time instead of a snapshot.' }),
+        scratch: z.strictObject({
+          instanceIdPrefix: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{0,40}$/)
+            .optional(),
+          instanceClass: z.string(),
+          subnetGroup: z.string(),
+          securityGroupIds: z.array(z.string()).min(1),
+        }),
+        credentials: z.strictObject({ user: z.string(), passwordEnv: z.string(), database: z.string() }),
+        waitTimeout: Duration.optional().meta({
+          description: 'Time allowed for the copy to become available (default 90m).',
+        }),
+      })
+      .optional()
+      .meta({
+        description: 'An RDS snapshot (or point in time) restored into a scratch instance (needs targets.aws).',
+      }),
   })
-  .meta({ description: 'Where the backup comes from: exactly one of sandbox, postgres, file, directory, s3.' });
+  .meta({ description: 'Where the backup comes from: exactly one of sandbox, postgres, file, directory, s3, rds.' });
 
 const Expect = z.strictObject({
   equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),

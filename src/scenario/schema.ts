@@ -299,7 +299,7 @@ export type FaultType = (typeof FAULT_TYPES)[number];
 export const TARGET_FAULTS: Record<string, readonly FaultType[]> = {
   sandbox: ['pod-kill', 'zone-outage', 'spot-interruption', 'db-failover', 'region-failover'],
   kubernetes: ['pod-kill', 'zone-outage', 'spot-interruption'],
-  aws: ['spot-interruption', 'az-outage', 'db-failover', 'fis-experiment'],
+  aws: ['spot-interruption', 'az-outage', 'db-failover', 'fis-experiment', 'region-failover'],
 };
 
 /** The targets among `present` that can inject `fault`, in TARGET_FAULTS order. */

@@ -23,14 +23,20 @@ export interface AwsDrillSources {
 export function awsDrillSources(
   driver: AwsDriver,
   runId: string,
-  opts: { clientOptions?: AwsClientOptions; rds?: Omit<RdsDrillOptions, 'location'> } = {},
+  opts: {
+    clientOptions?: AwsClientOptions;
+    rds?: Omit<RdsDrillOptions, 'location'>;
+    /** ListObjectsV2 MaxKeys (default: S3's 1000). */
+    s3PageSize?: number;
+  } = {},
 ): AwsDrillSources {
   const extra = new Map<string, AwsDriver>();
   const inRegion = (region: string | undefined): AwsDriver => {
     if (region === undefined || region === driver.config.region) return driver;
     let d = extra.get(region);
     if (!d) {
-      d = createAwsDriver({ ...driver.config, region }, opts.clientOptions);
+      const { clients: _own, ...options } = opts.clientOptions ?? driver.options;
+      d = createAwsDriver({ ...driver.config, region }, options);
       extra.set(region, d);
     }
     return d;
@@ -49,7 +55,7 @@ export function awsDrillSources(
           bucket: config.bucket,
           prefix: config.prefix,
           pick: config.pick,
-          client: s3Drill(d.clients.s3),
+          client: s3Drill(d.clients.s3, opts.s3PageSize === undefined ? {} : { pageSize: opts.s3PageSize }),
           ...(config.pattern === undefined ? {} : { pattern: config.pattern }),
         });
       },

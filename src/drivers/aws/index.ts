@@ -22,6 +22,8 @@ export interface AwsDriver {
   cloudwatch: CloudWatchDriver;
   /** Region and endpoint of a service, for journaled undos (never credentials). */
   location(service: AwsService): AwsLocation;
+  /** The options the driver was built with, for a driver of the same target in another region. */
+  readonly options: AwsClientOptions;
   /** Release sockets. */
   destroy(): void;
 }
@@ -45,6 +47,7 @@ export function createAwsDriver(config: AwsClientConfig, opts: AwsClientOptions 
       return (cloudwatch ??= new CloudWatchDriver(clients.cloudwatch));
     },
     location: (service) => locationFor(config, service),
+    options: opts,
     destroy: () => destroyAwsClients(clients, opts.clients),
   };
 }

@@ -6,13 +6,14 @@ import type { Readable } from 'node:stream';
 import type { S3Like, S3ObjectInfo } from '../../drill/sources/s3.js';
 
 /** An S3Like over an SDK v3 S3 client. Every call passes the caller's signal as the SDK's abortSignal. */
-export function s3Drill(client: S3Client): S3Like {
+export function s3Drill(client: S3Client, opts: { pageSize?: number } = {}): S3Like {
   return {
     async listObjects(input) {
       const res = await client.send(
         new ListObjectsV2Command({
           Bucket: input.bucket,
           Prefix: input.prefix,
+          ...(opts.pageSize === undefined ? {} : { MaxKeys: opts.pageSize }),
           ...(input.continuationToken === undefined ? {} : { ContinuationToken: input.continuationToken }),
         }),
         input.signal ? { abortSignal: input.signal } : {},

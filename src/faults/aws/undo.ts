@@ -3,6 +3,7 @@
 
 import { driverForLocation, type AwsClientOptions } from '../../drivers/aws/index.js';
 import { rdsDrill } from '../../drivers/aws/rds-drill.js';
+import { runbookUndoHandlers } from './undo-runbook.js';
 import { FIS_TERMINAL, type AwsLocation } from '../../drivers/aws/types.js';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
@@ -130,4 +131,6 @@ export const awsUndoHandlers: Record<string, Handler> = {
   'aws:fis-delete-templates': deleteTemplates,
   'aws:rds-await-available': awaitAvailable,
   'aws:delete-db-instance': deleteDbInstance,
+  // Runbook actions (src/runbook/aws-actions.ts): Route 53 record back, RDS promotion reported.
+  ...runbookUndoHandlers(() => clientOptions),
 };
