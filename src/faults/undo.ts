@@ -8,6 +8,7 @@ import { dropMarkers } from '../drivers/postgres/markers.js';
 import { dropScratchDatabase, removeOwnedDir, removeScratchServer } from '../drivers/postgres/scratch.js';
 import { awsUndoHandlers } from './aws/undo.js';
 import { kubernetesUndoHandlers } from './kubernetes/undo.js';
+import { undoScaleDeployment } from '../runbook/kubernetes-actions.js';
 import { GamedayError } from '../errors.js';
 import type { UndoAction } from '../runner/journal.js';
 import { sleep } from '../util/clock.js';
@@ -51,6 +52,8 @@ const handlers: Record<string, UndoHandler> = {
   ...awsUndoHandlers,
   // Kubernetes: nodes back, zone restored, pods Ready again (src/faults/kubernetes/undo.ts).
   ...kubernetesUndoHandlers,
+  // Kubernetes runbook step (src/runbook/kubernetes-actions.ts): a Deployment back to its captured replicas.
+  'kubernetes:scale-deployment': undoScaleDeployment,
   async 'sandbox:ensure-fleet'(args, ctx) {
     const client = new SandboxClient(str(args, 'controlUrl'));
     const desired = Number(args['desired']);

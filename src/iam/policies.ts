@@ -1,6 +1,7 @@
 // Least-privilege IAM for one scenario: what gameday's own principal calls, what the FIS experiment role
 // needs for the actions the templates contain, and the role's trust policy. Pure.
 
+import type { DrillSourceConfig } from '../drill/types.js';
 import type { AwsTargetConfig } from '../drivers/aws/types.js';
 import type { AwsFault, FisExperimentSpec } from '../faults/aws/types.js';
 import {
@@ -10,6 +11,7 @@ import {
   TAG_MANAGED_BY,
 } from '../faults/aws/index.js';
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
+import { drillStatements, runbookStatements, type IamRunbookStep } from './data.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -30,6 +32,10 @@ export interface IamScenarioConfig {
   target: Pick<AwsTargetConfig, 'region' | 'accounts' | 'fisRoleArn'>;
   faults: AwsFault[];
   probes?: Array<{ cloudwatch: CloudWatchProbeConfig } | { rds: RdsProbeConfig }>;
+  /** The runbook steps of region-failover faults on target aws (route53-change, rds-promote-read-replica). */
+  runbook?: IamRunbookStep[];
+  /** The restore drill's source (drill.source.s3 / drill.source.rds). */
+  drill?: DrillSourceConfig;
 }
 
 export interface IamPolicies {
@@ -85,9 +91,13 @@ function doc(statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements.filter((s) => s.Action.length > 0) };
 }
 
-function arns(target: IamScenarioConfig['target'], make: (region: string, account: string) => string[]): string[] {
+function arns(
+  target: IamScenarioConfig['target'],
+  make: (region: string, account: string) => string[],
+  region: string = target.region,
+): string[] {
   const accounts = target.accounts.length ? target.accounts : ['*'];
-  return [...new Set(accounts.flatMap((a) => make(target.region, a)))];
+  return [...new Set(accounts.flatMap((a) => make(region, a)))];
 }
 
 function fisOf(f: AwsFault) {
@@ -226,12 +236,25 @@ export function iamPolicies(config: IamScenarioConfig): IamPolicies {
       Resource: [...clusters].flatMap((c) => dbArn(t, 'cluster', c)),
     });
   }
-  if (clusters.size || instances.size) {
+  // Runbook and drill instances gameday describes (the replica it promotes, the drill's scratch instances).
+  const describedInstances: string[] = [];
+  const regionArns = (make: (r: string, a: string) => string[], region?: string): string[] =>
+    arns(t, make, region ?? t.region);
+  const data = [
+    ...runbookStatements(config.runbook ?? [], regionArns, describedInstances),
+    ...(config.drill ? drillStatements(config.drill, regionArns, describedInstances) : []),
+  ];
+  if (clusters.size || instances.size || describedInstances.length) {
     // A cluster's member instances are described to learn the writer's zone; their ids are known only at run time.
     const dbs = clusters.size
       ? arns(t, (r, a) => [`arn:aws:rds:${r}:${a}:db:*`])
       : [...instances].flatMap((i) => dbArn(t, 'db', i));
-    harness.push({ Sid: 'DescribeInstances', Effect: 'Allow', Action: ['rds:DescribeDBInstances'], Resource: dbs });
+    harness.push({
+      Sid: 'DescribeInstances',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBInstances'],
+      Resource: [...new Set([...dbs, ...describedInstances])],
+    });
   }
   if (config.faults.some((f) => f.type === 'db-failover')) {
     harness.push({ Sid: 'ReadFailoverEvents', Effect: 'Allow', Action: ['rds:DescribeEvents'], Resource: ['*'] });
@@ -252,6 +275,7 @@ export function iamPolicies(config: IamScenarioConfig): IamPolicies {
       Resource: [...rebootInstances].flatMap((i) => dbArn(t, 'db', i)),
     });
   }
+  harness.push(...data);
   if (cwMetric.size)
     harness.push({ Sid: 'ReadMetrics', Effect: 'Allow', Action: ['cloudwatch:GetMetricStatistics'], Resource: ['*'] });
   if (alarms.size) {

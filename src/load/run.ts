@@ -69,7 +69,15 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
   const { clock } = opts;
   const url = parseUrl(load.url);
   const schedule = new ArrivalSchedule(load.stages);
-  const pool = new Pool(url.origin, { connections: load.connections, pipelining: 1, keepAliveTimeout: 10_000 });
+  // Request timeouts are enforced by the sweep below (from the intended start, reported as "timeout"), so
+  // undici's own headers/body timers are off: they would only re-arm a timer per request.
+  const pool = new Pool(url.origin, {
+    connections: load.connections,
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
   const path = `${url.pathname}${url.search}`;
   const expect = new Set(load.expectStatus);
   const outcomes = new LoadOutcomes();
@@ -87,27 +95,34 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
   const count = (key: string, n = 1): void => {
     statusCounts.set(key, (statusCounts.get(key) ?? 0) + n);
   };
+  // Responses are counted by numeric status (no string per request) and merged into statusCounts at the end.
+  const statusCodeCounts = new Map<number, number>();
 
-  /** Record a request's end once; later reports for it (e.g. the rejection after a timeout abort) are ignored. */
-  const finish = (i: number, ok: boolean, key: string, withLatency: boolean): void => {
-    if (outcomes.state[i] !== PENDING) return;
+  /**
+   * Record a request's end once; later reports for it (e.g. the rejection after a timeout abort) are
+   * ignored. Returns whether this report was the one recorded.
+   */
+  const finish = (i: number, ok: boolean, withLatency: boolean): boolean => {
+    if (outcomes.state[i] !== PENDING) return false;
     outcomes.state[i] = ok ? OK : FAILED;
     if (withLatency) outcomes.latencyMs[i] = clock.now() - (outcomes.intendedT[i] as number);
     inFlight.delete(i);
     completed++;
     if (!ok) errors++;
-    count(key);
+    return true;
   };
 
   const onEnd = (i: number, status: number, error: unknown): void => {
-    if (error === undefined) finish(i, expect.has(status), String(status), true);
-    else finish(i, false, errorCode(error), false);
+    if (error === undefined) {
+      if (finish(i, expect.has(status), true)) statusCodeCounts.set(status, (statusCodeCounts.get(status) ?? 0) + 1);
+    } else if (finish(i, false, false)) count(errorCode(error));
   };
   const dispatchOptions: Dispatcher.DispatchOptions = {
     path,
     method: load.method as Dispatcher.HttpMethod,
     headers: load.headers,
-    body: load.body ?? null,
+    // Encoded once: undici would otherwise turn a string body into a new Buffer for every request.
+    body: load.body === undefined ? null : Buffer.from(load.body),
   };
 
   const send = (i: number): void => {
@@ -125,7 +140,8 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
   const sweep = (now: number): void => {
     for (const [i, exchange] of inFlight) {
       if ((outcomes.intendedT[i] as number) + load.timeoutMs > now) break;
-      finish(i, false, 'timeout', true);
+      finish(i, false, true);
+      count('timeout');
       exchange.cancel(TIMEOUT);
     }
   };
@@ -229,10 +245,12 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
     sweep(clock.now());
   }
   for (const [i, exchange] of inFlight) {
-    finish(i, false, 'aborted', false);
+    finish(i, false, false);
+    count('aborted');
     exchange.cancel(ABORTED);
   }
   await pool.destroy().catch(() => {});
+  for (const [status, n] of statusCodeCounts) count(String(status), n);
 
   const durationMs = Math.max(0, endT - start);
   const requests = sent + dropped;

@@ -3,10 +3,13 @@
 
 import { GamedayError } from '../errors.js';
 import { awsActions } from './aws-actions.js';
+import { kubernetesActions } from './kubernetes-actions.js';
 import { sandboxActions } from './sandbox-actions.js';
 import type { RunbookAction, RunbookStep } from './types.js';
 
-const actions = new Map<string, RunbookAction>([...sandboxActions, ...awsActions].map((a) => [a.name, a]));
+const actions = new Map<string, RunbookAction>(
+  [...sandboxActions, ...awsActions, ...kubernetesActions].map((a) => [a.name, a]),
+);
 
 /** Make an action available to runbooks; a second action with the same name is a programming error. */
 export function registerRunbookAction(action: RunbookAction): void {

@@ -2,16 +2,19 @@
 // from AWS.
 
 import { GamedayError } from '../../errors.js';
+import type { AwsTargetConfig } from '../../drivers/aws/types.js';
 import { iamPolicies, type IamScenarioConfig } from '../../iam/index.js';
 import { awsFaultsOf } from '../../runner/targets-aws.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
+import type { Scenario } from '../../scenario/types.js';
 
 export const iamHelp = `Usage: gameday iam <file>
 
 Print, as one JSON document, the IAM policies an AWS scenario needs:
-  harnessPolicy       for the principal that runs gameday (identity guard, FIS, RDS, CloudWatch)
+  harnessPolicy       for the principal that runs gameday (identity guard, FIS, RDS, CloudWatch, the
+                      region-failover runbook's Route 53 and RDS calls, the drill's S3 or RDS source)
   fisRolePolicy       for the FIS experiment role (what FIS does for the scenario's actions)
   fisRoleTrustPolicy  the role's trust policy: fis.amazonaws.com, limited to the scenario's accounts
 Nothing is read from or sent to AWS.`;
@@ -39,6 +42,23 @@ export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
       hint: 'gameday iam is for scenarios with targets.aws',
     });
   }
+  const policies = iamPolicies(iamScenarioConfig(scenario, target));
+  io.out(
+    JSON.stringify(
+      {
+        harnessPolicy: policies.harness,
+        fisRolePolicy: policies.fisRole,
+        fisRoleTrustPolicy: policies.fisTrust,
+      },
+      null,
+      2,
+    ),
+  );
+  return 0;
+}
+
+/** What the scenario's AWS faults, runbooks, probes and drill source need, as iamPolicies takes it. */
+export function iamScenarioConfig(scenario: Scenario, target: AwsTargetConfig): IamScenarioConfig {
   const faults = awsFaultsOf(scenario);
   // The role the templates run as: the target's, else the first one a step names.
   const roleArn =
@@ -52,21 +72,18 @@ export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
         ? [{ rds: p.check.rds }]
         : [],
   );
-  const policies = iamPolicies({
+  // region-failover on target aws runs its runbook's AWS actions with the target's driver.
+  const runbook = scenario.steps.flatMap((s) =>
+    s.kind === 'fault' && s.target === 'aws' && s.fault.type === 'region-failover'
+      ? (s.fault.runbook ?? []).map((r) => ({ action: r.action, args: r.args }))
+      : [],
+  );
+  const drill = scenario.drill?.source;
+  return {
     target: { region: target.region, accounts: target.accounts, ...(roleArn ? { fisRoleArn: roleArn } : {}) },
     faults,
     probes,
-  });
-  io.out(
-    JSON.stringify(
-      {
-        harnessPolicy: policies.harness,
-        fisRolePolicy: policies.fisRole,
-        fisRoleTrustPolicy: policies.fisTrust,
-      },
-      null,
-      2,
-    ),
-  );
-  return 0;
+    ...(runbook.length ? { runbook } : {}),
+    ...(drill && (drill.kind === 's3' || drill.kind === 'rds') ? { drill } : {}),
+  };
 }

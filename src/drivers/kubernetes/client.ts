@@ -383,6 +383,46 @@ export class KubeClient {
     );
   }
 
+  /** Desired and ready replicas of a Deployment, and whether the controller has seen its latest spec. */
+  async deploymentReplicas(
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<{ desired: number; ready: number; observed: boolean }> {
+    const d = await this.call(
+      'get',
+      `get deployment ${namespace}/${name}`,
+      () => this.apps.readNamespacedDeployment({ namespace, name }),
+      signal ? { signal } : {},
+    );
+    const generation = d.metadata?.generation ?? 0;
+    return {
+      desired: d.spec?.replicas ?? 1,
+      ready: d.status?.readyReplicas ?? 0,
+      observed: (d.status?.observedGeneration ?? 0) >= generation,
+    };
+  }
+
+  /** Set spec.replicas with a JSON merge patch (needs patch on deployments, not deployments/scale). */
+  async setDeploymentReplicas(
+    namespace: string,
+    name: string,
+    replicas: number,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    const d = await this.call(
+      'patch',
+      `scale deployment ${namespace}/${name}`,
+      () =>
+        this.apps.patchNamespacedDeployment(
+          { namespace, name, body: { spec: { replicas } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      signal ? { signal } : {},
+    );
+    return d.spec?.replicas ?? replicas;
+  }
+
   async createNode(node: Record<string, unknown>): Promise<'created' | 'exists'> {
     try {
       const name = String((node.metadata as { name?: unknown } | undefined)?.name ?? '');
