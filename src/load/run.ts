@@ -275,15 +275,18 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
 
 /** Per-second buckets of intended start time (run-clock ms). */
 function buildSeries(outcomes: LoadOutcomes, start: number, durationMs: number): LoadSeriesPoint[] {
-  const buckets = Math.max(1, Math.ceil(durationMs / 1000));
+  // durationMs is (start + totalMs) - start and may exceed a whole number of seconds by floating-point dust.
+  const buckets = Math.max(1, Math.ceil((durationMs - 1e-6) / 1000));
   const series: LoadSeriesPoint[] = Array.from({ length: buckets }, (_, b) => ({
     t: start + b * 1000,
     sent: 0,
     completed: 0,
     errors: 0,
   }));
+  // Intended times are stored as start + offset, so (t - start) can come back a hair under a whole second
+  // (e.g. 999.9999999999 for an arrival due at exactly 1 s); the nanosecond slack keeps it in its own bucket.
   const at = (t: number): LoadSeriesPoint =>
-    series[Math.min(buckets - 1, Math.max(0, Math.floor((t - start) / 1000)))] as LoadSeriesPoint;
+    series[Math.min(buckets - 1, Math.max(0, Math.floor((t - start + 1e-6) / 1000)))] as LoadSeriesPoint;
   for (let i = 0; i < outcomes.length; i++) {
     const p = at(outcomes.intendedT[i] as number);
     p.sent++;
