@@ -61,7 +61,7 @@ function journal(
 }
 
 /** Run a ConnectKit scenario; it passes, measures RTO and per-pod times, and rolls back completely. */
-async function runConnectKit(file: string, name: string): Promise<Report> {
+async function runConnectKit(file: string, name: string, opts: { mayMissPods?: boolean } = {}): Promise<Report> {
   await settled(fixture.admin, nodeCount);
   const res = await runCli(['run', file, '--report-dir', reportDir], env());
   expect(res.stderr).not.toMatch(/internal error/);
@@ -69,13 +69,20 @@ async function runConnectKit(file: string, name: string): Promise<Report> {
   const report = readReport(name);
   expect(report.verdict).toBe('pass');
   expect(report.rollback.complete).toBe(true);
-  expect(report.measurements.rto?.status).toBe('recovered');
-  // kwok's stages make a replacement Ready 2.5–6.5 s after it is scheduled: recovery takes measurable time.
-  expect(report.measurements.rto?.ms).toBeGreaterThan(1000);
   const pods = report.measurements.pods;
-  expect(pods?.disrupted).toBeGreaterThan(0);
-  expect(pods?.readiness?.count).toBe(pods?.disrupted);
-  expect(pods?.readiness?.min).toBeGreaterThanOrEqual(pods?.rescheduling?.min ?? 0);
+  if (opts.mayMissPods && report.measurements.rto?.status === 'no-impact') {
+    // The scheduler placed every replica on nodes the fault does not touch (e.g. no pod on a spot node):
+    // then "no impact" is the right answer, and it must agree with the per-pod view.
+    expect(pods?.disrupted ?? 0).toBe(0);
+    expect(report.measurements.rto?.ms).toBe(0);
+  } else {
+    expect(report.measurements.rto?.status).toBe('recovered');
+    // kwok's stages make a replacement Ready 2.5–6.5 s after it is scheduled: recovery takes measurable time.
+    expect(report.measurements.rto?.ms).toBeGreaterThan(1000);
+    expect(pods?.disrupted).toBeGreaterThan(0);
+  }
+  expect(pods?.readiness?.count ?? 0).toBe(pods?.disrupted ?? 0);
+  if (pods?.readiness) expect(pods.readiness.min).toBeGreaterThanOrEqual(pods.rescheduling?.min ?? 0);
   const j = journal(onlyRunDir(name));
   const intents = j.filter((e) => e.type === 'intent');
   expect(intents.length).toBeGreaterThan(0);
@@ -105,7 +112,9 @@ describe('ConnectKit scenarios on Kubernetes, as the gameday user', () => {
   });
 
   it('spot-interruption: notice, drain, node removed; undo re-creates the nodes', async () => {
-    const report = await runConnectKit('scenarios/connectkit/spot-interruption.yaml', 'connectkit-spot-interruption');
+    const report = await runConnectKit('scenarios/connectkit/spot-interruption.yaml', 'connectkit-spot-interruption', {
+      mayMissPods: true,
+    });
     expect(report.timeline.some((e) => /interruption notice on/.test(e.message))).toBe(true);
     expect(report.timeline.some((e) => /re-created/.test(e.message))).toBe(true);
   });
