@@ -1,8 +1,6 @@
 // The drill lifecycle (gameday drill): targets → markers (so the backup holds some) → restore drill
 // (source → scratch → restore → validations → cleanup) → rollback (always) → measurements → reports.
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { drillMeasurements, runDrill } from '../drill/index.js';
 import type { DrillResult } from '../drill/types.js';
 import { awsDrillSources, type AwsDrillSources } from '../drivers/aws/drill-sources.js';
@@ -11,14 +9,14 @@ import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { writeReportFiles } from '../report/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { sleep, systemClock } from '../util/clock.js';
+import { sleep } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { redactText } from '../util/redact.js';
 import type { Verdict } from './events.js';
-import { Journal, pendingUndos, readJournal } from './journal.js';
-import { RunRecorder } from './recorder.js';
+import { pendingUndos, readJournal } from './journal.js';
 import { rollback, type RollbackResult } from './rollback.js';
-import { newRunId, type RunOptions, type RunResult } from './run.js';
+import { openRun } from './open-run.js';
+import type { RunOptions, RunResult } from './run.js';
 import { connectTargets, fillRuntimeVariables } from './targets.js';
 
 const VERDICT: Record<DrillResult['status'], Verdict> = {
@@ -37,27 +35,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
       hint: 'gameday drill runs scenarios with a `drill:` section; use gameday run for chaos experiments',
     });
   }
-  const clock = opts.clock ?? systemClock;
-  const runId = opts.runId ?? newRunId();
-  const runDir = resolve(opts.reportDir, scenario.name, runId);
-  mkdirSync(runDir, { recursive: true });
-  const journalPath = join(runDir, 'journal.ndjson');
-  const journal = new Journal(journalPath);
-  journal.append({
-    type: 'run',
-    at: new Date().toISOString(),
-    runId,
-    scenario: scenario.name,
-    file: scenario.file,
-    pid: process.pid,
-  });
-  const rec = new RunRecorder(clock, opts.reporters ?? []);
-  const startT = clock.now();
-  const startedAt = new Date(clock.wall(startT)).toISOString();
-  rec.event(
-    { kind: 'run-start', t: startT, scenario: scenario.name, runId, runDir },
-    `drill ${runId} of ${scenario.name}`,
-  );
+  const { clock, runId, runDir, journalPath, journal, rec, startT, startedAt } = openRun(scenario, opts, 'drill');
   const ctl = new AbortController();
   const onOuterAbort = (): void => ctl.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });

@@ -1,9 +1,6 @@
 // The run lifecycle: targets → plan → guards → steady state → probes, markers and load → steps →
 // recovery → steady state again → rollback (always) → measurements → objectives → reports.
 
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { startSandbox } from '../drivers/sandbox/index.js';
 import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
@@ -17,13 +14,14 @@ import { computeRto } from '../measure/index.js';
 import type { Report } from '../report/types.js';
 import { writeReportFiles } from '../report/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { sleep, systemClock, type Clock } from '../util/clock.js';
+import { sleep, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { redactText } from '../util/redact.js';
 import type { Phase, Reporter, Verdict } from './events.js';
 import { kubernetesGuardViolations } from '../faults/kubernetes/guards.js';
 import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
-import { Journal, pendingUndos, readJournal } from './journal.js';
+import { pendingUndos, readJournal } from './journal.js';
+import { openRun } from './open-run.js';
 import { buildReport, measuredFault } from './measure-run.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
@@ -59,14 +57,7 @@ export interface RunResult {
   exitCode: 0 | 1 | 2 | 3 | 4;
 }
 
-/** A sortable, unique run id: 20261126T151530Z-a1b2. */
-export function newRunId(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
-}
+export { newRunId } from './open-run.js';
 
 function exitCodeFor(verdict: Verdict, rollbackComplete: boolean, invalidInput: boolean): RunResult['exitCode'] {
   if (!rollbackComplete) return 4;
@@ -78,25 +69,7 @@ function exitCodeFor(verdict: Verdict, rollbackComplete: boolean, invalidInput: 
 
 /** Run one scenario end to end. Never throws for run-time failures: they become the report's verdict. */
 export async function runScenario(input: Scenario, opts: RunOptions): Promise<RunResult> {
-  const clock = opts.clock ?? systemClock;
-  const runId = opts.runId ?? newRunId();
-  const runDir = resolve(opts.reportDir, input.name, runId);
-  mkdirSync(runDir, { recursive: true });
-  const journalPath = join(runDir, 'journal.ndjson');
-  const journal = new Journal(journalPath);
-  journal.append({
-    type: 'run',
-    at: new Date().toISOString(),
-    runId,
-    scenario: input.name,
-    file: input.file,
-    pid: process.pid,
-  });
-
-  const rec = new RunRecorder(clock, opts.reporters ?? []);
-  const startT = clock.now();
-  const startedAt = new Date(clock.wall(startT)).toISOString();
-  rec.event({ kind: 'run-start', t: startT, scenario: input.name, runId, runDir }, `run ${runId} of ${input.name}`);
+  const { clock, runId, runDir, journalPath, journal, rec, startT, startedAt } = openRun(input, opts, 'run');
 
   // One controller for the whole run: SIGINT/SIGTERM, the global timeout and abort conditions all end up here.
   const ctl = new AbortController();
