@@ -56,34 +56,11 @@ export interface RunObservations {
   failure: { aborted: boolean; reason: string } | undefined;
 }
 
+/** The report part of a load result: everything but the per-request log and the series. */
 function loadReport(r: LoadResult | null): LoadReport | null {
   if (!r) return null;
-  const {
-    engine,
-    targetRatePerSec,
-    achievedRatePerSec,
-    durationMs,
-    requests,
-    completed,
-    errors,
-    errorRate,
-    statusCounts,
-    latency,
-    dropped,
-  } = r;
-  return {
-    engine,
-    targetRatePerSec,
-    achievedRatePerSec,
-    durationMs,
-    requests,
-    completed,
-    errors,
-    errorRate,
-    statusCounts,
-    latency,
-    dropped,
-  };
+  const { startT: _startT, endT: _endT, series: _series, outcomes: _outcomes, ...report } = r;
+  return report;
 }
 
 /** The fault that defines t0: the one marked `measure: true`, else the first. */

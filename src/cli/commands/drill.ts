@@ -4,10 +4,8 @@ import { GamedayError } from '../../errors.js';
 import { runDrillScenario } from '../../runner/drill.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { consoleProgress } from '../progress.js';
 import { loadOrExplain } from '../scenarios.js';
-import { abortOnSignals } from '../signals.js';
-import { printRunResult } from '../summary.js';
+import { runWithConsole } from '../run-with-console.js';
 
 export const drillHelp = `Usage: gameday drill <file> [--report-dir D] [--quiet] [--json]
 
@@ -33,25 +31,9 @@ export async function drillCommand(argv: string[], io: CliIo): Promise<number> {
   const mode = outputMode(values);
   const [scenario] = await loadOrExplain(positionals, io);
   if (!scenario) return 2;
-  let runDir: string | undefined;
-  const signals = abortOnSignals(io, () => runDir);
-  try {
-    const sandboxUrl = process.env['GAMEDAY_SANDBOX_URL'];
-    const result = await runDrillScenario(scenario, {
-      reportDir: String(values['report-dir'] ?? 'reports'),
-      signal: signals.signal,
-      reporters: [
-        consoleProgress(io, {
-          timeoutMs: scenario.drill?.timeoutMs ?? scenario.guards.timeoutMs,
-          quiet: mode.quiet || mode.json,
-        }),
-        { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },
-      ],
-      ...(sandboxUrl ? { sandboxUrl } : {}),
-    });
-    printRunResult(result, io, mode);
-    return result.exitCode;
-  } finally {
-    signals.dispose();
-  }
+  return runWithConsole(runDrillScenario, scenario, io, {
+    reportDir: String(values['report-dir'] ?? 'reports'),
+    mode,
+    timeoutMs: scenario.drill?.timeoutMs ?? scenario.guards.timeoutMs,
+  });
 }

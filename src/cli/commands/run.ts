@@ -4,10 +4,8 @@ import { GamedayError } from '../../errors.js';
 import { runScenario } from '../../runner/run.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { consoleProgress } from '../progress.js';
 import { loadOrExplain } from '../scenarios.js';
-import { abortOnSignals } from '../signals.js';
-import { printRunResult } from '../summary.js';
+import { runWithConsole } from '../run-with-console.js';
 
 export const runHelp = `Usage: gameday run <file> [--report-dir D] [--quiet] [--json]
 
@@ -39,22 +37,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       hint: `run it with: gameday drill ${positionals[0]}`,
     });
   }
-  let runDir: string | undefined;
-  const signals = abortOnSignals(io, () => runDir);
-  try {
-    const sandboxUrl = process.env['GAMEDAY_SANDBOX_URL'];
-    const result = await runScenario(scenario, {
-      reportDir: String(values['report-dir'] ?? 'reports'),
-      signal: signals.signal,
-      reporters: [
-        consoleProgress(io, { timeoutMs: scenario.guards.timeoutMs, quiet: mode.quiet || mode.json }),
-        { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },
-      ],
-      ...(sandboxUrl ? { sandboxUrl } : {}),
-    });
-    printRunResult(result, io, mode);
-    return result.exitCode;
-  } finally {
-    signals.dispose();
-  }
+  return runWithConsole(runScenario, scenario, io, {
+    reportDir: String(values['report-dir'] ?? 'reports'),
+    mode,
+    timeoutMs: scenario.guards.timeoutMs,
+  });
 }

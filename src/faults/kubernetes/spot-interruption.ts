@@ -71,6 +71,20 @@ export function refuseSelf(inv: Pick<KubernetesInventory, 'pods' | 'self'>, node
   }
 }
 
+/** What taking `nodes` away does: the pods drained (refusing the harness's own), and the workload hit hardest. */
+export function nodeFaultImpact(
+  inv: Pick<KubernetesInventory, 'pods' | 'podNamespaces' | 'self'>,
+  nodes: ReadonlySet<string>,
+): { pods: PodInfo[]; worst: ReturnType<typeof worstWorkload> } {
+  refuseSelf(inv, nodes);
+  const pods = podsOnNodes(inv, nodes);
+  const worst = worstWorkload(
+    pods,
+    inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
+  );
+  return { pods, worst };
+}
+
 /** The Node as it can be created again: no server-set identity, no conditions (the kubelet reports them). */
 function restorable(node: Record<string, unknown>): Record<string, unknown> {
   const meta = (node.metadata ?? {}) as Record<string, unknown>;
@@ -107,12 +121,7 @@ export const kubernetesSpotInterruption: FaultModule<SpotInterruption> = {
       }
     }
     const names = new Set(chosen.map((n) => n.name));
-    refuseSelf(inv, names);
-    const pods = podsOnNodes(inv, names);
-    const worst = worstWorkload(
-      pods,
-      inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
-    );
+    const { pods, worst } = nodeFaultImpact(inv, names);
     return {
       fault,
       target: 'kubernetes',

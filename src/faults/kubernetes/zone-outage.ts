@@ -17,9 +17,8 @@ import {
   kubernetesRuntime,
   mapLimit,
   projectedPlan,
-  worstWorkload,
 } from './common.js';
-import { podsOnNodes, refuseSelf } from './spot-interruption.js';
+import { nodeFaultImpact } from './spot-interruption.js';
 import { accessArgs, kubernetesUndoHandlers } from './undo.js';
 
 type ZoneOutage = Extract<ResolvedFault, { type: 'zone-outage' }>;
@@ -47,12 +46,7 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
       });
     }
     const names = new Set(nodes.map((n) => n.name));
-    refuseSelf(inv, names);
-    const pods = podsOnNodes(inv, names);
-    const worst = worstWorkload(
-      pods,
-      inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
-    );
+    const { pods, worst } = nodeFaultImpact(inv, names);
     return {
       fault,
       target: 'kubernetes',
