@@ -112,10 +112,10 @@ export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = fals
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   const fixtureDir = stateDir ?? mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-fixture-'));
   const t0 = performance.now();
-  const upOut = await fixtureCli(
-    ['up', '--state-dir', fixtureDir, '--scale', String(nodes), '--bench-pods', String(pods), '--timeout', '900'],
-    log,
-  );
+  // Owned by this process unless kept: a bench killed mid-way (Ctrl-C twice, OOM) still stops the fixture.
+  const owner = keep ? [] : ['--owner-pid', String(process.pid)];
+  const scale = ['--scale', String(nodes), '--bench-pods', String(pods), '--timeout', '900'];
+  const upOut = await fixtureCli(['up', '--state-dir', fixtureDir, ...scale, ...owner], log);
   const upSeconds = (performance.now() - t0) / 1000;
   process.env.KUBECONFIG = upOut
     .trim()

@@ -1,12 +1,12 @@
 // `gameday demo` as a newcomer runs it: a real experiment, reports, and nothing left running.
 
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../src/runner/journal.js';
 import type { Report, RpoMeasurement } from '../src/report/types.js';
+import { portOpen } from '../infra-fixtures/shared/net.mjs';
 import { eventually, runCli, startCli } from './helpers/cli.js';
 
 const reportDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
@@ -24,17 +24,6 @@ function processesMentioning(text: string): string[] {
     }
   }
   return found;
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** The sandbox a run started for itself (from its journal) is gone: state dir removed, no process, port closed. */

@@ -3,15 +3,13 @@
 
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostmasterPid } from '../src/drivers/postgres/server.js';
-import { isProcessRunning, startScratchPostgres, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
+import { isProcessRunning, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
 import { pgDump } from '../src/drivers/postgres/tools.js';
 import { runDrill, s3Source, type S3Like } from '../src/drill/index.js';
 import type { DrillConfig, DrillEvent, DrillResult } from '../src/drill/types.js';
@@ -19,7 +17,9 @@ import { Journal, pendingUndos, readJournal } from '../src/runner/journal.js';
 import { rollback } from '../src/runner/rollback.js';
 import { systemClock } from '../src/util/clock.js';
 import { ROOT, eventually, runCli } from './helpers/cli.js';
+import { createContacts, query, startSourceServer, type SourceServer } from './helpers/postgres.js';
 
+let db: SourceServer;
 let source: ScratchPostgres;
 let root: string;
 let sourceUrl: string;
@@ -28,45 +28,25 @@ let bigUrl: string;
 let newestMarkerAt: number;
 const CONTACTS = 20_000;
 
-async function sql(url: string, text: string): Promise<pg.QueryResult> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
-const dbUrl = (server: string, db: string): string => server.replace(/\/postgres$/, `/${db}`);
-
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'gameday-it-drill-'));
-  // The scratch servers run as `postgres` when we are root: it must traverse this dir.
-  chmodSync(root, 0o711);
-  source = await startScratchPostgres({ parentDir: root });
-  await sql(source.url, 'CREATE DATABASE connectkit');
-  await sql(source.url, 'CREATE DATABASE big');
-  sourceUrl = dbUrl(source.url, 'connectkit');
-  bigUrl = dbUrl(source.url, 'big');
-  await sql(
+  db = await startSourceServer('gameday-it-drill-', ['connectkit', 'big']);
+  ({ server: source, root } = db);
+  sourceUrl = db.url('connectkit');
+  bigUrl = db.url('big');
+  await createContacts(sourceUrl, CONTACTS);
+  await query(
     sourceUrl,
-    `CREATE TABLE contacts (id bigserial PRIMARY KEY, name text NOT NULL, email text NOT NULL, created_at timestamptz DEFAULT now());
-     INSERT INTO contacts (name, email, created_at)
-       SELECT 'name ' || g, 'user' || g || '@example.com', timestamptz '2024-01-01' + g * interval '1 minute'
-       FROM generate_series(1, ${CONTACTS}) g;
-     CREATE INDEX contacts_email ON contacts (email);
-     CREATE SCHEMA gameday;
+    `CREATE SCHEMA gameday;
      CREATE TABLE gameday.gameday_markers (run_id text NOT NULL, seq bigint NOT NULL, written_at timestamptz NOT NULL, PRIMARY KEY (run_id, seq));`,
   );
   newestMarkerAt = Date.now() - 120_000;
-  await sql(
+  await query(
     sourceUrl,
     `INSERT INTO gameday.gameday_markers SELECT 'r1', g, to_timestamp(${newestMarkerAt / 1000}) - (100 - g) * interval '1 second'
        FROM generate_series(1, 100) g`,
   );
   // Big enough that a restore takes a few seconds: the kill and abort tests need to land mid-restore.
-  await sql(
+  await query(
     bigUrl,
     `CREATE TABLE payload AS SELECT g AS id, md5(g::text) AS k, repeat(md5(g::text), 6) AS body FROM generate_series(1, 600000) g;
      ALTER TABLE payload ADD PRIMARY KEY (id); CREATE INDEX payload_k ON payload (k);`,
@@ -74,8 +54,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await source?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await db?.stop();
 });
 
 /** A fresh parent dir for one drill's temp dirs, so the test can see what is left behind. */
@@ -184,8 +163,8 @@ describe('gameday drill from a pg_dump of a live database', () => {
     const result = await drill(config({ target: { kind: 'database', url: source.url }, workDir: workDir() }));
     expect(result.status, JSON.stringify(result.error)).toBe('passed');
     expect(result.restore?.target).toBe('database');
-    const left = await sql(source.url, "SELECT datname FROM pg_database WHERE datname LIKE 'gameday_drill_%'");
-    expect(left.rows).toEqual([]);
+    const left = await query(source.url, "SELECT datname FROM pg_database WHERE datname LIKE 'gameday_drill_%'");
+    expect(left).toEqual([]);
   });
 });
 

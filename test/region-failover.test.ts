@@ -4,7 +4,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MarkerWriter } from '../src/drivers/postgres/markers.js';
 import {
@@ -21,6 +20,7 @@ import { runRunbook, type RegionFailoverFault, type RunbookContext, type Runbook
 import { Journal, pendingUndos, readJournal } from '../src/runner/journal.js';
 import { rollback } from '../src/runner/rollback.js';
 import { systemClock } from '../src/util/clock.js';
+import { query } from './helpers/postgres.js';
 
 const WEST_REPLICAS = 2;
 let sb: SandboxHandle;
@@ -95,6 +95,24 @@ async function getVia(url: string): Promise<{ status: number; replica: string | 
   const res = await fetch(`${url}/contacts`);
   await res.arrayBuffer();
   return { status: res.status, replica: res.headers.get('x-replica'), region: res.headers.get('x-region') };
+}
+
+/** A sandbox server by port, bypassing the writer and reader endpoints. */
+const serverUrl = (port: number, database = 'connectkit'): string =>
+  `postgres://postgres@127.0.0.1:${port}/${database}`;
+
+/** Which of `runId`'s marker seqs are in gameday.markers on the server at `url`. */
+async function markerSeqs(url: string, runId: string): Promise<Set<number>> {
+  const rows = await query<{ seq: string }>(url, 'SELECT seq FROM gameday.markers WHERE run_id = $1', [runId]);
+  return new Set(rows.map((x) => Number(x.seq)));
+}
+
+/** A started marker writer on gameday.markers, through the sandbox's writer endpoint. */
+async function startMarkers(runId: string, intervalMs: number): Promise<MarkerWriter> {
+  const url = sb.databaseUrl as string;
+  const writer = new MarkerWriter({ url, table: 'markers', runId, intervalMs, clock: systemClock });
+  await writer.start();
+  return writer;
 }
 
 beforeAll(async () => {
@@ -272,26 +290,12 @@ describe('region-failover runbook', () => {
 });
 
 describe('marker writer across a primary switch', () => {
-  async function seqsOn(url: string, table: string, runId: string): Promise<Set<number>> {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      const r = await client.query<{ seq: string }>(`SELECT seq FROM gameday."${table}" WHERE run_id = $1`, [runId]);
-      return new Set(r.rows.map((x) => Number(x.seq)));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-
   /** Fail over under writes every 10 ms; returns measured and true lost writes and acks after the promotion. */
   async function failoverUnderWrites(
     mode: 'fast' | 'immediate',
   ): Promise<{ measured: number; truth: number; after: number }> {
-    const url = sb.databaseUrl as string;
     const runId = `test-${mode}-${Date.now()}`;
-    const writer = new MarkerWriter({ url, table: 'markers', runId, intervalMs: 10, clock: systemClock });
-    await writer.start();
+    const writer = await startMarkers(runId, 10);
     try {
       await new Promise((r) => setTimeout(r, 1500));
       const before = await status();
@@ -308,7 +312,7 @@ describe('marker writer across a primary switch', () => {
       const server = await startRetiredServer(sb.stateDir, old);
       let truth: number;
       try {
-        const onOld = await seqsOn(server.url, 'markers', runId);
+        const onOld = await markerSeqs(server.url, runId);
         const missingOnOld = acked.filter((q) => !onOld.has(q) && !survived.has(q));
         expect(missingOnOld).toEqual([]);
         truth = acked.filter((q) => onOld.has(q) && !survived.has(q)).length;
@@ -340,16 +344,8 @@ describe('marker writer across a primary switch', () => {
 
   it('switchTo moves writing to an endpoint named after the failover', async () => {
     const s = await status();
-    const direct = `postgres://postgres@127.0.0.1:${s.db?.primary?.port}/connectkit`;
-    const runId = `test-switch-${Date.now()}`;
-    const writer = new MarkerWriter({
-      url: sb.databaseUrl as string,
-      table: 'markers',
-      runId,
-      intervalMs: 20,
-      clock: systemClock,
-    });
-    await writer.start();
+    const direct = serverUrl(s.db?.primary?.port as number);
+    const writer = await startMarkers(`test-switch-${Date.now()}`, 20);
     await new Promise((r) => setTimeout(r, 300));
     await writer.switchTo(direct);
     const switchedAt = Date.now();
@@ -363,32 +359,13 @@ describe('marker writer across a primary switch', () => {
 });
 
 describe('planned failback over the 50 ms cross-region link', () => {
-  /** Which of `runId`'s marker seqs are on the server at `port` (read directly, not through an endpoint). */
-  async function seqsAt(port: number, runId: string): Promise<Set<number>> {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'connectkit' });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      const r = await client.query<{ seq: string }>('SELECT seq FROM gameday.markers WHERE run_id = $1', [runId]);
-      return new Set(r.rows.map((x) => Number(x.seq)));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-
   /** States of the primary's walsenders for standbys (pg_basebackup's own connections left out). */
   async function walsenderStates(primaryPort: number): Promise<string[]> {
-    const client = new pg.Client({ host: '127.0.0.1', port: primaryPort, user: 'postgres', database: 'postgres' });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      const r = await client.query<{ state: string }>(
-        "SELECT state FROM pg_stat_replication WHERE application_name <> 'pg_basebackup'",
-      );
-      return r.rows.map((x) => x.state);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    const rows = await query<{ state: string }>(
+      serverUrl(primaryPort, 'postgres'),
+      "SELECT state FROM pg_stat_replication WHERE application_name <> 'pg_basebackup'",
+    );
+    return rows.map((x) => x.state);
   }
 
   /** Set-up: a planned failover west → east (the east primary has no standby afterwards). */
@@ -415,14 +392,7 @@ describe('planned failback over the 50 ms cross-region link', () => {
   it('loses no acknowledged write: rebuild in west, then promote it with a fast stop of the east primary', async () => {
     await failOverToEast();
     const runId = `test-failback-${Date.now()}`;
-    const writer = new MarkerWriter({
-      url: sb.databaseUrl as string,
-      table: 'markers',
-      runId,
-      intervalMs: 20,
-      clock: systemClock,
-    });
-    await writer.start();
+    const writer = await startMarkers(runId, 20);
     try {
       await new Promise((r) => setTimeout(r, 300));
       // The failback of scenarios/sandbox/failback.yaml, database steps back to back (no settling time).
@@ -444,7 +414,7 @@ describe('planned failback over the 50 ms cross-region link', () => {
       const db = (await status()).db;
       expect(db?.primary?.region).toBe('west');
       const acked = writer.acknowledged.map((a) => a.seq);
-      const onNewPrimary = await seqsAt(db?.primary?.port as number, runId);
+      const onNewPrimary = await markerSeqs(serverUrl(db?.primary?.port as number), runId);
       expect(acked.filter((q) => !onNewPrimary.has(q))).toEqual([]);
       // The rebuild took long enough for writes to be acknowledged during it, and writing resumed after.
       expect(acked.length).toBeGreaterThan(40);

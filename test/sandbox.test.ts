@@ -3,11 +3,10 @@
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portOpen } from '../infra-fixtures/shared/net.mjs';
 import { POSTGRES_MISSING_MESSAGE } from '../src/drivers/postgres/server.js';
 import {
   SandboxClient,
@@ -19,6 +18,7 @@ import {
   type SandboxStateFile,
 } from '../src/drivers/sandbox/index.js';
 import { isAlive } from '../src/drivers/sandbox/teardown.js';
+import { query } from './helpers/postgres.js';
 
 const ZONES = ['a', 'b', 'c'];
 const STARTUP_DELAY_MS = 1000;
@@ -44,28 +44,6 @@ async function waitFor<T>(
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
@@ -316,11 +294,11 @@ describe('sandbox with PostgreSQL', () => {
       status.db?.primary?.port ?? 0,
       status.db?.standby?.port ?? 0,
     ];
-    for (const port of ports) expect(await accepting(port)).toBe(true);
+    for (const port of ports) expect(await portOpen(port)).toBe(true);
     await sbx.stop();
     await sbx.stop(); // idempotent
     expect(pids.filter(isAlive)).toEqual([]);
-    for (const port of ports) expect(await accepting(port)).toBe(false);
+    for (const port of ports) expect(await portOpen(port)).toBe(false);
     expect(events(sbx, 'sandbox-stopped')).toHaveLength(1);
   });
 });

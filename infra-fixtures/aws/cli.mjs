@@ -1,45 +1,45 @@
 #!/usr/bin/env node
 // Start or stop moto (the AWS emulator) on loopback by hand:
-//   npm run fixture:aws -- up [--state-dir D] [--timeout MS]
+//   npm run fixture:aws -- up [--state-dir D] [--timeout MS] [--owner-pid PID]
 //   npm run fixture:aws -- down [--state-dir D]
 // `up` installs moto[server] with pip when it is missing, starts it on a free 127.0.0.1 port and prints,
 // as its last line, AWS_ENDPOINT_URL=http://127.0.0.1:<port>. `down` leaves no process and no port behind.
+// With --owner-pid, moto stops (and its state dir is removed) by itself once that process is gone.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
 import { startMoto, stopMoto } from './lib/moto.mjs';
 
 const pointerFile = process.env.GAMEDAY_MOTO_POINTER ?? path.join(os.tmpdir(), 'gameday-moto-current');
 
-class UsageError extends Error {}
-
 function parseArgs(argv) {
-  const [command, ...rest] = argv;
-  const opts = { command, stateDir: null, timeoutMs: 30_000 };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--state-dir') opts.stateDir = path.resolve(value());
-    else if (flag === '--timeout') {
-      opts.timeoutMs = Number(value());
-      if (!Number.isInteger(opts.timeoutMs) || opts.timeoutMs <= 0) throw new UsageError('--timeout must be positive');
-    } else throw new UsageError(`unknown option ${flag}`);
-  }
-  if (command !== 'up' && command !== 'down') throw new UsageError('command must be "up" or "down"');
-  return opts;
+  return parseFixtureArgs(argv, {
+    commands: ['up', 'down'],
+    defaults: { stateDir: null, timeoutMs: 30_000 },
+    flags: {
+      '--state-dir': (o, { value }) => (o.stateDir = path.resolve(value())),
+      '--timeout': (o, { int }) => (o.timeoutMs = int(1)),
+      '--owner-pid': (o, { int }) => (o.ownerPid = int(1)),
+    },
+  });
 }
 
 const log = (line) => console.log(`  ${line}`);
 
 async function up(opts) {
-  const state = await startMoto({ stateDir: opts.stateDir ?? undefined, timeoutMs: opts.timeoutMs, log });
+  const state = await startMoto({
+    stateDir: opts.stateDir ?? undefined,
+    timeoutMs: opts.timeoutMs,
+    log,
+    ownerPid: opts.ownerPid,
+  });
   fs.writeFileSync(pointerFile, state.stateDir + '\n');
   console.log(`moto up in ${state.stateDir} (pid ${state.pid}); use any access key, e.g. AWS_ACCESS_KEY_ID=testing`);
+  if (state.watchdogPid) {
+    console.log(`owner pid ${opts.ownerPid}; moto is stopped by watchdog pid ${state.watchdogPid} once it is gone`);
+  }
   console.log(`AWS_ENDPOINT_URL=${state.endpoint}`);
 }
 

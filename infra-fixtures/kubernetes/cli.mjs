@@ -2,48 +2,38 @@
 // The Kubernetes fixture by hand:
 //   npm run fixture:k8s -- up [--state-dir D] [--nodes-per-zone N] [--spot-per-zone N]
 //                             [--scale NODES] [--bench-pods PODS] [--timeout SECONDS] [--keep-on-failure] [--verbose]
+//                             [--owner-pid PID]
 //   npm run fixture:k8s -- down [--state-dir D]
 //   npm run fixture:k8s -- status [--state-dir D] [--json]
 //   npm run fixture:k8s -- build
 // `up` prints progress, a summary and, as its last stdout line, KUBECONFIG=<path>.
 // The kubeconfig has two contexts: `gameday` (current; the restricted chaos user) and `admin`.
+// With --owner-pid the fixture stops by itself once that process is gone (a bench that started it);
+// without it, it runs until `down`.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
 import { DEFAULT_STATE_DIR, FIXTURE_DIR, clusterSummary, down, status, up } from './lib/cluster.mjs';
 import { KubeClient } from './lib/kube.mjs';
 
-class UsageError extends Error {}
-
 function parseArgs(argv) {
-  const [command, ...rest] = argv;
-  const opts = { command, stateDir: DEFAULT_STATE_DIR, json: false };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}`);
-      return n;
-    };
-    if (flag === '--state-dir') opts.stateDir = path.resolve(value());
-    else if (flag === '--nodes-per-zone') opts.nodesPerZone = int(1);
-    else if (flag === '--spot-per-zone') opts.spotPerZone = int(0);
-    else if (flag === '--scale') opts.scale = int(3);
-    else if (flag === '--bench-pods') opts.benchPods = int(1);
-    else if (flag === '--timeout') opts.timeoutMs = int(1) * 1000;
-    else if (flag === '--keep-on-failure') opts.keepOnFailure = true;
-    else if (flag === '--verbose') opts.verbose = true;
-    else if (flag === '--json') opts.json = true;
-    else throw new UsageError(`unknown option ${flag}`);
-  }
-  if (!['up', 'down', 'status', 'build'].includes(command)) {
-    throw new UsageError('command must be "up", "down", "status" or "build"');
-  }
+  const opts = parseFixtureArgs(argv, {
+    commands: ['up', 'down', 'status', 'build'],
+    defaults: { stateDir: DEFAULT_STATE_DIR, json: false },
+    flags: {
+      '--state-dir': (o, { value }) => (o.stateDir = path.resolve(value())),
+      '--nodes-per-zone': (o, { int }) => (o.nodesPerZone = int(1)),
+      '--spot-per-zone': (o, { int }) => (o.spotPerZone = int(0)),
+      '--scale': (o, { int }) => (o.scale = int(3)),
+      '--bench-pods': (o, { int }) => (o.benchPods = int(1)),
+      '--timeout': (o, { int }) => (o.timeoutMs = int(1) * 1000),
+      '--keep-on-failure': (o) => (o.keepOnFailure = true),
+      '--verbose': (o) => (o.verbose = true),
+      '--json': (o) => (o.json = true),
+      '--owner-pid': (o, { int }) => (o.ownerPid = int(1)),
+    },
+  });
   if (opts.spotPerZone !== undefined && opts.spotPerZone > (opts.nodesPerZone ?? 3)) {
     throw new UsageError('--spot-per-zone cannot exceed --nodes-per-zone');
   }
@@ -150,6 +140,9 @@ async function main() {
       console.log(
         `  started:  in ${Number(state.startSeconds).toFixed(1)}s (control plane + nodes + workload ready); ${total}s in all`,
       );
+    if (state.watchdogPid) {
+      console.log(`  owner:    pid ${opts.ownerPid}; stopped by watchdog pid ${state.watchdogPid} once it is gone`);
+    }
     console.log(`KUBECONFIG=${state.kubeconfig}`);
     return 0;
   } catch (err) {

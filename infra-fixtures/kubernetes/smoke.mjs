@@ -49,7 +49,8 @@ async function main() {
   let pids = {};
   try {
     const t0 = performance.now();
-    const upRun = await runCli(['up', '--state-dir', stateDir]);
+    // Owned by this script unless kept: killed mid-way, it still leaves nothing running.
+    const upRun = await runCli(['up', '--state-dir', stateDir, ...(keep ? [] : ['--owner-pid', String(process.pid)])]);
     const lines = upRun.out.trim().split('\n');
     const last = lines.at(-1) ?? '';
     check(upRun.code === 0, `up exited 0 (took ${((performance.now() - t0) / 1000).toFixed(1)}s)`);

@@ -9,38 +9,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
 import { teardown } from './lib/teardown.mjs';
 import { isAlive, sleep } from './lib/util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pointerFile = process.env.GAMEDAY_SANDBOX_POINTER ?? path.join(os.tmpdir(), 'gameday-sandbox-current');
 
-class UsageError extends Error {}
-
 function parseArgs(argv) {
-  const [command, ...rest] = argv;
-  const opts = { command, replicas: 6, database: true, startupDelayMs: 2000, stateDir: null, timeoutMs: 120_000 };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    const number = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer`);
-      return n;
-    };
-    if (flag === '--replicas') opts.replicas = number();
-    else if (flag === '--no-database') opts.database = false;
-    else if (flag === '--startup-delay') opts.startupDelayMs = number();
-    else if (flag === '--state-dir') opts.stateDir = path.resolve(value());
-    else if (flag === '--timeout') opts.timeoutMs = number();
-    else throw new UsageError(`unknown option ${flag}`);
-  }
-  if (command !== 'up' && command !== 'down') throw new UsageError('command must be "up" or "down"');
-  return opts;
+  return parseFixtureArgs(argv, {
+    commands: ['up', 'down'],
+    defaults: { replicas: 6, database: true, startupDelayMs: 2000, stateDir: null, timeoutMs: 120_000 },
+    flags: {
+      '--replicas': (o, { int }) => (o.replicas = int(0)),
+      '--no-database': (o) => (o.database = false),
+      '--startup-delay': (o, { int }) => (o.startupDelayMs = int(0)),
+      '--state-dir': (o, { value }) => (o.stateDir = path.resolve(value())),
+      '--timeout': (o, { int }) => (o.timeoutMs = int(0)),
+    },
+  });
 }
 
 function tail(file, lines = 20) {

@@ -34,6 +34,7 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   if (rows.length > 1) for (const line of table(rows)) io.out(`  ${line}`);
   if (!report.rollback.complete) {
     io.out(`  ROLLBACK INCOMPLETE: ${report.rollback.failed.map((f) => f.error).join('; ')}`);
+    for (const f of report.rollback.failed) if (f.hint) io.out(`  what to do (${f.code ?? f.id}): ${f.hint}`);
     io.out(`  a person must look: gameday rollback ${result.runDir}`);
   }
   io.out(`  reports: ${result.files.json}`);

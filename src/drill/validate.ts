@@ -255,94 +255,91 @@ export async function runValidation(v: ValidationConfig, ctx: ValidationContext)
   }
 }
 
-async function rowCount(
+/** A table measured in the copy and compared with the live source, or with the value given. */
+interface Comparison<T extends number | string> {
+  name: string;
+  kind: 'rowCounts' | 'checksum';
+  /** The scenario's expected value: used when there is no live source, or it cannot be read. */
+  given: T | null;
+  /** What is measured, for messages ("count", "checksum"). */
+  what: string;
+  measure(db: LazyDb): Promise<T>;
+  judge(actual: T, expected: T, from: 'source' | 'given'): { pass: boolean; detail: string };
+}
+
+/** Measure, compare and judge; a measurement that fails is a failed result, never a throw. */
+async function compareWithSource<T extends number | string>(
+  c: Comparison<T>,
+  ctx: ValidationContext,
+): Promise<ValidationResult> {
+  const { name, kind } = c;
+  try {
+    // Source and copy are measured at the same time: each is a scan of the table.
+    const [actual, fromSource] = await Promise.all([
+      c.measure(ctx.copy),
+      ctx.source
+        ? c.measure(ctx.source).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          )
+        : null,
+    ]);
+    const judged = (expected: T, from: 'source' | 'given'): ValidationResult => {
+      const { pass, detail } = c.judge(actual, expected, from);
+      return { name, kind, pass, expected, actual, detail };
+    };
+    if (fromSource !== null && 'value' in fromSource) return judged(fromSource.value, 'source');
+    if (c.given !== null) return judged(c.given, 'given');
+    const detail =
+      fromSource === null
+        ? `no source database and no expected ${c.what}`
+        : `source ${c.what} unavailable: ${redactText(describeError(fromSource.error))}`;
+    return { name, kind, pass: false, expected: null, actual, detail };
+  } catch (error) {
+    return fail(name, kind, error, c.given);
+  }
+}
+
+function rowCount(
   v: Extract<ValidationConfig, { kind: 'rowCounts' }>,
   table: string,
   ctx: ValidationContext,
 ): Promise<ValidationResult> {
-  const name = `rowCount(${table})`;
-  let expected: number | null = v.expected?.[table] ?? null;
-  let from = 'given';
-  try {
-    const actual = await countRows(ctx.copy, table);
-    if (ctx.source) {
-      try {
-        expected = await countRows(ctx.source, table);
-        from = 'source';
-      } catch (error) {
-        if (expected === null) {
-          return {
-            name,
-            kind: 'rowCounts',
-            pass: false,
-            expected: null,
-            actual,
-            detail: `source count unavailable: ${redactText(describeError(error))}`,
-          };
-        }
-      }
-    }
-    if (expected === null) {
-      return {
-        name,
-        kind: 'rowCounts',
-        pass: false,
-        expected: null,
-        actual,
-        detail: 'no source database and no expected count',
-      };
-    }
-    const allowed = (expected * v.tolerancePercent) / 100;
-    const pass = Math.abs(actual - expected) <= allowed;
-    return {
-      name,
+  return compareWithSource(
+    {
+      name: `rowCount(${table})`,
       kind: 'rowCounts',
-      pass,
-      expected,
-      actual,
-      detail: `${actual} rows restored, ${expected} in ${from} (tolerance ${v.tolerancePercent}%)`,
-    };
-  } catch (error) {
-    return fail(name, 'rowCounts', error, expected);
-  }
+      given: v.expected?.[table] ?? null,
+      what: 'count',
+      measure: (db) => countRows(db, table),
+      judge: (actual, expected, from) => ({
+        pass: Math.abs(actual - expected) <= (expected * v.tolerancePercent) / 100,
+        detail: `${actual} rows restored, ${expected} in ${from} (tolerance ${v.tolerancePercent}%)`,
+      }),
+    },
+    ctx,
+  );
 }
 
-async function checksum(
+function checksum(
   v: Extract<ValidationConfig, { kind: 'checksum' }>,
   table: string,
   ctx: ValidationContext,
 ): Promise<ValidationResult> {
-  const name = `checksum(${table})`;
-  let expected: string | null = v.expected?.[table] ?? null;
-  try {
-    // Source and copy hash at the same time: each is a scan of the table.
-    const [actual, fromSource] = await Promise.all([
-      tableChecksum(ctx.copy, table),
-      ctx.source ? tableChecksum(ctx.source, table).catch(() => null) : Promise.resolve(null),
-    ]);
-    if (fromSource !== null) expected = fromSource;
-    if (expected === null) {
-      return {
-        name,
-        kind: 'checksum',
-        pass: false,
-        expected: null,
-        actual,
-        detail: 'no source database and no expected checksum',
-      };
-    }
-    const pass = actual === expected;
-    return {
-      name,
+  return compareWithSource(
+    {
+      name: `checksum(${table})`,
       kind: 'checksum',
-      pass,
-      expected,
-      actual,
-      detail: pass ? 'rows identical to the source' : 'rows differ from the source',
-    };
-  } catch (error) {
-    return fail(name, 'checksum', error, expected);
-  }
+      given: v.expected?.[table] ?? null,
+      what: 'checksum',
+      measure: (db) => tableChecksum(db, table),
+      judge: (actual, expected) => ({
+        pass: actual === expected,
+        detail: actual === expected ? 'rows identical to the source' : 'rows differ from the source',
+      }),
+    },
+    ctx,
+  );
 }
 
 /** Qualified names of the user tables in a database. */

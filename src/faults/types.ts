@@ -44,8 +44,12 @@ export interface FaultRuntime {
   kubernetes?: KubernetesRuntime;
   /** Target aws: the driver, the run id (FIS tags, client tokens) and whether this is a plan preview (FIS skip-all). */
   aws?: { driver: AwsDriver; runId: string; preview?: boolean };
+  /** The run's RPO marker writer, when it writes markers: a runbook step may point it at the new primary. */
+  markers?: { readonly url: string; switchTo(url: string): Promise<void> };
   rng: () => number;
   log(message: string): void;
+  /** An entry on the run's timeline, now; also after inject returned (watches that follow a fault), until the run ends. */
+  timeline?(kind: string, message: string): void;
 }
 
 /** The outcome of an injection; t0 is when the first mutating call returned (run clock). */

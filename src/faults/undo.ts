@@ -17,6 +17,8 @@ export interface UndoContext {
   signal: AbortSignal;
   /** Time allowed for one undo, including its verification. */
   timeoutMs: number;
+  /** The journal says the mutating call returned success (false: it failed, or the run died during it). */
+  applied?: boolean;
 }
 
 type UndoHandler = (args: Record<string, unknown>, ctx: UndoContext) => Promise<string>;

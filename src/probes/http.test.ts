@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpProbe, type HttpCheckConfig } from './http.js';
+import type { HttpCheck } from '../scenario/types.js';
+import { createHttpProbe } from './http.js';
 
 let server: Server;
 let base: string;
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 const timing = { intervalMs: 100, timeoutMs: 1000 };
-const probeFor = (path: string, extra: Partial<HttpCheckConfig> = {}) =>
+const probeFor = (path: string, extra: Partial<HttpCheck> = {}) =>
   createHttpProbe('api', { url: `${base}${path}`, method: 'GET', headers: {}, expectStatus: [200], ...extra }, timing);
 
 describe('http probe', () => {

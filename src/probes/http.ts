@@ -1,18 +1,9 @@
 // HTTP probe: one request per check through a keep-alive agent; status, optional body pattern and latency bound.
 
 import { Agent, request } from 'undici';
+import type { HttpCheck } from '../scenario/types.js';
 import type { CheckOutcome, Probe } from './types.js';
 import { errorCode, ms } from './detail.js';
-
-export interface HttpCheckConfig {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  expectStatus: number[];
-  bodyMatches?: string;
-  maxLatencyMs?: number;
-}
 
 /** Bodies are read only to match a pattern; this caps what one check may buffer. */
 const MAX_BODY_BYTES = 1 << 20;
@@ -20,7 +11,7 @@ const MAX_BODY_BYTES = 1 << 20;
 /** Build an HTTP probe. Connections are kept alive across checks and released by `close()`. */
 export function createHttpProbe(
   name: string,
-  config: HttpCheckConfig,
+  config: HttpCheck,
   timing: { intervalMs: number; timeoutMs: number },
 ): Probe {
   // Keep-alive so a 10 Hz probe measures the service, not TCP handshakes; short idle timeout so a

@@ -35,7 +35,10 @@ function cases(report: Report): Case[] {
   if (!report.rollback.complete) {
     const failed = report.rollback.failed;
     const message = `rollback incomplete: ${failed.length} undo step(s) failed; a person must look`;
-    const body = [message, ...failed.map((f) => `${f.id}: ${f.error}`)].join('\n');
+    const body = [
+      message,
+      ...failed.map((f) => `${f.id}: ${f.error}${f.hint ? `\n  what to do: ${f.hint}` : ''}`),
+    ].join('\n');
     out.push({ name: 'rollback', outcome: { tag: 'failure', message, type: 'rollback', body } });
   }
   return out;

@@ -297,7 +297,10 @@ function rollback(r: Report): string[] {
   const lines = ['## Rollback', ''];
   if (rb.complete) return [...lines, `Complete: ${rb.undone} undo step(s) done.`];
   lines.push(`**INCOMPLETE: a person must look.** ${rb.undone} undo step(s) done, ${rb.failed.length} failed:`, '');
-  for (const f of rb.failed) lines.push(`- ${code(f.id)}: ${escapeMarkdown(f.error)}`);
+  for (const f of rb.failed) {
+    lines.push(`- ${code(f.id)}: ${escapeMarkdown(f.error)}`);
+    if (f.hint) lines.push(`  - **What to do**${f.code ? ` (${code(f.code)})` : ''}: ${escapeMarkdown(f.hint)}`);
+  }
   return lines;
 }
 

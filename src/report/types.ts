@@ -248,5 +248,10 @@ export interface Report {
   timeline: TimelineEntry[];
   probes: ProbeSummary[];
   load: LoadReport | null;
-  rollback: { complete: boolean; undone: number; failed: Array<{ id: string; error: string }> };
+  /** `failed[].hint` says what a person must do about an undo that cannot succeed (e.g. an RDS promotion). */
+  rollback: {
+    complete: boolean;
+    undone: number;
+    failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
+  };
 }

@@ -442,6 +442,28 @@ describe('toMarkdown', () => {
     expect(md).not.toContain('## Probes');
   });
 
+  it('says what to do about an undo that cannot succeed, in summary.md and junit.xml', () => {
+    const report = abortedReport();
+    report.rollback.failed = [
+      {
+        id: 'm3',
+        error: 'runbook database-promote: RDS instance r1 was promoted to a standalone primary',
+        code: 'RDS_PROMOTION_IRREVERSIBLE',
+        hint: 'create a new read replica of p1 in r1_region',
+      },
+    ];
+    const md = toMarkdown(report);
+    expect(md).toContain(
+      '- `m3`: runbook database-promote: RDS instance r1 was promoted to a standalone primary\n' +
+        '  - **What to do** (`RDS_PROMOTION_IRREVERSIBLE`): create a new read replica of p1 in r1\\_region',
+    );
+    const { cases } = junitOf(report);
+    expect(cases[1]?.children[0]?.text).toContain(
+      'm3: runbook database-promote: RDS instance r1 was promoted to a standalone primary\n' +
+        '  what to do: create a new read replica of p1 in r1_region',
+    );
+  });
+
   it('escapes special characters so tables keep their columns', () => {
     const md = toMarkdown(specialReport());
     expect(md.startsWith('# ERROR: weird<&"\'\\|>name\n')).toBe(true);

@@ -1,9 +1,9 @@
 // Runbook actions on AWS for a region failover: move a Route 53 record to the DR region, promote the
 // DR region's RDS read replica. They use the run's AWS driver (targets.aws, identity guarded).
 
-import { createAwsDriver, type AwsDriver } from '../drivers/aws/index.js';
-import { checkPromotionUndone, promoteReadReplica, replicaState } from '../drivers/aws/rds-promote.js';
-import { Route53Driver, fqdn, recordTarget, sameRecord, type RecordSetData } from '../drivers/aws/route53.js';
+import type { AwsDriver } from '../drivers/aws/index.js';
+import { fqdn, recordTarget, sameRecord, type RecordSetData } from '../drivers/aws/record-set.js';
+import type { Route53Driver } from '../drivers/aws/route53.js';
 import type { AwsTargetConfig } from '../drivers/aws/types.js';
 import { GamedayError } from '../errors.js';
 import type { ActionArgs, ActionState, RunbookAction, RunbookContext, VerifyOutcome } from './types.js';
@@ -37,6 +37,7 @@ async function inRegion<T>(ctx: RunbookContext, region: string | undefined, use:
   }
   // Why the same client options: the guard's loopback and audit settings must hold in every region.
   const { clients: _own, ...options } = base.options;
+  const { createAwsDriver } = await import('../drivers/aws/index.js');
   const d = createAwsDriver({ ...base.config, region }, options);
   try {
     return await use(d);
@@ -44,6 +45,18 @@ async function inRegion<T>(ctx: RunbookContext, region: string | undefined, use:
     d.destroy();
   }
 }
+
+// The SDK-backed driver modules are imported where they are called: checking a runbook loads none of
+// them, and a run with the aws target has loaded the SDK already by the time a step calls them.
+
+/** Route 53 through the driver's client. */
+async function route53(d: AwsDriver): Promise<Route53Driver> {
+  const { Route53Driver } = await import('../drivers/aws/route53.js');
+  return new Route53Driver(d.clients.route53);
+}
+
+/** RDS replica state and promotion. */
+const rdsPromote = () => import('../drivers/aws/rds-promote.js');
 
 const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const str = (args: ActionArgs, key: string): string => String(args[key]);
@@ -121,22 +134,16 @@ export const route53Change: RunbookAction = {
     return `point ${target} ${str(args, 'type')} at ${to}`;
   },
   async capture(args, ctx) {
-    const previous = await inRegion(ctx, optStr(args, 'region'), (d) =>
-      new Route53Driver(d.clients.route53).findRecord(str(args, 'hostedZoneId'), recordKey(args), ctx.signal),
+    const previous = await inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await route53(d)).findRecord(str(args, 'hostedZoneId'), recordKey(args), ctx.signal),
     );
     return { previous };
   },
   async execute(args, ctx, state) {
     const previous = (state['previous'] ?? null) as RecordSetData | null;
     const record = desired(args, previous);
-    const id = await inRegion(ctx, optStr(args, 'region'), (d) =>
-      new Route53Driver(d.clients.route53).change(
-        str(args, 'hostedZoneId'),
-        'UPSERT',
-        record,
-        `gameday runbook ${ctx.step}`,
-        ctx.signal,
-      ),
+    const id = await inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await route53(d)).change(str(args, 'hostedZoneId'), 'UPSERT', record, `gameday runbook ${ctx.step}`, ctx.signal),
     );
     changeIds.set(state, id);
     const from = previous ? recordTarget(previous) : 'no record';
@@ -146,7 +153,7 @@ export const route53Change: RunbookAction = {
     const id = changeIds.get(state);
     const record = desired(args, (state['previous'] ?? null) as RecordSetData | null);
     return inRegion(ctx, optStr(args, 'region'), async (d) => {
-      const r53 = new Route53Driver(d.clients.route53);
+      const r53 = await route53(d);
       const status = id === undefined ? 'UNKNOWN' : await r53.changeStatus(id, ctx.signal);
       if (status !== 'INSYNC') return { ok: false, detail: `change ${id ?? '?'} ${status}` };
       const now = await r53.findRecord(str(args, 'hostedZoneId'), recordKey(args), ctx.signal);
@@ -156,8 +163,8 @@ export const route53Change: RunbookAction = {
   },
   async rollback(args, ctx, state) {
     const previous = (state['previous'] ?? null) as RecordSetData | null;
-    return inRegion(ctx, optStr(args, 'region'), (d) =>
-      new Route53Driver(d.clients.route53).restore(str(args, 'hostedZoneId'), recordKey(args), previous, ctx.signal),
+    return inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await route53(d)).restore(str(args, 'hostedZoneId'), recordKey(args), previous, ctx.signal),
     );
   },
   undo(args, state, ctx) {
@@ -180,11 +187,15 @@ export const route53Change: RunbookAction = {
 
 // ---------- rds-promote-read-replica ----------
 
+/** Captured states whose PromoteReadReplica returned success (in-process; the journal's `applied` after a crash). */
+const promotionsRequested = new WeakSet<ActionState>();
+
 /**
  * `rds-promote-read-replica {dbInstanceIdentifier, region?, backupRetentionPeriod?}`: PromoteReadReplica
  * on the DR region's replica. Verified when the instance is available and no longer a replica.
- * Cannot be rolled back (RDS has no demote): the rollback and the journal's undo say so and fail,
- * so the run reports that a person must act (fail back with its own scenario).
+ * Cannot be rolled back (RDS has no demote): once PromoteReadReplica was accepted, the rollback and the
+ * journal's undo say so and fail (RDS_PROMOTION_IRREVERSIBLE, with what to do), so the run reports that
+ * a person must act. An instance that was standalone before the step is left alone: nothing to undo.
  */
 export const rdsPromoteReadReplica: RunbookAction = {
   name: 'rds-promote-read-replica',
@@ -201,8 +212,8 @@ export const rdsPromoteReadReplica: RunbookAction = {
   describe: (args) =>
     `promote RDS read replica ${str(args, 'dbInstanceIdentifier')}${isStr(args['region']) ? ` in ${str(args, 'region')}` : ''}`,
   async capture(args, ctx) {
-    const s = await inRegion(ctx, optStr(args, 'region'), (d) =>
-      replicaState(d.clients.rds, str(args, 'dbInstanceIdentifier'), ctx.signal),
+    const s = await inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await rdsPromote()).replicaState(d.clients.rds, str(args, 'dbInstanceIdentifier'), ctx.signal),
     );
     return { source: s.source, status: s.status };
   },
@@ -210,28 +221,39 @@ export const rdsPromoteReadReplica: RunbookAction = {
     const id = str(args, 'dbInstanceIdentifier');
     if (state['source'] === null) return `RDS instance ${id} is not a read replica (already promoted)`;
     const b = args['backupRetentionPeriod'];
-    await inRegion(ctx, optStr(args, 'region'), (d) =>
-      promoteReadReplica(d.clients.rds, id, {
+    await inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await rdsPromote()).promoteReadReplica(d.clients.rds, id, {
         signal: ctx.signal,
         ...(typeof b === 'number' ? { backupRetentionPeriod: b } : {}),
       }),
     );
+    promotionsRequested.add(state);
     return `PromoteReadReplica ${id} (replica of ${String(state['source'])})`;
   },
   async verify(args, ctx): Promise<VerifyOutcome> {
-    const s = await inRegion(ctx, optStr(args, 'region'), (d) =>
-      replicaState(d.clients.rds, str(args, 'dbInstanceIdentifier'), ctx.signal),
+    const s = await inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await rdsPromote()).replicaState(d.clients.rds, str(args, 'dbInstanceIdentifier'), ctx.signal),
     );
     const ok = s.status === 'available' && s.source === null;
     return { ok, detail: `${s.id} ${s.status}${s.source ? `, still a replica of ${s.source}` : ', standalone'}` };
   },
   async rollback(args, ctx, state) {
     const source = typeof state['source'] === 'string' ? state['source'] : null;
-    return inRegion(ctx, optStr(args, 'region'), (d) =>
-      checkPromotionUndone(d.clients.rds, str(args, 'dbInstanceIdentifier'), source, ctx.signal),
+    // Why nothing to check: the instance was standalone before the step, so the run promoted nothing.
+    if (source === null)
+      return `RDS instance ${str(args, 'dbInstanceIdentifier')} was standalone before the run: nothing to undo`;
+    return inRegion(ctx, optStr(args, 'region'), async (d) =>
+      (await rdsPromote()).checkPromotionUndone(
+        d.clients.rds,
+        str(args, 'dbInstanceIdentifier'),
+        source,
+        ctx.signal,
+        promotionsRequested.has(state),
+      ),
     );
   },
   undo(args, state, ctx) {
+    if (state['source'] === null) return null;
     const base = aws(ctx);
     const at = base.location('rds');
     return {

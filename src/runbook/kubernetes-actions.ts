@@ -2,7 +2,7 @@
 // context). They connect from the step's own arguments (kubeconfig path + context), so the journal
 // holds only those names, never a token or a key, and `gameday rollback` can reconnect after a crash.
 
-import { KubeClient, type KubeConnectOptions } from '../drivers/kubernetes/client.js';
+import type { KubeClient, KubeConnectOptions } from '../drivers/kubernetes/client.js';
 import { GamedayError } from '../errors.js';
 import type { UndoAction } from '../runner/journal.js';
 import { sleep } from '../util/clock.js';
@@ -28,7 +28,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const isStr = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const MAX_REPLICAS = 10_000;
 
-function refFrom(args: ActionArgs): DeploymentRef {
+/** The Deployment a kubernetes-scale step's args name (pure; `gameday rbac` and preflight read it too). */
+export function refFrom(args: ActionArgs): DeploymentRef {
   return {
     ...(isStr(args['kubeconfig']) ? { kubeconfig: args['kubeconfig'] } : {}),
     context: String(args['context']),
@@ -41,6 +42,8 @@ function refFrom(args: ActionArgs): DeploymentRef {
 async function withClient<T>(ref: DeploymentRef, fn: (client: KubeClient) => Promise<T>): Promise<T> {
   const opts: KubeConnectOptions = { context: ref.context };
   if (ref.kubeconfig !== undefined) opts.kubeconfig = ref.kubeconfig;
+  // Loaded on first use: runbooks without a Kubernetes step never load the client library.
+  const { KubeClient } = await import('../drivers/kubernetes/client.js');
   const client = new KubeClient(opts);
   try {
     return await fn(client);

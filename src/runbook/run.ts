@@ -93,13 +93,15 @@ export async function runRunbook(steps: readonly RunbookStep[], ctx: RunbookCont
       const executed = await action.execute(step.args, stepCtx, state);
       result.executedT = ctx.clock.now();
       firstMutationT ??= result.executedT;
+      // Why now and not after verify: "applied" means the mutating call returned, which an undo may
+      // need to know (a PromoteReadReplica that was accepted cannot be called off, verified or not).
+      ctx.journal.applied(id, redactText(executed));
       const verified = await pollVerify(() => action.verify(step.args, stepCtx, state), deadline, stepCtx, result);
       result.detail = verified.ok ? `${executed}; ${verified.detail}` : executed;
       if (!verified.ok) {
         const why = ctx.signal.aborted ? 'the run was aborted' : `not verified within ${step.timeoutMs}ms`;
         throw new Error(`${why}: ${verified.detail}`);
       }
-      ctx.journal.applied(id, redactText(result.detail));
       result.status = 'ok';
     } catch (error) {
       const reason = redactText(describeError(error));

@@ -3,7 +3,7 @@
 
 import { drillMeasurements, runDrill } from '../drill/index.js';
 import type { DrillResult } from '../drill/types.js';
-import { awsDrillSources, type AwsDrillSources } from '../drivers/aws/drill-sources.js';
+import type { AwsDrillSources } from '../drivers/aws/drill-sources.js';
 import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
@@ -62,7 +62,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     const drill = fillRuntimeVariables(scenario.drill, targets.vars);
     closeAws = targets.aws?.close;
     // s3 and rds sources need the AWS driver (targets.aws); without it createSource says so.
-    if (targets.aws) aws = awsDrillSources(targets.aws.driver, runId);
+    if (targets.aws) aws = (await import('../drivers/aws/drill-sources.js')).awsDrillSources(targets.aws.driver, runId);
     const pm = scenario.markers.postgres ? fillRuntimeVariables(scenario.markers.postgres, targets.vars) : undefined;
     if (pm) {
       // Markers written before the backup make the drill's RPO measurable (newest marker in the copy).

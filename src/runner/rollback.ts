@@ -2,14 +2,15 @@
 // after success, failure, abort and signals — and `gameday rollback <run-dir>` replays it after a crash.
 
 import { runUndo } from '../faults/undo.js';
-import { describeError } from '../errors.js';
+import { describeError, isGamedayError } from '../errors.js';
 import { redactText } from '../util/redact.js';
 import type { Journal, PendingUndo } from './journal.js';
 
 export interface RollbackResult {
   complete: boolean;
   undone: number;
-  failed: Array<{ id: string; error: string }>;
+  /** Each undo that failed; `code` and `hint` (what a person should do) when gameday raised the error. */
+  failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
 }
 
 export interface RollbackOptions {
@@ -29,7 +30,7 @@ export async function rollback(
     // Each undo gets its own time limit; rollback is never cancelled by the run's own abort signal.
     const signal = AbortSignal.timeout(opts.timeoutMs + 5_000);
     try {
-      const detail = await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs });
+      const detail = await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied });
       journal.undone(p.id, detail);
       result.undone += 1;
       opts.onUndo?.(p.id, 'ok', `${p.action}: ${detail}`);
@@ -37,7 +38,12 @@ export async function rollback(
       const message = redactText(describeError(error));
       journal.undoFailed(p.id, message);
       result.complete = false;
-      result.failed.push({ id: p.id, error: `${p.action}: ${message}` });
+      result.failed.push({
+        id: p.id,
+        error: `${p.action}: ${message}`,
+        ...(isGamedayError(error) ? { code: error.code } : {}),
+        ...(isGamedayError(error) && error.hint !== undefined ? { hint: redactText(error.hint) } : {}),
+      });
       opts.onUndo?.(p.id, 'failed', `${p.action}: ${message}`);
     }
   }

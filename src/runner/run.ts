@@ -206,6 +206,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(sandbox ? { sandbox } : {}),
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.runtime } : {}),
       ...(targets.aws ? { aws: targets.aws } : {}),
+      ...(markers ? { markers } : {}),
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;

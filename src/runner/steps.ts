@@ -5,7 +5,7 @@ import { RunbookFailedError } from '../faults/sandbox/region-failover.js';
 import type { RunbookTiming } from '../runbook/types.js';
 import { seededRandom } from '../faults/select.js';
 import type { KubernetesRuntime } from '../faults/kubernetes/types.js';
-import type { FaultExecution } from '../faults/types.js';
+import type { FaultExecution, FaultRuntime } from '../faults/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { sleep, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
@@ -34,6 +34,8 @@ export interface StepContext {
   sandbox?: SandboxConnection;
   kubernetes?: KubernetesRuntime;
   aws?: AwsConnection;
+  /** The run's RPO marker writer, for runbook steps that point it at the new primary. */
+  markers?: FaultRuntime['markers'];
 }
 
 /** Run every step. A failed wait or verify stops the sequence (the rest are skipped); errors propagate. */
@@ -77,9 +79,11 @@ export async function executeSteps(
           signal,
           rng,
           log: (m) => rec.note('fault', m),
+          timeline: (kind, m) => rec.note(kind, m),
           ...(ctx.sandbox ? { sandbox: { client: ctx.sandbox.client, controlUrl: ctx.sandbox.controlUrl } } : {}),
           ...(ctx.kubernetes ? { kubernetes: ctx.kubernetes } : {}),
           ...(ctx.aws ? { aws: { driver: ctx.aws.driver, runId: ctx.runId } } : {}),
+          ...(ctx.markers ? { markers: ctx.markers } : {}),
         });
         if (step.step.measure) exec.measured = true;
         faults.push(exec);
@@ -109,8 +113,10 @@ export async function executeSteps(
     } catch (error) {
       // A runbook that fails its own verify is a finding about the system (the DR plan does not work),
       // not a harness error: the step fails, its timings and t0 go into the report, the run continues
-      // to recovery and rollback. Any other error ends the steps.
-      if (!(error instanceof RunbookFailedError) || error.kind === 'rollback-incomplete') throw error;
+      // to recovery and rollback. So when the runbook's own rollback was incomplete: the run's rollback
+      // replays the undo that failed and reports it (exit 4) — throwing here would lose the timings.
+      // Any other error ends the steps.
+      if (!(error instanceof RunbookFailedError)) throw error;
       ok = false;
       detail = error.message;
       if (error.t0 !== null) {

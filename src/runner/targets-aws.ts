@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsDriver, guardIdentity, type AwsClientOptions, type AwsDriver } from '../drivers/aws/index.js';
+import type { AwsClientOptions, AwsDriver } from '../drivers/aws/index.js';
 import type { AwsIdentity, AwsTargetConfig, FisResolvedTarget } from '../drivers/aws/types.js';
 import { describeError } from '../errors.js';
 import { discoverAwsInventory, injectViaFis } from '../faults/aws/index.js';
@@ -35,6 +35,8 @@ export async function connectAws(
   config: AwsTargetConfig,
   opts: { signal: AbortSignal; log(message: string): void; clientOptions?: AwsClientOptions },
 ): Promise<AwsConnection> {
+  // Why here: the AWS SDK (~150 MB of RSS with every client) is loaded only by runs with an aws target.
+  const { createAwsDriver, guardIdentity } = await import('../drivers/aws/index.js');
   const driver = createAwsDriver(config, opts.clientOptions);
   try {
     const identity = await guardIdentity(driver, config, opts.signal);

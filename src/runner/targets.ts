@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SandboxClient, startSandbox, type SandboxHandle } from '../drivers/sandbox/index.js';
 import { GamedayError } from '../errors.js';
 import { connectKubernetes, type KubernetesConnection } from '../faults/kubernetes/connect.js';
+import { preflightRunbookKubernetes } from '../faults/kubernetes/runbook-preflight.js';
 import type { Scenario } from '../scenario/types.js';
 import { RUNTIME_VARIABLES } from '../scenario/types.js';
 import type { Journal } from './journal.js';
@@ -49,6 +50,9 @@ export async function connectTargets(scenario: Scenario, opts: ConnectOptions): 
     : undefined;
   let connected: ConnectedTargets;
   try {
+    // Why before the local targets: the runbook's other kube contexts (the DR cluster) must be reachable
+    // and grant what its steps need before any target is touched (starting a sandbox is a mutation).
+    await preflightRunbookKubernetes(scenario, { log: opts.log });
     connected = await connectLocalTargets(scenario, opts);
   } catch (error) {
     aws?.close();

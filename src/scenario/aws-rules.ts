@@ -24,7 +24,7 @@ const ALARM_ARN_RE = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/;
 
 /** Step keys only target aws understands, per fault. */
 const AWS_ONLY_KEYS: Record<string, string[]> = {
-  'spot-interruption': ['tags', 'filters', 'fis'],
+  'spot-interruption': ['tags', 'filters', 'fis', 'kubernetes'],
   'db-failover': ['via', 'cluster', 'instance', 'targetInstance', 'eventTimeout', 'pollInterval', 'fis'],
 };
 /** Step keys target aws does not understand, per fault (the sandbox's and Kubernetes' own). */
@@ -161,6 +161,19 @@ function stepRules(root: Obj, steps: Array<{ step: Obj; path: PathSegment[] }>):
           ),
         );
       }
+    }
+    if (fault === 'spot-interruption' && 'kubernetes' in step && !('kubernetes' in targets)) {
+      out.push(
+        problem(
+          [...path, 'kubernetes'],
+          'missing-target',
+          '"kubernetes" acts on the interrupted nodes of the kubernetes target, but targets.kubernetes is not set',
+          {
+            hint: 'add targets.kubernetes (the cluster the spot node group belongs to), or remove "kubernetes"',
+            at: 'key',
+          },
+        ),
+      );
     }
     out.push(...faultRules(fault, step, path, awsTarget, allowedZones));
   }

@@ -77,6 +77,10 @@ const INVALID: Record<string, string[]> = {
     'spot-notice.yaml:11:5: steps[0].grace: "grace" does not apply to target aws',
     '  hint: on aws the instances get the FIS interruption notice and nothing else: remove "grace"',
   ],
+  'spot-kubernetes.yaml': [
+    'spot-kubernetes.yaml:10:5: steps[0].kubernetes: "kubernetes" acts on the interrupted nodes of the kubernetes target, but targets.kubernetes is not set',
+    '  hint: add targets.kubernetes (the cluster the spot node group belongs to), or remove "kubernetes"',
+  ],
   'unknown-aws-key.yaml': [
     'unknown-aws-key.yaml:6:5: targets.aws.regoin: unknown key "regoin"',
     '  hint: did you mean "region"? allowed keys: region, regions, accounts, profile, endpoint, endpoints, retry, fisRoleArn',
@@ -146,6 +150,8 @@ describe('AWS scenarios resolve', () => {
         pollIntervalMs: 2000,
         logs: { cloudWatchLogGroupArn: 'arn:aws:logs:us-west-2:123456789012:log-group:/gameday/fis:*' },
       },
+      // targets.kubernetes is set: the interrupted nodes are tracked; draining is left to the termination handler.
+      kubernetes: { drain: false, evictionTimeoutMs: 60_000 },
     });
     expect(scenario?.probes['error-alarm']?.check).toEqual({
       kind: 'cloudwatch',

@@ -16,6 +16,7 @@ import type {
 } from '../faults/aws/config.js';
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
 import { parseDuration, parsePercent } from '../util/duration.js';
+import { DEFAULTS } from './defaults.js';
 import type { AwsTarget, AzOutageStep, CloudWatchProbe, FisBlock, FisExperimentStep, RdsProbe } from './schema-aws.js';
 import type { DbFailoverStep, SpotInterruptionStep } from './schema.js';
 import type { ResolvedFault, ResolvedProbeCheck } from './types.js';
@@ -90,7 +91,10 @@ const EMPTY_FIS: FisOptions = {
   pollIntervalMs: AWS_DEFAULTS.fisPollIntervalMs,
 };
 
-function spotInterruption(step: z.output<typeof SpotInterruptionStep>): AwsSpotInterruptionFault {
+function spotInterruption(
+  step: z.output<typeof SpotInterruptionStep>,
+  hasKubernetes: boolean,
+): AwsSpotInterruptionFault {
   const f: AwsSpotInterruptionFault = {
     type: 'spot-interruption',
     tags: step.tags ?? {},
@@ -99,6 +103,13 @@ function spotInterruption(step: z.output<typeof SpotInterruptionStep>): AwsSpotI
     fis: step.fis ? resolveFisOptions(step.fis) : EMPTY_FIS,
   };
   if (step.filters !== undefined) f.filters = step.filters;
+  // Why always with a kubernetes target: following the nodes only reads the watch caches; draining is opt-in.
+  if (hasKubernetes) {
+    f.kubernetes = {
+      drain: step.kubernetes?.drain ?? false,
+      evictionTimeoutMs: ms(step.kubernetes?.evictionTimeout, DEFAULTS.kubernetes.evictionTimeoutMs),
+    };
+  }
   return f;
 }
 
@@ -190,10 +201,14 @@ export function resolveAwsOnlyFault(
 }
 
 /** A fault on target aws: the shared resolved fault plus its AWS config under `aws`. */
-export function withAws(fault: ResolvedFault, step: { fault: string }): ResolvedFault {
+export function withAws(
+  fault: ResolvedFault,
+  step: { fault: string },
+  targets: { kubernetes?: unknown },
+): ResolvedFault {
   const s = step as AwsStepParsed;
   if (fault.type === 'spot-interruption' && s.fault === 'spot-interruption')
-    return { ...fault, aws: spotInterruption(s) };
+    return { ...fault, aws: spotInterruption(s, targets.kubernetes !== undefined) };
   if (fault.type === 'db-failover' && s.fault === 'db-failover') return { ...fault, aws: dbFailover(s) };
   return fault;
 }

@@ -208,7 +208,7 @@ function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): 
         target === 'kubernetes'
           ? withKubernetes(resolveFault(step), step, targets)
           : target === 'aws'
-            ? withAws(resolveFault(step), step)
+            ? withAws(resolveFault(step), step, targets)
             : resolveFault(step);
       const resolved: ResolvedStep = { kind: 'fault', name: step.name ?? autoName(step.fault), target, fault };
       if (step.measure !== undefined) resolved.measure = step.measure;

@@ -97,6 +97,22 @@ export const AwsSpotInterruptionFields = {
   }),
   filters: Filters.optional(),
   fis: FisBlock.optional().meta({ description: 'AWS: the FIS experiment settings (required on target aws).' }),
+  kubernetes: z
+    .strictObject({
+      drain: z.boolean().optional().meta({
+        description:
+          "Act as the node termination handler when the notice arrives: taint, annotate and cordon the interrupted instances' nodes and drain them by eviction (PodDisruptionBudgets respected; rollback uncordons and removes the taint, the instance's termination removes the node). For clusters without AWS Node Termination Handler or Karpenter. Default false: only track.",
+      }),
+      evictionTimeout: Duration.optional().meta({
+        description:
+          'With drain: how long an eviction refused by a PodDisruptionBudget (429) is retried before it is reported (default 1m).',
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "AWS with targets.kubernetes: the interrupted instances' nodes (found by spec.providerID) are always tracked — taint, cordon, evictions, removal on the timeline, their pods' replacements timed in measurements.pods; `drain: true` also drains them.",
+    }),
 };
 
 /** Fields of `fault: db-failover` that only target aws understands. */

@@ -403,7 +403,7 @@ export const RunbookStepSpec = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
   action: z.string().meta({
     description:
-      'A runbook action: sandbox-switch-traffic, sandbox-promote-database, sandbox-scale, sandbox-wait-healthy, sandbox-restore-database, markers-switch-endpoint.',
+      'A runbook action. AWS: route53-change, rds-promote-read-replica. Kubernetes (its own kube context): kubernetes-scale. Sandbox: sandbox-switch-traffic, sandbox-promote-database, sandbox-scale, sandbox-wait-healthy, sandbox-restore-database. RPO markers: markers-switch-endpoint.',
   }),
   args: z.record(z.string(), z.unknown()).optional(),
   timeout: Duration.optional().meta({ description: 'Time allowed for execute + verify (default 2m).' }),

@@ -60,17 +60,19 @@ export interface ResolvedGuards {
   timeoutMs: number;
 }
 
+/** One HTTP request per check: status, optional body pattern and latency bound. */
+export interface HttpCheck {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectStatus: number[];
+  bodyMatches?: string;
+  maxLatencyMs?: number;
+}
+
 export type ResolvedProbeCheck =
-  | {
-      kind: 'http';
-      url: string;
-      method: string;
-      headers: Record<string, string>;
-      body?: string;
-      expectStatus: number[];
-      bodyMatches?: string;
-      maxLatencyMs?: number;
-    }
+  | ({ kind: 'http' } & HttpCheck)
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'sql'; url: string; query: string; expectRows?: number; expectValue?: string | number | boolean }
   | { kind: 'command'; run: string | string[]; cwd?: string; expectExitCode: number; outputMatches?: string }

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ import { readJournal } from '../../src/runner/journal.js';
 import { ROOT, eventually, runCli, startCli } from '../helpers/cli.js';
 import { startFisServer, type FisServer } from './fis-server.js';
 import { ACCOUNT, CREDENTIALS, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import { putErrorRateAlarm } from './resources.js';
 
 const CONNECTKIT = ['db-failover.yaml', 'spot-interruption-fis.yaml', 'az-loss-fis.yaml'].map(
   (f) => `scenarios/connectkit/${f}`,
@@ -79,21 +80,7 @@ describe('gameday CLI on AWS emulators', () => {
     );
     rds.destroy();
     const cw = new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'connectkit-error-rate',
-        Namespace: 'ConnectKit',
-        MetricName: 'ErrorRate',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cw.send(
-      new SetAlarmStateCommand({ AlarmName: 'connectkit-error-rate', StateValue: 'OK', StateReason: 'test' }),
-    );
+    await putErrorRateAlarm(cw, 'OK');
     cw.destroy();
   }, 180_000);
 

@@ -7,69 +7,46 @@
 // assert the call flow and the cleanup; where a drill must validate a copy, the endpoint moto returns
 // is swapped for a local PostgreSQL holding the same data (said where it happens).
 
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
-import {
-  CreateDBInstanceCommand,
-  CreateDBSnapshotCommand,
-  CreateDBSubnetGroupCommand,
-  DescribeDBInstancesCommand,
-} from '@aws-sdk/client-rds';
-import pg from 'pg';
+import { CreateDBSnapshotCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDrill, rdsSource, type RdsLike } from '../../src/drill/index.js';
 import type { DrillConfig, RdsSourceConfig } from '../../src/drill/types.js';
 import type { AwsCall, AwsDriver } from '../../src/drivers/aws/index.js';
 import { awsDrillSources } from '../../src/drivers/aws/drill-sources.js';
 import { rdsDrill } from '../../src/drivers/aws/rds-drill.js';
-import { freePort, startScratchPostgres, type ScratchPostgres } from '../../src/drivers/postgres/scratch.js';
+import { freePort } from '../../src/drivers/postgres/scratch.js';
 import { pgDump } from '../../src/drivers/postgres/tools.js';
 import { configureAwsUndo } from '../../src/faults/aws/index.js';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
 import { systemClock } from '../../src/util/clock.js';
+import { createContacts, startSourceServer, type SourceServer } from '../helpers/postgres.js';
+import { createDrillNetwork, createPostgresInstance } from './resources.js';
 import { startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
 
 let moto: Moto;
-let source: ScratchPostgres;
+let db: SourceServer;
 let sourceUrl: string;
 let root: string;
 const CONTACTS = 5_000;
 
-async function sql(url: string, text: string): Promise<pg.QueryResult> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 beforeAll(async () => {
   moto = await startMotoForTests();
-  root = mkdtempSync(join(tmpdir(), 'gameday-aws-drill-'));
-  chmodSync(root, 0o711); // scratch servers run as `postgres` when we are root
-  source = await startScratchPostgres({ parentDir: root });
-  await sql(source.url, 'CREATE DATABASE connectkit');
-  sourceUrl = source.url.replace(/\/postgres$/, '/connectkit');
-  await sql(
-    sourceUrl,
-    `CREATE TABLE contacts (id bigserial PRIMARY KEY, email text NOT NULL, created_at timestamptz DEFAULT now());
-     INSERT INTO contacts (email) SELECT 'user' || g || '@example.com' FROM generate_series(1, ${CONTACTS}) g;`,
-  );
+  db = await startSourceServer('gameday-aws-drill-', ['connectkit']);
+  root = db.root;
+  sourceUrl = db.url('connectkit');
+  await createContacts(sourceUrl, CONTACTS);
 }, 300_000);
 
 afterAll(async () => {
   configureAwsUndo({});
-  await source?.stop();
+  await db?.stop();
   await moto?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 function drillConfig(overrides: Partial<DrillConfig>): DrillConfig {
@@ -207,35 +184,8 @@ describe('RDS snapshot drill call flow on moto', () => {
     driver = testDriver(testTarget(moto.endpoint), calls);
     process.env['GAMEDAY_TEST_DRILL_PASSWORD'] = 'unused';
     // The network the scenario names: a private subnet group and a security group (moto checks both exist).
-    const ec2 = driver.clients.ec2;
-    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnets: string[] = [];
-    for (const [i, zone] of ['us-west-2a', 'us-west-2b'].entries()) {
-      const r = await ec2.send(
-        new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.20.${i}.0/24`, AvailabilityZone: zone }),
-      );
-      subnets.push(r.Subnet?.SubnetId ?? '');
-    }
-    await driver.clients.rds.send(
-      new CreateDBSubnetGroupCommand({
-        DBSubnetGroupName: 'connectkit-private',
-        DBSubnetGroupDescription: 'drill scratch instances',
-        SubnetIds: subnets,
-      }),
-    );
-    securityGroup =
-      (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'drill', Description: 'drill', VpcId: vpc })))
-        .GroupId ?? '';
-    await driver.clients.rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'connectkit-primary',
-        DBInstanceClass: 'db.t3.medium',
-        Engine: 'postgres',
-        AllocatedStorage: 20,
-        MasterUsername: 'connectkit',
-        MasterUserPassword: 'not-a-secret-1',
-      }),
-    );
+    ({ securityGroup } = await createDrillNetwork(driver));
+    await createPostgresInstance(driver, 'connectkit-primary');
     await driver.clients.rds.send(
       new CreateDBSnapshotCommand({
         DBInstanceIdentifier: 'connectkit-primary',

@@ -8,6 +8,8 @@
 //   ExperimentState {status, reason}, ExperimentAction {actionId, state, startTime, endTime}, ResolvedTarget
 //   {resourceType, targetName, targetInformation}; timestamps as epoch seconds (restJson1).
 // gameday reaches it as a plain endpoint (targets.aws.endpoints.fis); nothing in gameday knows it is a fake.
+// Options let a test choose the instances an experiment resolves to, how long it runs (a spot
+// interruption's notice) and what happens when it ends (what AWS does to an interrupted instance).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +29,21 @@ export interface FakeExperiment {
   clientToken: string;
   startTime?: number;
   endTime?: number;
+  /** EC2 instance ids the targets resolved to, when the test chose them (FisServerOptions.resolveInstances). */
+  instances?: string[];
+  /** The region the StartExperiment request was signed for (its ARNs name it). */
+  region?: string;
+}
+
+export interface FisServerOptions {
+  /** The EC2 instances a new experiment's targets resolve to (default: one made-up instance per target). */
+  resolveInstances?(e: FakeExperiment): string[] | Promise<string[]>;
+  /** A run-all experiment completes this long after it started running (default: at the next GetExperiment). */
+  runMs?: number;
+  /** Called once when a run-all experiment starts running (a spot interruption: the notice goes out). */
+  onRunning?(e: FakeExperiment): void;
+  /** Called once when a run-all experiment completes (a spot interruption: the notice elapsed). */
+  onCompleted?(e: FakeExperiment): void;
 }
 
 export interface FisServer {
@@ -40,6 +57,11 @@ export interface FisServer {
 const TERMINAL = ['completed', 'stopped', 'failed', 'cancelled'];
 const REGION = 'us-west-2';
 const ACCOUNT = '123456789012';
+
+/** The region a SigV4 request was signed for (`Credential=<key>/<date>/<region>/fis/aws4_request`). */
+function signedRegion(req: IncomingMessage): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '')?.[1];
+}
 
 function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -66,7 +88,7 @@ function view(e: FakeExperiment) {
   const actionStatus = e.status === 'initiating' ? 'pending' : e.actionsMode === 'skip-all' ? 'skipped' : e.status;
   return {
     id: e.id,
-    arn: `arn:aws:fis:${REGION}:${ACCOUNT}:experiment/${e.id}`,
+    arn: `arn:aws:fis:${e.region ?? REGION}:${ACCOUNT}:experiment/${e.id}`,
     experimentTemplateId: e.templateId,
     state: { status: e.status, reason: e.reason },
     targets: Object.fromEntries(
@@ -94,23 +116,36 @@ function view(e: FakeExperiment) {
 }
 
 /** One step along the script per GetExperiment. */
-function advance(e: FakeExperiment, script: FisScript): void {
+function advance(e: FakeExperiment, script: FisScript, opts: FisServerOptions): void {
+  const runAll = e.actionsMode !== 'skip-all';
   if (e.status === 'stopping') {
     Object.assign(e, { status: 'stopped', reason: 'Experiment stopped by user.', endTime: Date.now() });
   } else if (e.status === 'initiating') {
     Object.assign(e, { status: 'running', reason: 'Experiment is running.', startTime: Date.now() });
-  } else if (e.status === 'running' && (script === 'complete' || e.actionsMode === 'skip-all')) {
+    if (runAll) opts.onRunning?.(e);
+  } else if (
+    e.status === 'running' &&
+    (!runAll || (script === 'complete' && (opts.runMs === undefined || Date.now() - (e.startTime ?? 0) >= opts.runMs)))
+  ) {
     Object.assign(e, { status: 'completed', reason: 'Experiment completed.', endTime: Date.now() });
+    if (runAll) opts.onCompleted?.(e);
   }
 }
 
 /** Start the fake on 127.0.0.1; template calls go to `motoEndpoint`. */
-export async function startFisServer(motoEndpoint: string, script: FisScript = 'complete'): Promise<FisServer> {
+export async function startFisServer(
+  motoEndpoint: string,
+  script: FisScript = 'complete',
+  opts: FisServerOptions = {},
+): Promise<FisServer> {
   const calls: string[] = [];
   const experiments: FakeExperiment[] = [];
   const forward = async (req: IncomingMessage, res: ServerResponse, text: string): Promise<void> => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
+    // Hop-by-hop and length headers are fetch's own (it sets them for the body it sends).
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))
+        headers[k] = v;
     const r = await fetch(`${motoEndpoint}${req.url ?? '/'}`, {
       method: req.method ?? 'GET',
       headers,
@@ -168,6 +203,9 @@ export async function startFisServer(motoEndpoint: string, script: FisScript = '
         actionsMode: input.experimentOptions?.actionsMode ?? 'run-all',
         clientToken: input.clientToken,
       };
+      const region = signedRegion(req);
+      if (region !== undefined) e.region = region;
+      if (opts.resolveInstances) e.instances = await opts.resolveInstances(e);
       experiments.push(e);
       return send(res, 200, { experiment: view(e) });
     }
@@ -175,7 +213,7 @@ export async function startFisServer(motoEndpoint: string, script: FisScript = '
       return send(res, 200, {
         experiments: experiments.map((e) => ({
           id: e.id,
-          arn: `arn:aws:fis:${REGION}:${ACCOUNT}:experiment/${e.id}`,
+          arn: `arn:aws:fis:${e.region ?? REGION}:${ACCOUNT}:experiment/${e.id}`,
           experimentTemplateId: e.templateId,
           state: { status: e.status, reason: e.reason },
           tags: e.tags,
@@ -185,6 +223,16 @@ export async function startFisServer(motoEndpoint: string, script: FisScript = '
     const e = experiments.find((x) => x.id === parts[1]);
     if (!e) return send(res, 404, { message: `Experiment ${parts[1]} not found` }, 'ResourceNotFoundException');
     if (method === 'GET' && parts[2] === 'resolvedTargets') {
+      if (e.instances) {
+        const [name, target] = Object.entries(e.targets)[0] ?? ['Instances', {}];
+        return send(res, 200, {
+          resolvedTargets: e.instances.map((id) => ({
+            resourceType: target.resourceType,
+            targetName: name,
+            targetInformation: { arn: `arn:aws:ec2:${e.region ?? REGION}:${ACCOUNT}:instance/${id}` },
+          })),
+        });
+      }
       return send(res, 200, {
         resolvedTargets: Object.entries(e.targets).map(([n, t], i) => ({
           resourceType: t.resourceType,
@@ -194,7 +242,7 @@ export async function startFisServer(motoEndpoint: string, script: FisScript = '
       });
     }
     if (method === 'GET') {
-      advance(e, script);
+      advance(e, script, opts);
       return send(res, 200, { experiment: view(e) });
     }
     if (method === 'DELETE') {

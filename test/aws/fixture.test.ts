@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { portOpen } from '../../infra-fixtures/aws/lib/moto.mjs';
+import { portOpen } from '../../infra-fixtures/shared/net.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'infra-fixtures/aws/cli.mjs');
@@ -16,7 +16,9 @@ describe('fixture:aws', () => {
   it('up prints the endpoint as its last line; down stops moto and frees the port', async () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), 'gameday-moto-cli-'));
     const env = { ...process.env, GAMEDAY_MOTO_POINTER: path.join(stateDir, 'pointer') };
-    const up = spawnSync(process.execPath, [cli, 'up', '--state-dir', stateDir], { encoding: 'utf8', env });
+    // Owned by this test process, so a run killed between up and down leaves no moto behind.
+    const args = ['up', '--state-dir', stateDir, '--owner-pid', String(process.pid)];
+    const up = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
     expect(up.status, up.stderr).toBe(0);
     const last = up.stdout.trim().split('\n').at(-1) ?? '';
     expect(last).toMatch(/^AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+$/);

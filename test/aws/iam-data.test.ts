@@ -8,12 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
-import {
-  CreateDBInstanceCommand,
-  CreateDBInstanceReadReplicaCommand,
-  CreateDBSubnetGroupCommand,
-} from '@aws-sdk/client-rds';
+import { CreateDBInstanceReadReplicaCommand } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +26,7 @@ import { rollback } from '../../src/runner/rollback.js';
 import { loadScenarioFile } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { systemClock } from '../../src/util/clock.js';
+import { createDrillNetwork, createPostgresInstance } from './resources.js';
 import { ACCOUNT, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
 
 const DR = 'us-east-1';
@@ -39,6 +35,7 @@ const ENV: Record<string, string> = {
   AWS_ACCOUNT_ID: ACCOUNT,
   DATABASE_URL: 'postgres://127.0.0.1:1/connectkit',
   DR_DATABASE_URL: 'postgres://127.0.0.1:2/connectkit',
+  DR_KUBE_CONTEXT: 'connectkit-dr',
   DATABASE_READER_URL: 'postgres://127.0.0.1:3/connectkit',
   DRILL_SERVER_URL: 'postgres://127.0.0.1:4/postgres',
   DRILL_DB_SUBNET_GROUP: 'connectkit-private',
@@ -124,16 +121,7 @@ describe('gameday iam: region-failover runbook on target aws', () => {
       }),
     );
     // The DR region's replica (its source is in us-east-1 too: moto copies the instance either way).
-    await east.clients.rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: 'connectkit-east-source',
-        DBInstanceClass: 'db.t3.medium',
-        Engine: 'postgres',
-        AllocatedStorage: 20,
-        MasterUsername: 'connectkit',
-        MasterUserPassword: 'not-a-secret-1',
-      }),
-    );
+    await createPostgresInstance(east, 'connectkit-east-source');
     await east.clients.rds.send(
       new CreateDBInstanceReadReplicaCommand({
         DBInstanceIdentifier: 'connectkit-replica',
@@ -149,8 +137,11 @@ describe('gameday iam: region-failover runbook on target aws', () => {
     const step = scenario.steps.find((s) => s.kind === 'fault' && s.fault.type === 'region-failover');
     expect(step?.kind === 'fault' && step.target).toBe('aws');
     const fault = (step as { fault: RegionFailoverFault }).fault;
-    // The markers step acts on the marker writer, not on AWS: the run's AWS calls are the other two steps'.
-    const awsSteps = (fault.runbook ?? []).filter((r) => r.action !== 'markers-switch-endpoint');
+    // The markers step acts on the marker writer and the scale step on the DR cluster, not on AWS: the
+    // run's AWS calls are the other two steps'.
+    const awsSteps = (fault.runbook ?? []).filter(
+      (r) => r.action !== 'markers-switch-endpoint' && r.action !== 'kubernetes-scale',
+    );
     expect(awsSteps.map((r) => r.action)).toEqual(['route53-change', 'rds-promote-read-replica']);
 
     const calls: AwsCall[] = [];
@@ -275,38 +266,10 @@ describe('gameday iam: restore drill sources', () => {
 
     beforeAll(async () => {
       const setup = testDriver(testTarget(moto.endpoint));
-      const ec2 = setup.clients.ec2;
-      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
-      const subnets: string[] = [];
-      for (const [i, zone] of ['us-west-2a', 'us-west-2b'].entries()) {
-        const r = await ec2.send(
-          new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: zone }),
-        );
-        subnets.push(r.Subnet?.SubnetId ?? '');
-      }
-      await setup.clients.rds.send(
-        new CreateDBSubnetGroupCommand({
-          DBSubnetGroupName: 'connectkit-private',
-          DBSubnetGroupDescription: 'drill scratch instances',
-          SubnetIds: subnets,
-        }),
-      );
-      const sg = await ec2.send(
-        new CreateSecurityGroupCommand({ GroupName: 'drill-iam', Description: 'drill', VpcId: vpc }),
-      );
-      setEnv('DRILL_DB_SECURITY_GROUP', sg.GroupId ?? '');
+      const { securityGroup } = await createDrillNetwork(setup);
+      setEnv('DRILL_DB_SECURITY_GROUP', securityGroup);
       // moto takes an automated snapshot (rds:connectkit-primary-<time>) when the instance is created.
-      await setup.clients.rds.send(
-        new CreateDBInstanceCommand({
-          DBInstanceIdentifier: 'connectkit-primary',
-          DBInstanceClass: 'db.t3.medium',
-          Engine: 'postgres',
-          AllocatedStorage: 20,
-          MasterUsername: 'connectkit',
-          MasterUserPassword: 'not-a-secret-1',
-          BackupRetentionPeriod: 30,
-        }),
-      );
+      await createPostgresInstance(setup, 'connectkit-primary', { BackupRetentionPeriod: 30 });
       setup.destroy();
       scenario = await load(file);
     });

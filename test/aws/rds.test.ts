@@ -3,12 +3,7 @@
 // aws-sdk-client-mock with events shaped as DescribeEvents returns them and the messages of the RDS event
 // table (RDS-EVENT-0072/0073/0071 for clusters, 0013/0015/0049 for instances); every other call reaches moto.
 
-import {
-  CloudWatchClient,
-  PutMetricAlarmCommand,
-  PutMetricDataCommand,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   type DescribeEventsCommandOutput,
   type FailoverDBClusterCommandOutput,
@@ -30,6 +25,7 @@ import { createCloudWatchProbe, createRdsProbe } from '../../src/probes/aws/inde
 import { pendingUndos, readJournal, Journal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
 import { ACCOUNT, CREDENTIALS, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import { putErrorRateAlarm } from './resources.js';
 import { testRuntime } from './runtime.js';
 
 const realSend = RDSClient.prototype.send as unknown as (this: unknown, command: unknown) => Promise<unknown>;
@@ -311,21 +307,7 @@ describe('RDS failover and probes', () => {
     expect(first, first.detail).toMatchObject({ ok: true, value: 2.5 });
     expect(await metric(1).check(signal)).toMatchObject({ ok: false, value: 2.5 });
 
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'connectkit-error-rate',
-        Namespace: 'ConnectKit',
-        MetricName: 'ErrorRate',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cw.send(
-      new SetAlarmStateCommand({ AlarmName: 'connectkit-error-rate', StateValue: 'ALARM', StateReason: 'test' }),
-    );
+    await putErrorRateAlarm(cw, 'ALARM');
     const alarm = createCloudWatchProbe(
       'alarm',
       { kind: 'alarm', alarm: 'connectkit-error-rate', healthyStates: ['OK'] },

@@ -68,7 +68,8 @@ export async function startFixture(): Promise<Fixture> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    state = await up({ stateDir, log, timeoutMs: 180_000 });
+    // Owned by this test process: a test run killed before afterAll still leaves nothing running.
+    state = await up({ stateDir, log, timeoutMs: 180_000, ownerPid: process.pid });
   } catch (error) {
     await down({ stateDir, log }).catch(() => undefined);
     throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`);

@@ -204,7 +204,12 @@ describe('preflight and RBAC', () => {
     const runDir = join(reportDir, 'connectkit-pod-kill', runs[runs.length - 1] as string);
     expect(journal(runDir).filter((e) => e.type === 'intent')).toHaveLength(0);
     const after = await fixture.admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
-    const uids = (l: KubeObject): string[] => l.items.map((p) => String(p.metadata.uid)).sort();
+    // Live pods only: a pod the previous test evicted may still be terminating when `before` is taken.
+    const uids = (l: KubeObject): string[] =>
+      l.items
+        .filter((p) => !p.metadata.deletionTimestamp)
+        .map((p) => String(p.metadata.uid))
+        .sort();
     expect(uids(after)).toEqual(uids(before));
   });
 

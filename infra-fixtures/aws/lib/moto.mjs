@@ -3,9 +3,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, portOpen } from '../../shared/net.mjs';
+import { startOwnerWatchdog } from '../../shared/watchdog.mjs';
 
 /** The moto release these fixtures were written and tested against; 5.2.5 is the first with FIS Get/ListExperimentTemplates. */
 export const MOTO_SPEC = process.env.GAMEDAY_MOTO_SPEC ?? 'moto[server]==5.2.5';
@@ -55,19 +57,6 @@ export function ensureMoto(log = () => {}) {
   return installed;
 }
 
-/** A port the OS says is free on 127.0.0.1 right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
@@ -79,18 +68,6 @@ function isAlive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** True while something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 function tail(file, lines = 15) {
   try {
     return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
@@ -101,9 +78,10 @@ function tail(file, lines = 15) {
 
 /**
  * Start moto_server on a free loopback port and wait until it answers. State (pid, port, log) goes to
- * `stateDir` (a new temp dir by default). Returns { endpoint, port, pid, stateDir }.
+ * `stateDir` (a new temp dir by default). With `ownerPid`, a detached watchdog stops moto and removes
+ * `stateDir` once that process is gone. Returns { endpoint, port, pid, stateDir, watchdogPid }.
  */
-export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {} } = {}) {
+export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, ownerPid } = {}) {
   ensureMoto(log);
   const dir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-moto-'));
   fs.mkdirSync(dir, { recursive: true });
@@ -121,8 +99,20 @@ export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {} }
     fs.closeSync(out);
     child.unref();
     const state = { pid: child.pid, port, endpoint: `http://127.0.0.1:${port}`, stateDir: dir, logFile };
-    fs.writeFileSync(path.join(dir, 'moto.json'), JSON.stringify(state, null, 2));
+    const stateFile = path.join(dir, 'moto.json');
+    fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
     log(`started moto_server pid ${child.pid} on 127.0.0.1:${port} (log ${logFile})`);
+    // Watched from before it answers: an owner killed during start-up leaves nothing behind either.
+    state.watchdogPid = ownerPid
+      ? startOwnerWatchdog({
+          ownerPid,
+          stateDir: dir,
+          marker: stateFile,
+          module: fileURLToPath(import.meta.url),
+          exportName: 'removeMoto',
+          logFile: path.join(dir, 'watchdog.log'),
+        })
+      : null;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && isAlive(child.pid)) {
       try {
@@ -134,6 +124,12 @@ export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {} }
       await sleep(100);
     }
     await stopMoto(dir);
+    // This attempt's watchdog would exit on its own (moto.json is gone), unless the next attempt writes it first.
+    try {
+      if (state.watchdogPid) process.kill(state.watchdogPid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
     if (attempt === 3 || Date.now() >= deadline) {
       throw new Error(
         `moto_server did not answer on 127.0.0.1:${port} within ${timeoutMs} ms; is it installed (${INSTALL_HINT})?\n${tail(logFile)}`,
@@ -176,4 +172,10 @@ export async function stopMoto(stateDir, { graceMs = 3000, log = () => {} } = {}
   fs.rmSync(file, { force: true });
   log(`stopped moto pid ${state.pid}; port ${state.port} closed`);
   return { stopped: true, pid: state.pid, port: state.port };
+}
+
+/** Stop the moto started in `stateDir` and remove the dir: what the owner watchdog runs once the owner is gone. */
+export async function removeMoto({ stateDir, log = () => {} }) {
+  await stopMoto(stateDir, { log });
+  fs.rmSync(stateDir, { recursive: true, force: true });
 }

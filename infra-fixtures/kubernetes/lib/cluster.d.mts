@@ -17,6 +17,8 @@ export interface K8sFixtureState {
   server: string;
   ports: { etcd: number; etcdPeer: number; apiserver: number; controllerManager: number; scheduler: number };
   pids: Record<string, number>;
+  /** The owner watchdog's pid when started with `ownerPid`, else null. */
+  watchdogPid: number | null;
   /** e.g. { 'kube-apiserver': 'v1.34.4', etcd: '3.6.4', kwok: 'v0.8.0', ... } */
   versions: Record<string, string>;
   namespace: string;
@@ -41,6 +43,11 @@ export interface UpOptions {
   keepOnFailure?: boolean;
   verbose?: boolean;
   log?: (line: string) => void;
+  /**
+   * The process the fixture belongs to (a test file: `process.pid`): a detached watchdog runs `down`
+   * once it is gone, however it died. Without it the fixture runs until `down`.
+   */
+  ownerPid?: number;
 }
 
 export interface ClusterSummary {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startOwnerWatchdog } from '../../shared/watchdog.mjs';
 import { KubeClient, componentKubeconfigYaml, kubeconfigYaml, readManifests } from './kube.mjs';
 import { LABELS, ZONES, nodeObject, planNodes } from './nodes.mjs';
 import { generatePki } from './pki.mjs';
@@ -108,7 +109,8 @@ function assertFixtureDir(stateDir) {
 
 /**
  * Start the fixture. Options: stateDir, nodesPerZone, spotPerZone, scale (total nodes),
- * benchPods, timeoutMs, log (line printer), keepOnFailure, verbose (kwok logs every stage).
+ * benchPods, timeoutMs, log (line printer), keepOnFailure, verbose (kwok logs every stage),
+ * ownerPid (the fixture stops by itself when that process is gone; see watchOwner).
  * Returns the state object (kubeconfig path, ports, versions, summary).
  */
 export async function up(opts = {}) {
@@ -123,7 +125,11 @@ export async function up(opts = {}) {
     const existing = readState(stateDir);
     if (existing && (await isHealthy(stateDir, existing))) {
       say(`already up in ${stateDir}`);
-      return { ...existing, alreadyUp: true };
+      return {
+        ...existing,
+        watchdogPid: watchOwner(stateDir, opts.ownerPid) ?? existing.watchdogPid ?? null,
+        alreadyUp: true,
+      };
     }
     say(`clearing a stale fixture in ${stateDir}`);
     await down({ stateDir, log });
@@ -133,6 +139,8 @@ export async function up(opts = {}) {
   const tStart = performance.now();
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(p.marker, 'gameday Kubernetes fixture state; removed by `npm run fixture:k8s -- down`\n');
+  // Before any process starts: an owner killed halfway through `up` leaves nothing behind either.
+  const watchdogPid = watchOwner(stateDir, opts.ownerPid);
 
   const procs = {};
   const checkAlive = () => {
@@ -155,6 +163,10 @@ export async function up(opts = {}) {
     process.on('SIGTERM', onSignal);
     const checkAbort = () => {
       if (aborted) throw Object.assign(new FixtureError(`interrupted by ${aborted}`), { interrupted: aborted });
+      // Started for another process (the CLI for a bench) and it is gone: start nothing more.
+      if (opts.ownerPid && !isAlive(opts.ownerPid)) {
+        throw Object.assign(new FixtureError(`owner pid ${opts.ownerPid} is gone`), { interrupted: 'owner gone' });
+      }
       checkAlive();
     };
 
@@ -284,9 +296,7 @@ export async function up(opts = {}) {
     ]);
     await Promise.all(readManifests(path.join(rbacDir, 'gameday.yaml')).map((o) => admin.apply(o)));
 
-    const qps = scale
-      ? ['--kube-api-qps=1000', '--kube-api-burst=2000']
-      : ['--kube-api-qps=100', '--kube-api-burst=200'];
+    const qps = (n) => [`--kube-api-qps=${n}`, `--kube-api-burst=${2 * n}`];
     const delegated = (kubeconfig) => [
       `--kubeconfig=${kubeconfig}`,
       `--authentication-kubeconfig=${kubeconfig}`,
@@ -294,14 +304,18 @@ export async function up(opts = {}) {
       '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
       '--bind-address=127.0.0.1',
       '--leader-elect=false',
-      ...qps,
     ];
+    checkAbort();
     procs['kube-controller-manager'] = startProcess(
       stateDir,
       'kube-controller-manager',
       path.join(binDir, 'kube-controller-manager'),
       [
         ...delegated(kcmKubeconfig),
+        // 100 requests/s per controller (upstream's default is 20) also at scale: with more, the
+        // ReplicaSet controller answers a burst of hundreds of evictions with as many pod creations at
+        // once, and they compete with the fault itself for the API server's two shared cores.
+        ...qps(100),
         `--secure-port=${kcmPort}`,
         `--cert-dir=${path.join(stateDir, 'kube-controller-manager')}`,
         '--use-service-account-credentials=true',
@@ -314,6 +328,7 @@ export async function up(opts = {}) {
     );
     procs['kube-scheduler'] = startProcess(stateDir, 'kube-scheduler', path.join(binDir, 'kube-scheduler'), [
       ...delegated(schedKubeconfig),
+      ...qps(scale ? 1000 : 100),
       `--secure-port=${schedPort}`,
       `--cert-dir=${path.join(stateDir, 'kube-scheduler')}`,
     ]);
@@ -332,8 +347,16 @@ export async function up(opts = {}) {
         // INFO logs every stage it plays (a line per pod transition): only with --verbose.
         `--v=${opts.verbose ? 'INFO' : 'WARN'}`,
       ],
-      // Keep kwok from also loading a user's ~/.kwok/kwok.yaml.
-      { env: { KWOK_WORKDIR: path.join(stateDir, 'kwok') } },
+      {
+        // Keep kwok from also loading a user's ~/.kwok/kwok.yaml.
+        env: { KWOK_WORKDIR: path.join(stateDir, 'kwok') },
+        // At scale kwok plays the kubelets of hundreds of machines, which on a real cluster never take
+        // the control plane's CPU. Here they share two cores with it: below normal priority they still
+        // get every idle cycle, but a burst of faults is answered by the API server first, instead of
+        // racing kwok's replays of every pod it touches. The controllers keep normal priority: the
+        // Deployment status they write is what probes measure.
+        ...(scale ? { nice: 10 } : {}),
+      },
     );
     say('kube-controller-manager, kube-scheduler and kwok started');
 
@@ -422,6 +445,7 @@ export async function up(opts = {}) {
       server,
       ports,
       pids: Object.fromEntries(Object.values(procs).map((pr) => [pr.name, pr.pid])),
+      watchdogPid,
       versions,
       namespace: NAMESPACE,
       deployment: DEPLOYMENT,
@@ -454,6 +478,22 @@ export async function up(opts = {}) {
     }
     if (admin) await admin.close();
   }
+}
+
+/**
+ * With an owner, start the watchdog that runs `down` for `stateDir` once that process is gone (a test
+ * file or a bench killed before its own teardown); returns its pid, or null without an owner.
+ */
+function watchOwner(stateDir, ownerPid) {
+  if (!ownerPid) return null;
+  return startOwnerWatchdog({
+    ownerPid,
+    stateDir,
+    marker: statePaths(stateDir).marker,
+    module: fileURLToPath(import.meta.url),
+    exportName: 'down',
+    logFile: path.join(stateDir, 'watchdog.log'),
+  });
 }
 
 function kwokConfigYaml({ scale }) {

@@ -1,4 +1,6 @@
-// Fake nodes for kwok: three zones, an on-demand and a spot node group, EKS-style labels.
+// Fake nodes for kwok: three zones, an on-demand and a spot node group, EKS-style labels and providerIDs.
+
+import { createHash } from 'node:crypto';
 
 export const ZONES = ['a', 'b', 'c'];
 export const REGION = 'us-east-1';
@@ -41,6 +43,11 @@ export function planNodes({ onDemandPerZone = 2, spotPerZone = 1, total } = {}) 
   return plan;
 }
 
+/** The node's made-up EC2 instance id (`i-` and 17 hex digits, stable per name), as in an EKS providerID. */
+export function instanceIdOf(name) {
+  return `i-0${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
+
 /** The Node object for one planned node; `index` gives it a unique fake InternalIP. */
 export function nodeObject({ name, zone, group }, index, { kubeletVersion, kwokVersion }) {
   const g = NODE_GROUPS[group];
@@ -67,7 +74,8 @@ export function nodeObject({ name, zone, group }, index, { kubeletVersion, kwokV
       },
     },
     spec: {
-      providerID: `kwok://${REGION}${zone}/${name}`,
+      // As EKS sets it (aws:///<az>/<instance-id>): FIS spot interruptions are mapped to nodes by it.
+      providerID: `aws:///${REGION}${zone}/${instanceIdOf(name)}`,
       taints: [KWOK_TAINT],
     },
     status: {

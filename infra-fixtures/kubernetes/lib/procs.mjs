@@ -4,13 +4,15 @@
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isAlive, processExe, sleep } from './util.mjs';
 
 /** Stop order: the clients of the apiserver first, etcd last. */
 export const STOP_WAVES = [['kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']];
 
-export function startProcess(stateDir, name, bin, args, { env } = {}) {
+/** Start a detached process logging to <state>/logs/<name>.log; `nice` (1-19) lowers its CPU priority. */
+export function startProcess(stateDir, name, bin, args, { env, nice } = {}) {
   const logDir = path.join(stateDir, 'logs');
   const pidDir = path.join(stateDir, 'pids');
   fs.mkdirSync(logDir, { recursive: true });
@@ -28,11 +30,39 @@ export function startProcess(stateDir, name, bin, args, { env } = {}) {
   const proc = { name, bin, pid: child.pid, logFile, exit: null };
   if (!child.pid) throw new Error(`could not start ${name} (${bin})`);
   fs.writeFileSync(path.join(pidDir, `${name}.pid`), `${child.pid}\n`);
+  if (nice) lowerPriority(child.pid, nice);
   child.on('exit', (code, signal) => {
     proc.exit = { code, signal };
   });
   child.unref();
   return proc;
+}
+
+/**
+ * Lower a process's CPU priority, best effort. A detached process is a session of its own, and with
+ * Linux autogroups (the default) each session is one scheduling group whose weight only its
+ * autogroup nice value changes; a thread's own nice value orders it only within its group, and
+ * counts across processes where autogroups are off. Both are set; threads started later inherit theirs.
+ */
+function lowerPriority(pid, nice) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch {
+    // no autogroups in this kernel
+  }
+  let threads = [pid];
+  try {
+    threads = fs.readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    // no /proc: the process's main thread only
+  }
+  for (const tid of threads) {
+    try {
+      os.setPriority(tid, nice);
+    } catch {
+      // exited meanwhile
+    }
+  }
 }
 
 /** pid files in the state dir: name -> pid. */

@@ -5,6 +5,7 @@
 // traffic, so a switch (the sandbox's DNS change) sends requests to replicas already known healthy.
 
 import http from 'node:http';
+import { listenOnLoopback } from '../../shared/net.mjs';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
@@ -123,13 +124,7 @@ export function createBalancer({ upstreams, healthIntervalMs, serving }) {
     sync,
     /** @returns {Promise<number>} */
     listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : 0);
-        });
-      });
+      return listenOnLoopback(server);
     },
     /** Ids of the upstreams that passed their last check (every region). */
     healthy: () => [...pool.values()].filter((u) => u.healthy).map((u) => u.id),

@@ -2,6 +2,7 @@
 // *selection* happens in the caller (from GET /status), so every fault names its targets by id.
 
 import http from 'node:http';
+import { listenOnLoopback } from '../../shared/net.mjs';
 import { NotFoundError } from './controller.mjs';
 import { ConflictError } from './database.mjs';
 
@@ -142,13 +143,7 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
   return {
     /** @returns {Promise<number>} */
     listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : 0);
-        });
-      });
+      return listenOnLoopback(server);
     },
     close() {
       server.closeAllConnections();

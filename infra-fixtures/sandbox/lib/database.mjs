@@ -3,14 +3,13 @@
 // regions, which region each server lives in (primary in one region, standby in the other).
 
 import path from 'node:path';
+import { findPostgresBinDir, readPostmasterPid } from '../../shared/postgres.mjs';
 import {
   createStandby,
-  findPgBinDir,
   initPrimary,
   nodeUrl,
   preparePgRoot,
   promote,
-  readPid,
   shutdownCheckpointLsn,
   start,
   stop,
@@ -18,7 +17,7 @@ import {
   waitStreaming,
 } from './pg.mjs';
 import { createTcpProxy } from './tcp-proxy.mjs';
-import { freePort } from './util.mjs';
+import { freePort } from '../../shared/net.mjs';
 
 /** Raised when the topology does not allow an operation; the control API maps it to 409. */
 export class ConflictError extends Error {}
@@ -32,7 +31,7 @@ export class ConflictError extends Error {}
  */
 export function createDatabase({ stateDir, events, onChange, regions = ['local'], replicationLagMs = 0 }) {
   // Fail before anything starts when the binaries are missing.
-  const binDir = findPgBinDir();
+  const binDir = findPostgresBinDir();
   const writer = createTcpProxy();
   const reader = createTcpProxy();
   /** @type {import('./pg.mjs').PgEnv | null} */
@@ -79,7 +78,9 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
   }
 
   function describe(node) {
-    return node ? { name: node.name, port: node.port, pid: readPid(node.dataDir), region: node.region } : null;
+    return node
+      ? { name: node.name, port: node.port, pid: readPostmasterPid(node.dataDir), region: node.region }
+      : null;
   }
 
   /** Where a new standby goes: the region without the primary (the only region when there is one). */
@@ -114,7 +115,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     nodes.push(s);
     standby = s;
     reader.setTarget(s.port);
-    const fields = { name: s.name, port: s.port, pid: readPid(s.dataDir), primary: source.name, region };
+    const fields = { name: s.name, port: s.port, pid: readPostmasterPid(s.dataDir), primary: source.name, region };
     events.emit('db-standby-ready', fields);
     return s;
   }
@@ -138,7 +139,12 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
       primary = p;
       writer.setTarget(p.port);
       reader.setTarget(p.port);
-      events.emit('db-primary-ready', { name: p.name, port: p.port, pid: readPid(p.dataDir), region: p.region });
+      events.emit('db-primary-ready', {
+        name: p.name,
+        port: p.port,
+        pid: readPostmasterPid(p.dataDir),
+        region: p.region,
+      });
       onChange();
       await addStandby(p, standbyRegion);
       onChange();
@@ -335,7 +341,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
       };
     },
     dataDirs: () => nodes.map((n) => n.dataDir),
-    pids: () => nodes.map((n) => readPid(n.dataDir)).filter((pid) => pid !== null),
+    pids: () => nodes.map((n) => readPostmasterPid(n.dataDir)).filter((pid) => pid !== null),
     /** Stop every server (fast, then immediate if that fails) and close the endpoints. */
     async stop() {
       await writer.close();

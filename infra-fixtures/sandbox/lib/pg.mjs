@@ -1,92 +1,31 @@
-// PostgreSQL server management for the sandbox: find the binaries, create a primary, clone a
-// streaming standby, promote, stop and dump. Topology (which node is primary) lives in database.mjs;
-// this module only knows about single servers, so a second region or a restore drill can reuse it.
+// PostgreSQL server management for the sandbox: create a primary, clone a streaming standby, promote,
+// stop and dump. Finding the binaries and running their tools is ../../shared/postgres.mjs (shared
+// with src/drivers/postgres). Topology (which node is primary) lives in database.mjs; this module only
+// knows about single servers, so a second region or a restore drill can reuse it.
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-
-export const PG_MISSING_MESSAGE =
-  'PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin and PATH): install them with "apt-get install -y postgresql"';
-
-const REQUIRED = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'];
+import { postgresOwner, readPostmasterPid, runPostgresTool, stopPostgres } from '../../shared/postgres.mjs';
 
 /**
  * @typedef {{ name: string, dataDir: string, port: number, logFile: string }} PgNode
  * @typedef {{ binDir: string, root: string, socketDir: string }} PgEnv
  */
 
-/** Find a directory holding the server binaries: newest /usr/lib/postgresql/<v>/bin, then PATH. */
-export function findPgBinDir(env = process.env) {
-  const root = env.GAMEDAY_PG_BIN_ROOT ?? '/usr/lib/postgresql';
-  /** @type {string[]} */
-  const candidates = [];
-  try {
-    const versions = fs
-      .readdirSync(root)
-      .filter((v) => /^\d+(\.\d+)?$/.test(v))
-      .sort((x, y) => Number(y) - Number(x));
-    for (const v of versions) candidates.push(path.join(root, v, 'bin'));
-  } catch {
-    // No versioned install; fall back to PATH.
-  }
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(dir);
-  const found = candidates.find((dir) => REQUIRED.every((b) => isExecutable(path.join(dir, b))));
-  if (!found) throw new Error(PG_MISSING_MESSAGE);
-  return found;
-}
-
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** uid/gid of the `postgres` user, or null when we are not root (then servers run as ourselves). */
-function pgOwner() {
-  if (process.getuid?.() !== 0) return null;
-  try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    return { uid, gid };
-  } catch {
-    throw new Error('running as root, but user "postgres" does not exist: initdb and pg_ctl refuse to run as root');
-  }
-}
-
 /**
- * Run a server tool. initdb and pg_ctl refuse to run as root, so as root they run as `postgres`
- * through runuser, on data dirs that user owns.
+ * Run a server tool in the servers' root (as `postgres` when we are root, see the shared module).
  * @param {PgEnv} env @param {string} tool @param {string[]} args @param {{timeoutMs?: number}} [opts]
  */
 export function runPgTool(env, tool, args, opts = {}) {
-  const bin = path.join(env.binDir, tool);
-  const asRoot = process.getuid?.() === 0;
-  const cmd = asRoot ? 'runuser' : bin;
-  const argv = asRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
-  return new Promise((resolve, reject) => {
-    execFile(
-      cmd,
-      argv,
-      { cwd: env.root, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = String(stderr || stdout || error.message).trim();
-          reject(new Error(`${tool} ${args.join(' ')} failed: ${detail}`, { cause: error }));
-        } else resolve({ stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+  return runPostgresTool(env.binDir, tool, args, { cwd: env.root, ...opts });
 }
 
 /** Create the directory the servers live in (owned by the server user) and check that user can reach it. */
 export async function preparePgRoot(binDir, root) {
   fs.mkdirSync(path.join(root, 'sock'), { recursive: true });
-  const owner = pgOwner();
+  const owner = postgresOwner();
   if (owner) {
     for (const dir of [root, path.join(root, 'sock')]) fs.chownSync(dir, owner.uid, owner.gid);
     // mkdtemp creates the state dir 0700; postgres must traverse it to reach its data dirs.
@@ -102,18 +41,6 @@ export async function preparePgRoot(binDir, root) {
     });
   }
   return env;
-}
-
-/** postmaster pid of a data dir, or null when no server runs there. */
-export function readPid(dataDir) {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return null;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
 }
 
 /** Connection string for a node. */
@@ -147,7 +74,7 @@ function serverSettings(env, port) {
 /** Start a server and wait until it accepts connections. */
 export async function start(env, node) {
   await runPgTool(env, 'pg_ctl', ['start', '-w', '-t', '60', '-D', node.dataDir, '-l', node.logFile]);
-  return readPid(node.dataDir);
+  return readPostmasterPid(node.dataDir);
 }
 
 /** initdb, configure and start a primary, then create database `connectkit` and table `contacts`. */
@@ -281,8 +208,7 @@ export async function promote(env, node) {
 
 /** Stop a server with pg_ctl (mode smart|fast|immediate); a server that is not running counts as stopped. */
 export async function stop(env, node, mode = 'fast') {
-  if (readPid(node.dataDir) === null) return;
-  await runPgTool(env, 'pg_ctl', ['stop', '-w', '-t', '60', '-m', mode, '-D', node.dataDir]);
+  await stopPostgres(env.binDir, node.dataDir, mode, { cwd: env.root });
 }
 
 /** pg_dump a database of `node` (custom format) into `file`. */

@@ -2,6 +2,7 @@
 // address while the server behind it changes. Switching the target drops existing connections.
 
 import net from 'node:net';
+import { listenOnLoopback } from '../../shared/net.mjs';
 
 /**
  * Create an endpoint on a free loopback port; `setTarget(port|null)` moves it. With `delayMs`, every
@@ -48,13 +49,7 @@ export function createTcpProxy({ delayMs = 0 } = {}) {
   return {
     /** @returns {Promise<number>} the port it listens on */
     listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-          const address = server.address();
-          resolve(typeof address === 'object' && address ? address.port : 0);
-        });
-      });
+      return listenOnLoopback(server);
     },
     get target() {
       return target;

@@ -3,7 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { findPgBinDir, readPid, stop } from './pg.mjs';
+import { findPostgresBinDir, readPostmasterPid, stopPostgres } from '../../shared/postgres.mjs';
 import { isAlive, isSandboxProcess, waitGone } from './util.mjs';
 
 function readJson(file) {
@@ -52,12 +52,13 @@ export async function teardown(stateDir, { graceMs = 15_000 } = {}) {
   }
 
   const dirs = dataDirs(stateDir, state);
-  const pgPids = dirs.map(readPid).filter((p) => p !== null);
+  const pgPids = dirs.map(readPostmasterPid).filter((p) => p !== null);
   if (pgPids.length > 0) {
-    const env = { binDir: state?.pgBinDir ?? findPgBinDir(), root: path.join(stateDir, 'pg'), socketDir: '' };
+    const binDir = state?.pgBinDir ?? findPostgresBinDir();
     for (const dataDir of dirs) {
-      const node = { name: path.basename(dataDir), dataDir, port: 0, logFile: '' };
-      await stop(env, node, 'fast').catch(() => stop(env, node, 'immediate').catch(() => {}));
+      await stopPostgres(binDir, dataDir, 'fast').catch(() =>
+        stopPostgres(binDir, dataDir, 'immediate').catch(() => {}),
+      );
     }
     actions.push(`stopped PostgreSQL in ${dirs.length} data dir(s)`);
   }

@@ -1,21 +1,6 @@
 // Small process and network helpers shared by the supervisor and the CLI.
 
 import fs from 'node:fs';
-import net from 'node:net';
-
-/** Ask the OS for a free loopback port. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,8 @@
-// gameday rbac <scenario>: the least-privilege Role / ClusterRole the scenario needs on its kubernetes target.
+// gameday rbac <scenario>: the least-privilege Role / ClusterRole the scenario needs on its kubernetes target,
+// and on each other kube context its runbook's Kubernetes steps use.
 
 import { GamedayError } from '../../errors.js';
+import { runbookKubernetesNeeds } from '../../faults/kubernetes/needs.js';
 import { rbacYaml, type RbacSubject } from '../../faults/kubernetes/rbac.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -9,8 +11,10 @@ import { loadOrExplain } from '../scenarios.js';
 export const rbacHelp = `Usage: gameday rbac <file> [--user NAME | --service-account NAMESPACE/NAME]
 
 Print, as YAML, the least-privilege RBAC the scenario needs on its kubernetes target: a Role for each
-namespace it acts in and a ClusterRole for nodes. With --user or --service-account, bindings too.
-Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario has no kubernetes target.`;
+namespace it acts in and a ClusterRole for nodes. Runbook steps that act in another kube context
+(kubernetes-scale on the DR cluster) get a section of their own, headed by a comment naming the context:
+apply each section in its own cluster. With --user or --service-account, bindings too.
+Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario needs no Kubernetes access.`;
 
 export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('rbac', argv, {
@@ -31,12 +35,15 @@ export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const [scenario] = await loadOrExplain(positionals, io);
   if (!scenario) return 2;
-  if (!scenario.targets.kubernetes) {
-    throw new GamedayError(`${positionals[0]} has no kubernetes target; it needs no Kubernetes permissions`, {
-      kind: 'invalid-input',
-      code: 'NO_KUBERNETES_TARGET',
-      hint: 'gameday rbac is for scenarios with targets.kubernetes',
-    });
+  if (!scenario.targets.kubernetes && runbookKubernetesNeeds(scenario).length === 0) {
+    throw new GamedayError(
+      `${positionals[0]} has no kubernetes target and no runbook step on Kubernetes; it needs no Kubernetes permissions`,
+      {
+        kind: 'invalid-input',
+        code: 'NO_KUBERNETES_TARGET',
+        hint: 'gameday rbac is for scenarios with targets.kubernetes or a kubernetes-scale runbook step',
+      },
+    );
   }
   let subject: RbacSubject | undefined;
   const user = values['user'];

@@ -44,6 +44,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
         status === 'ok' ? io.out(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
     });
     if (!result.complete) {
+      for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
       io.err(`rollback incomplete: ${result.failed.length} mutation(s) could not be undone; a person must look`);
       return 4;
     }

@@ -40,25 +40,37 @@ export async function promoteReadReplica(
 }
 
 /**
- * The "rollback" of a promotion: fine when the instance is still a replica (the promotion never
- * happened), otherwise an error that says the promotion stands and what to do about it.
+ * The "rollback" of a promotion: fine when the instance is still a replica and no promotion was
+ * requested (it never happened), otherwise an error that says the promotion stands and what to do.
+ * `requested`: PromoteReadReplica returned success — then the promotion is under way even while RDS
+ * still reports a replica (it stays one until the promotion finishes), and it cannot be called off.
  */
 export async function checkPromotionUndone(
   client: RDSClient,
   id: string,
   source: string | null,
   signal?: AbortSignal,
+  requested = false,
 ): Promise<string> {
   const now = await replicaState(client, id, signal);
-  if (now.source !== null) return `RDS instance ${id} is still a read replica of ${now.source}: nothing to undo`;
-  throw new GamedayError(`RDS instance ${id} was promoted to a standalone primary; a promotion cannot be rolled back`, {
+  if (now.source !== null && !requested) {
+    return `RDS instance ${id} is still a read replica of ${now.source}: nothing to undo`;
+  }
+  const what =
+    now.source === null
+      ? `RDS instance ${id} was promoted to a standalone primary; a promotion cannot be rolled back`
+      : `PromoteReadReplica of RDS instance ${id} was accepted and cannot be called off; RDS still reports ` +
+        `a read replica of ${now.source} (status ${now.status}), so the promotion is under way or stalled`;
+  const primary = source ?? now.source ?? 'the primary';
+  throw new GamedayError(what, {
     kind: 'rollback-incomplete',
     code: 'RDS_PROMOTION_IRREVERSIBLE',
     phase: 'rollback',
     target: `rds instance ${id}`,
     hint:
-      `RDS cannot turn a promoted instance back into a replica. Fail back deliberately (a failback scenario): ` +
-      `recreate a read replica${source ? ` of ${id} in ${source}'s region, or of ${source}` : ''} with ` +
-      `CreateDBInstanceReadReplica, then move traffic back`,
+      `RDS cannot turn a promoted instance back into a replica: ${id} becomes a standalone primary and the DR ` +
+      `region is left without a read replica. To restore the DR setup, create a new read replica of ${primary} ` +
+      `in ${id}'s region (CreateDBInstanceReadReplica) and retire ${id} once nothing writes to it (a final ` +
+      `snapshot keeps what was written there); to stay on the DR region instead, fail back with its own scenario`,
   });
 }

@@ -8,27 +8,9 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-
-/** A record set as journal data: the fields ChangeResourceRecordSets takes back. */
-export interface RecordSetData {
-  name: string;
-  type: string;
-  ttl?: number;
-  values?: string[];
-  setIdentifier?: string;
-  weight?: number;
-  failover?: string;
-  healthCheckId?: string;
-  alias?: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean };
-}
+import { fqdn, recordTarget, sameRecord, type RecordSetData } from './record-set.js';
 
 const opt = (signal?: AbortSignal): { abortSignal?: AbortSignal } => (signal ? { abortSignal: signal } : {});
-
-/** Route 53 names end with a dot and are case-insensitive. */
-export function fqdn(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-}
 
 export function recordData(r: ResourceRecordSet): RecordSetData {
   const d: RecordSetData = { name: r.Name ?? '', type: String(r.Type ?? '') };
@@ -68,16 +50,6 @@ export function recordSet(d: RecordSetData): ResourceRecordSet {
         }
       : {}),
   };
-}
-
-/** Same name, type and set identifier: the same record set (Route 53's identity of a record set). */
-export function sameRecord(a: { name: string; type: string; setIdentifier?: string }, b: RecordSetData): boolean {
-  return fqdn(a.name) === fqdn(b.name) && a.type === b.type && (a.setIdentifier ?? '') === (b.setIdentifier ?? '');
-}
-
-/** What a record points at, for messages and verification: its values or its alias target. */
-export function recordTarget(d: RecordSetData): string {
-  return d.alias ? `alias ${fqdn(d.alias.dnsName)}` : (d.values ?? []).join(',');
 }
 
 export class Route53Driver {

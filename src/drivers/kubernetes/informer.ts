@@ -4,7 +4,8 @@
 // back off. Listeners get every change with the local time it was seen.
 
 import { sleep } from '../../util/clock.js';
-import { backoffMs, errorStatus, type KubeClient, type ListFn, type WatchEvent } from './client.js';
+import type { KubeClient, ListFn, WatchEvent } from './client.js';
+import { backoffMs, errorStatus } from './retry.js';
 
 export interface InformerChange<T> {
   type: 'add' | 'update' | 'delete';

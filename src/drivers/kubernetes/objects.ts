@@ -1,6 +1,6 @@
 // Slim, plain-data views of the Kubernetes objects gameday reads. Informers keep only these (not the
-// full objects), so a cluster of thousands of pods stays small in memory. Input is either the raw JSON
-// of a watch event or a typed object from a list (whose timestamps are Date objects).
+// full objects), so a cluster of thousands of pods stays small in memory. Input is the raw JSON of a
+// list page or a watch event; a client-library model object (timestamps as Dates) is read as well.
 
 /** The parts of a pod that selection, guards, probes and timings look at. */
 export interface PodInfo {
@@ -35,6 +35,8 @@ export interface NodeInfo {
   unschedulable: boolean;
   taints: Array<{ key: string; value?: string; effect: string }>;
   annotations: Record<string, string>;
+  /** spec.providerID, e.g. "aws:///us-west-2a/i-0123456789abcdef0" on EKS. */
+  providerID?: string;
 }
 
 export interface WorkloadInfo {
@@ -70,7 +72,7 @@ const strings = (v: unknown): Record<string, string> => {
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.map(rec) : []);
 
-/** Epoch ms of a timestamp that is a string (watch JSON) or a Date (typed list); 0 when absent. */
+/** Epoch ms of a timestamp that is a string (API JSON) or a Date (a client-library object); 0 when absent. */
 export function epochMs(v: unknown): number {
   if (v instanceof Date) return v.getTime();
   if (typeof v === 'string') {
@@ -135,6 +137,7 @@ export function nodeInfo(raw: unknown): NodeInfo {
   };
   const zone = labels[ZONE_LABEL];
   if (zone !== undefined) node.zone = zone;
+  if (typeof spec.providerID === 'string' && spec.providerID !== '') node.providerID = spec.providerID;
   return node;
 }
 

@@ -10,7 +10,7 @@ export interface PodTiming {
   pod: string;
   namespace: string;
   workload: string;
-  /** When the delete or eviction call was made. */
+  /** When the delete or eviction call was made, or when a watch saw a pod disrupted by someone else. */
   deletedAt: number;
   replacement?: string;
   node?: string;
@@ -30,6 +30,8 @@ export interface Distribution {
 }
 
 interface Victim {
+  /** The disrupted pod's uid (a StatefulSet's replacement reuses the name, never the uid). */
+  uid: string;
   timing: PodTiming;
   state: 'pending' | 'confirmed' | 'cancelled';
 }
@@ -76,6 +78,7 @@ export class PodTimingTracker {
    */
   expect(pod: PodInfo): { confirm(): void; cancel(): void } {
     const victim: Victim = {
+      uid: pod.uid,
       state: 'pending',
       timing: {
         pod: pod.name,
@@ -93,6 +96,26 @@ export class PodTimingTracker {
         victim.state = 'cancelled';
       },
     };
+  }
+
+  /**
+   * Record a pod disrupted by someone else (a termination handler's drain, its node going away), with
+   * `at` = when a watch saw it terminating or gone. False when the pod is already recorded (gameday's own
+   * delete or eviction, or an earlier sighting).
+   */
+  observed(pod: PodInfo, at: number): boolean {
+    if (this.victims.some((v) => v.uid === pod.uid && v.state !== 'cancelled')) return false;
+    this.victims.push({
+      uid: pod.uid,
+      state: 'confirmed',
+      timing: {
+        pod: pod.name,
+        namespace: pod.namespace,
+        workload: pod.workload ?? `Pod/${pod.name}`,
+        deletedAt: at,
+      },
+    });
+    return true;
   }
 
   private onChange(c: InformerChange<PodInfo>): void {

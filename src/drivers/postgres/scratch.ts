@@ -2,7 +2,6 @@
 // scratch database on an existing server. Each is journaled before it is created, and its removal is
 // idempotent and works from a new process (gameday rollback) after the creator was killed.
 
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,7 +12,7 @@ import { GamedayError, describeError } from '../../errors.js';
 import type { Journal } from '../../runner/journal.js';
 import { sleep } from '../../util/clock.js';
 import { describeDbUrl, redactUrl } from '../../util/redact.js';
-import { findPostgresBinDir, readPostmasterPid, runPostgresTool } from './server.js';
+import { findPostgresBinDir, postgresOwner, readPostmasterPid, runPostgresTool } from './server.js';
 
 /** Written into every dir gameday creates, so an undo never removes a dir it did not make. */
 const OWNED_MARK = '.gameday-owned';
@@ -79,23 +78,6 @@ export function freePort(): Promise<number> {
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
-}
-
-function postgresOwner(): { uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0) return null;
-  try {
-    return {
-      uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
-      gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
-    };
-  } catch (error) {
-    throw new GamedayError('running as root, but user "postgres" does not exist', {
-      kind: 'runtime',
-      code: 'POSTGRES_USER_MISSING',
-      hint: 'initdb and pg_ctl refuse to run as root; install the postgresql package (it creates the user)',
-      cause: error,
-    });
-  }
 }
 
 /** A new, not yet existing temp dir path named gameday-<kind>-<random>. */

@@ -73,6 +73,16 @@ export interface AwsSpotInterruptionFault {
   /** Notice before the interruption, 2–15 minutes (FIS limits). */
   durationBeforeInterruptionMs: number;
   fis: FisOptions;
+  /** Present when the scenario has a kubernetes target: the interrupted instances' nodes are tracked (and drained). */
+  kubernetes?: SpotKubernetesSide;
+}
+
+/** The Kubernetes side of a FIS spot interruption. */
+export interface SpotKubernetesSide {
+  /** Do the termination handler's work on the notice: taint, annotate, cordon and drain by eviction. */
+  drain: boolean;
+  /** With drain: how long an eviction refused with 429 is retried before it becomes a finding. */
+  evictionTimeoutMs: number;
 }
 
 /** `fault: az-outage`: FIS's "AZ Availability: Power Interruption" shape for one zone; each part optional. */

@@ -18,6 +18,11 @@ export interface ExperimentRunOptions {
   /** skip-all: FIS resolves targets and runs no action (preview). */
   actionsMode?: 'skip-all' | 'run-all';
   extraTags?: Record<string, string>;
+  /**
+   * Hears what FIS resolved the targets to, once: as soon as ListExperimentResolvedTargets lists any while
+   * the experiment runs, else the final list when it ends.
+   */
+  onResolvedTargets?(targets: FisResolvedTarget[]): void;
 }
 
 export interface ExperimentResult {
@@ -99,6 +104,50 @@ export function timelineTracker(runtime: AwsFaultRuntime): {
 }
 
 /**
+ * Hand `opts.onResolvedTargets` the resolved targets as soon as FIS lists them: one
+ * ListExperimentResolvedTargets at a time while the experiment runs, until one lists any.
+ */
+function earlyTargets(
+  experimentId: string,
+  opts: ExperimentRunOptions,
+  runtime: AwsFaultRuntime,
+): { observe(view: FisExperimentView): void; settled(): Promise<void>; deliver(targets: FisResolvedTarget[]): void } {
+  let delivered = false;
+  let inFlight: Promise<void> | undefined;
+  const deliver = (targets: FisResolvedTarget[]): void => {
+    if (delivered || !opts.onResolvedTargets) return;
+    delivered = true;
+    try {
+      opts.onResolvedTargets(targets);
+    } catch (error) {
+      // A listener must never break the experiment's own handling (stop on abort, the outcome).
+      runtime.log(`resolved targets of ${experimentId}: ${describeError(error)}`);
+    }
+  };
+  return {
+    observe(view) {
+      if (!opts.onResolvedTargets || delivered || inFlight || view.status !== 'running') return;
+      inFlight = runtime.aws.fis
+        .resolvedTargets(experimentId, runtime.signal)
+        .then(
+          (targets) => {
+            if (targets.length > 0) deliver(targets);
+          },
+          (error: unknown) =>
+            runtime.log(`could not list resolved targets of ${experimentId} yet: ${describeError(error)}`),
+        )
+        .finally(() => {
+          inFlight = undefined;
+        });
+    },
+    settled: async () => {
+      await inFlight;
+    },
+    deliver,
+  };
+}
+
+/**
  * Create (or reuse) a template and run one experiment to its end. On abort, the experiment is stopped and
  * waited for before the error is rethrown; templates are deleted by rollback (their undo is journaled).
  */
@@ -164,7 +213,9 @@ export async function runExperiment(
   runtime.log(`started FIS experiment ${started.id} (${started.status})`);
 
   const tracker = timelineTracker(runtime);
+  const early = earlyTargets(started.id, opts, runtime);
   tracker.observe(started);
+  early.observe(started);
   let final: FisExperimentView;
   try {
     final = FIS_TERMINAL.includes(started.status)
@@ -174,9 +225,13 @@ export async function runExperiment(
           timeoutMs: opts.timeoutMs,
           intervalMs: opts.pollIntervalMs,
           maxIntervalMs: 15_000,
-          onPoll: (v) => tracker.observe(v),
+          onPoll: (v) => {
+            tracker.observe(v);
+            early.observe(v);
+          },
         });
   } catch (error) {
+    await early.settled();
     // Aborted (signal) or timed out: stop it now, on a signal of its own, and wait until FIS says stopped.
     const stopSignal = AbortSignal.timeout(5 * 60_000);
     try {
@@ -203,12 +258,14 @@ export async function runExperiment(
     throw error;
   }
   const endT = runtime.clock.now();
+  await early.settled();
   let resolvedTargets: FisResolvedTarget[] = [];
   try {
     resolvedTargets = await aws.fis.resolvedTargets(final.id, runtime.signal);
   } catch (error) {
     runtime.log(`could not list resolved targets of ${final.id}: ${describeError(error)}`);
   }
+  early.deliver(resolvedTargets);
   return {
     templateId,
     createdTemplate,

@@ -37,6 +37,7 @@ export async function injectViaFis(
       pollIntervalMs: fis.pollIntervalMs,
       ...(runtime.preview ? { actionsMode: 'skip-all' as const } : {}),
       ...(fis.tags ? { extraTags: fis.tags } : {}),
+      ...(runtime.onResolvedTargets ? { onResolvedTargets: runtime.onResolvedTargets } : {}),
     },
     runtime,
   );

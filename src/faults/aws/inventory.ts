@@ -1,6 +1,6 @@
 // Discover what AWS faults plan against: the caller identity (guarded) and the databases the faults name.
 
-import { guardIdentity, type AwsDriver } from '../../drivers/aws/index.js';
+import type { AwsDriver } from '../../drivers/aws/index.js';
 import type { AwsTargetConfig, RdsDatabase } from '../../drivers/aws/types.js';
 import { GamedayError } from '../../errors.js';
 import type { AwsFault, AwsInventory } from './types.js';
@@ -46,6 +46,8 @@ export async function discoverAwsInventory(
   faults: readonly AwsFault[],
   signal?: AbortSignal,
 ): Promise<AwsInventory> {
+  // The driver module is loaded by whoever built `driver`; importing it here costs nothing more.
+  const { guardIdentity } = await import('../../drivers/aws/index.js');
   const identity = await guardIdentity(driver, target, signal);
   const { clusters, instances } = namedDatabases(faults);
   const databases: RdsDatabase[] = [];

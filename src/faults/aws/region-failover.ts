@@ -54,6 +54,7 @@ export const awsRegionFailover = {
       log: runtime.log,
       aws: runtime.aws.driver,
       ...(runtime.sandbox ? { sandbox: runtime.sandbox } : {}),
+      ...(runtime.markers ? { markers: runtime.markers } : {}),
       ...(fault.pollMs === undefined ? {} : { pollMs: fault.pollMs }),
     });
     const where = `aws ${runtime.aws.driver.config.region}`;

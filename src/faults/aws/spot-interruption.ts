@@ -50,6 +50,16 @@ export function spotInterruptionExperiment(fault: AwsSpotInterruptionFault): Fis
   };
 }
 
+/** What `gameday plan` says about the Kubernetes side ('' without a kubernetes target). */
+function kubernetesSideDescription(fault: AwsSpotInterruptionFault): string {
+  if (!fault.kubernetes) return '';
+  const follow =
+    "; Kubernetes: the instances' nodes (by spec.providerID) are tracked — taint, cordon, evictions, removal — and their pods' replacements timed";
+  return fault.kubernetes.drain
+    ? `${follow}; gameday drains them itself on the notice (taint, cordon, evictions respecting PodDisruptionBudgets; rollback uncordons)`
+    : `${follow}; draining them is left to the cluster's termination handler`;
+}
+
 export const awsSpotInterruption: AwsFaultModule<AwsSpotInterruptionFault> = {
   type: 'spot-interruption',
 
@@ -57,15 +67,16 @@ export const awsSpotInterruption: AwsFaultModule<AwsSpotInterruptionFault> = {
     const tags = Object.entries(fault.tags)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
+    const k8s = kubernetesSideDescription(fault);
     const base = {
       fault,
       target: 'aws' as const,
-      description: `FIS spot interruption (${formatDuration(fault.durationBeforeInterruptionMs)} notice) of ${selectionMode(fault.selection)} running spot instances tagged ${tags}`,
+      description: `FIS spot interruption (${formatDuration(fault.durationBeforeInterruptionMs)} notice) of ${selectionMode(fault.selection)} running spot instances tagged ${tags}${k8s}`,
       affected: [`spot instances tagged ${tags}`],
       unavailable: fault.selection.mode === 'count' ? fault.selection.n : 0,
       fleet: 0,
     };
-    if (fault.fis.templateId) return { ...base, description: `FIS template ${fault.fis.templateId}` };
+    if (fault.fis.templateId) return { ...base, description: `FIS template ${fault.fis.templateId}${k8s}` };
     return {
       ...base,
       experiment: spotInterruptionExperiment(fault),

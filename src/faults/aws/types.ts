@@ -19,6 +19,8 @@ export interface AwsFaultRuntime {
   /** Resolve targets without injecting (FIS actionsMode skip-all), for `gameday plan --preview`. */
   preview?: boolean;
   log(message: string): void;
+  /** Hears what a FIS experiment's targets resolved to, as soon as FIS lists them (see runExperiment). */
+  onResolvedTargets?(targets: FisResolvedTarget[]): void;
 }
 
 /** The outcome of an AWS fault: FaultExecution plus a timeline and what FIS resolved. */

@@ -1,10 +1,9 @@
 // Undo handlers for AWS mutations. They rebuild clients from the journal's plain data — region and
 // endpoint, never credentials (the default credential chain supplies those) — and are idempotent.
 
-import { driverForLocation, type AwsClientOptions } from '../../drivers/aws/index.js';
-import { rdsDrill } from '../../drivers/aws/rds-drill.js';
+import type { AwsClientOptions, AwsDriver } from '../../drivers/aws/index.js';
 import { runbookUndoHandlers } from './undo-runbook.js';
-import { FIS_TERMINAL, type AwsLocation } from '../../drivers/aws/types.js';
+import { FIS_TERMINAL, type AwsLocation, type AwsService } from '../../drivers/aws/types.js';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
 import { TAG_RUN_ID, TAG_STEP } from './template.js';
@@ -35,9 +34,18 @@ function location(args: Record<string, unknown>): AwsLocation {
   return { region: str(args, 'region'), ...(typeof endpoint === 'string' ? { endpoint } : {}) };
 }
 
+/**
+ * A driver for `service` at the journaled location. The SDK is loaded here, on the first AWS undo:
+ * a rollback of a journal without AWS entries never loads it.
+ */
+async function driverAt(service: AwsService, args: Record<string, unknown>): Promise<AwsDriver> {
+  const { driverForLocation } = await import('../../drivers/aws/index.js');
+  return driverForLocation(service, location(args), clientOptions);
+}
+
 /** Stop every experiment this run started from the template, and wait until each is stopped. */
 const stopExperiments: Handler = async (args, ctx) => {
-  const driver = driverForLocation('fis', location(args), clientOptions);
+  const driver = await driverAt('fis', args);
   try {
     const templateId = str(args, 'templateId');
     const runId = str(args, 'runId');
@@ -66,7 +74,7 @@ const stopExperiments: Handler = async (args, ctx) => {
 
 /** Delete every template tagged with this run and step (found by tags: the id may never have been journaled). */
 const deleteTemplates: Handler = async (args, ctx) => {
-  const driver = driverForLocation('fis', location(args), clientOptions);
+  const driver = await driverAt('fis', args);
   try {
     const ids = await driver.fis.findTemplates(
       { [TAG_RUN_ID]: str(args, 'runId'), [TAG_STEP]: str(args, 'step') },
@@ -82,7 +90,7 @@ const deleteTemplates: Handler = async (args, ctx) => {
 
 /** Wait until the database is available again after a failover. */
 const awaitAvailable: Handler = async (args, ctx) => {
-  const driver = driverForLocation('rds', location(args), clientOptions);
+  const driver = await driverAt('rds', args);
   try {
     const id = str(args, 'id');
     const kind = str(args, 'kind');
@@ -114,8 +122,9 @@ const awaitAvailable: Handler = async (args, ctx) => {
 
 /** Delete a restore drill's scratch instance (no final snapshot); a missing instance counts as deleted. */
 const deleteDbInstance: Handler = async (args, ctx) => {
-  const driver = driverForLocation('rds', location(args), clientOptions);
+  const driver = await driverAt('rds', args);
   try {
+    const { rdsDrill } = await import('../../drivers/aws/rds-drill.js');
     return await rdsDrill(driver.clients.rds).deleteInstance({
       dbInstanceIdentifier: str(args, 'dbInstanceIdentifier'),
       signal: ctx.signal,

@@ -3,7 +3,7 @@
 // and node patches.
 
 import { GamedayError } from '../../errors.js';
-import { backoffMs } from '../../drivers/kubernetes/client.js';
+import { backoffMs } from '../../drivers/kubernetes/retry.js';
 import type { KubeCluster } from '../../drivers/kubernetes/cluster.js';
 import type { PodInfo } from '../../drivers/kubernetes/objects.js';
 import type { KubernetesFaultOptions, ResolvedFault } from '../../scenario/types.js';
@@ -94,6 +94,14 @@ export interface DisruptResult {
   firstT?: number;
 }
 
+/**
+ * Pod deletes, evictions and node patches a fault keeps in flight (the client's pool of keep-alive
+ * connections is as large). Each waits on several etcd round trips inside the API server, so a burst
+ * of hundreds is paced by how many are in flight more than by the server's CPU; the server's priority
+ * and fairness queues whatever it cannot take yet.
+ */
+export const MUTATIONS_IN_FLIGHT = 64;
+
 /** Run `fn` over `items`, at most `limit` at a time. */
 export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -121,7 +129,7 @@ export async function disruptPods(
   const mark = (): void => {
     result.firstT ??= runtime.clock.now();
   };
-  await mapLimit(pods, 32, async (pod) => {
+  await mapLimit(pods, MUTATIONS_IN_FLIGHT, async (pod) => {
     if (how.mode === 'delete') {
       const timing = k8s.tracker.expect(pod);
       const r = await client.deletePod(pod.namespace, pod.name, how.graceSeconds);

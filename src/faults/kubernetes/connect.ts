@@ -3,7 +3,7 @@
 // start the informers its faults, probes and per-pod timings read.
 
 import { hostname } from 'node:os';
-import { KubeCluster } from '../../drivers/kubernetes/cluster.js';
+import type { KubeCluster } from '../../drivers/kubernetes/cluster.js';
 import type { KubeClient } from '../../drivers/kubernetes/client.js';
 import { PodTimingTracker, distribution } from '../../drivers/kubernetes/tracker.js';
 import { GamedayError } from '../../errors.js';
@@ -71,6 +71,8 @@ export async function connectKubernetes(
   const access: KubernetesAccess = { inCluster: cfg.inCluster };
   if (cfg.kubeconfig !== undefined) access.kubeconfig = cfg.kubeconfig;
   if (cfg.context !== undefined) access.context = cfg.context;
+  // Why here and not at the top: the client library is loaded only by runs that have a kubernetes target.
+  const { KubeCluster } = await import('../../drivers/kubernetes/cluster.js');
   const cluster = KubeCluster.open(access, opts.log);
   try {
     const needs = kubernetesNeeds(scenario);
@@ -102,7 +104,15 @@ export async function connectKubernetes(
     ]);
     const self = selfPod(opts.env ?? process.env);
     const podNamespaces = needs.drainNamespaces.length > 0 ? needs.drainNamespaces : [cfg.namespace];
-    const runtime: KubernetesRuntime = { cluster, tracker, access, podNamespaces, ...(self ? { self } : {}) };
+    const closed = new AbortController();
+    const runtime: KubernetesRuntime = {
+      cluster,
+      tracker,
+      access,
+      podNamespaces,
+      closed: closed.signal,
+      ...(self ? { self } : {}),
+    };
     return {
       cluster,
       runtime,
@@ -116,6 +126,7 @@ export async function connectKubernetes(
       }),
       podTimings: () => podTimingsMeasurement(tracker),
       close: async () => {
+        closed.abort();
         tracker.detach();
         await cluster.close();
       },

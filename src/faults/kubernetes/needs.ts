@@ -1,7 +1,9 @@
 // What a scenario needs from a cluster, derived from the scenario alone (pure): which caches to keep
 // (pods per namespace, nodes, workloads, budgets) and every API permission its faults, probes, undo
-// and timings use. Preflight checks these permissions; `gameday rbac` prints them as a Role.
+// and timings use, and what its runbook's kubernetes-scale steps need in their own kube contexts.
+// Preflight checks these permissions; `gameday rbac` prints them as a Role.
 
+import { refFrom, kubernetesScale, type DeploymentRef } from '../../runbook/kubernetes-actions.js';
 import type { Scenario } from '../../scenario/types.js';
 
 /** One API permission: `verb` on `resource` (with subresource) of `group`, in `namespace` or cluster-wide. */
@@ -54,7 +56,7 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
   const perms = new Map<string, Permission>();
   const add = (p: Permission): void => {
     if (!needs.reasons.includes(p.why)) needs.reasons.push(p.why);
-    const key = `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}`;
+    const key = permissionKey(p);
     if (!perms.has(key)) perms.set(key, p);
   };
   const pods = new Set<string>();
@@ -72,6 +74,25 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
     add({ group: '', resource: 'pods', verb: 'delete', namespace: ns, why });
 
   for (const step of scenario.steps) {
+    if (step.kind === 'fault' && step.target === 'aws' && step.fault.type === 'spot-interruption') {
+      // A FIS spot interruption: its instances' nodes are followed, and drained by gameday when asked.
+      const side = step.fault.aws?.kubernetes;
+      if (!side) continue;
+      nodes(['list', 'watch'], "spot-interruption on aws finds the interrupted instances' nodes and follows them");
+      for (const ns of drain) {
+        watchPods(ns, "spot-interruption on aws times the replacements of the interrupted nodes' pods");
+        if (side.drain)
+          evict(ns, 'spot-interruption on aws (drain) evicts their pods (PodDisruptionBudgets respected)');
+        if (!needs.drainNamespaces.includes(ns)) needs.drainNamespaces.push(ns);
+      }
+      if (side.drain) {
+        nodes(
+          ['get', 'patch'],
+          'spot-interruption on aws (drain) taints and cordons the nodes; rollback releases them',
+        );
+      }
+      continue;
+    }
     if (step.kind !== 'fault' || step.target !== 'kubernetes') continue;
     const f = step.fault;
     const k = 'kubernetes' in f ? f.kubernetes : undefined;
@@ -128,8 +149,18 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
       nodes(['list', 'watch'], why);
     }
   }
+  // Runbook steps that scale a Deployment through the target's own context are checked and granted with it.
+  for (const { step, ref } of scaleSteps(scenario)) {
+    if (onTargetCluster(scenario, ref)) for (const p of kubernetesScalePermissions(step, ref)) add(p);
+  }
   needs.podNamespaces = [...pods];
-  needs.permissions = [...perms.values()].sort(
+  needs.permissions = sortPermissions([...perms.values()]);
+  return needs;
+}
+
+/** Stable order: namespace, group, resource, subresource, then get → delete. */
+function sortPermissions(perms: Permission[]): Permission[] {
+  return perms.sort(
     (a, b) =>
       (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
       a.group.localeCompare(b.group) ||
@@ -137,7 +168,87 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
       (a.subresource ?? '').localeCompare(b.subresource ?? '') ||
       VERB_ORDER.indexOf(a.verb) - VERB_ORDER.indexOf(b.verb),
   );
-  return needs;
+}
+
+const permissionKey = (p: Permission): string =>
+  `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}`;
+
+/** The kubernetes-scale steps of the scenario's runbooks, each with the Deployment it scales. */
+function scaleSteps(scenario: Scenario): Array<{ step: string; ref: DeploymentRef }> {
+  return scenario.steps.flatMap((s) =>
+    s.kind === 'fault' && s.fault.type === 'region-failover'
+      ? (s.fault.runbook ?? [])
+          .filter((r) => r.action === kubernetesScale.name)
+          .map((r) => ({ step: r.name, ref: refFrom(r.args) }))
+      : [],
+  );
+}
+
+/**
+ * Does the step act through the kubernetes target's own kubeconfig and context? Compared by name: two
+ * names for one cluster count as two clusters, so it is checked, and printed, twice, never skipped.
+ */
+function onTargetCluster(scenario: Scenario, ref: DeploymentRef): boolean {
+  const t = scenario.targets.kubernetes;
+  return t !== undefined && !t.inCluster && t.context === ref.context && t.kubeconfig === ref.kubeconfig;
+}
+
+/**
+ * What one kubernetes-scale step needs: get on the Deployment (capture, verify) and patch (execute,
+ * rollback). Why patch on deployments and not deployments/scale: the driver merge-patches spec.replicas
+ * of the Deployment itself (src/drivers/kubernetes/client.ts setDeploymentReplicas).
+ */
+function kubernetesScalePermissions(step: string, ref: DeploymentRef): Permission[] {
+  const why = `runbook step ${step} (kubernetes-scale) reads and scales deployment ${ref.namespace}/${ref.deployment}; its rollback scales it back`;
+  return ['get', 'patch'].map((verb) => ({
+    group: 'apps',
+    resource: 'deployments',
+    verb,
+    namespace: ref.namespace,
+    why,
+  }));
+}
+
+/** A kube context a runbook's Kubernetes steps act in besides the kubernetes target (usually the DR cluster). */
+export interface RunbookClusterNeeds {
+  context: string;
+  /** The steps' kubeconfig file; undefined: $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Names of the runbook steps acting there, in scenario order. */
+  steps: string[];
+  permissions: Permission[];
+  reasons: string[];
+}
+
+/**
+ * What the runbooks' kubernetes-scale steps need on clusters other than the kubernetes target's, one
+ * entry per kubeconfig + context, in scenario order (steps on the target's context are in kubernetesNeeds).
+ */
+export function runbookKubernetesNeeds(scenario: Scenario): RunbookClusterNeeds[] {
+  const clusters = new Map<string, RunbookClusterNeeds>();
+  for (const { step, ref } of scaleSteps(scenario)) {
+    if (onTargetCluster(scenario, ref)) continue;
+    const key = `${ref.kubeconfig ?? ''}|${ref.context}`;
+    let c = clusters.get(key);
+    if (!c) {
+      c = {
+        context: ref.context,
+        ...(ref.kubeconfig === undefined ? {} : { kubeconfig: ref.kubeconfig }),
+        steps: [],
+        permissions: [],
+        reasons: [],
+      };
+      clusters.set(key, c);
+    }
+    if (!c.steps.includes(step)) c.steps.push(step);
+    const have = new Set(c.permissions.map(permissionKey));
+    for (const p of kubernetesScalePermissions(step, ref)) {
+      if (!c.reasons.includes(p.why)) c.reasons.push(p.why);
+      if (!have.has(permissionKey(p))) c.permissions.push(p);
+    }
+  }
+  for (const c of clusters.values()) sortPermissions(c.permissions);
+  return [...clusters.values()];
 }
 
 export { VERB_ORDER };

@@ -10,7 +10,7 @@ import type { ResolvedFault } from '../../scenario/types.js';
 import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { selectReplicas } from '../select.js';
-import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
+import type { FaultExecution, FaultModule, FaultRuntime, PlannedFault } from '../types.js';
 import {
   disruptPods,
   drainable,
@@ -23,7 +23,7 @@ import {
   updateTaints,
   worstWorkload,
 } from './common.js';
-import type { KubernetesInventory } from './types.js';
+import type { KubernetesInventory, KubernetesRuntime } from './types.js';
 import { accessArgs } from './undo.js';
 
 type SpotInterruption = Extract<ResolvedFault, { type: 'spot-interruption' }>;
@@ -104,6 +104,55 @@ function restorable(node: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/**
+ * The interruption notice on one node, as a termination handler gives it: taint (no new pods), annotation
+ * (when the instance goes) and cordon, in one patch, journaled first. The undo either restores the node
+ * (`restore-node`: re-created if gameday removed it) or only releases it (`release-node`: uncordon and
+ * untaint, for nodes whose instance really goes away). Returns the journal id; undefined when the node is gone.
+ */
+export async function sendInterruptionNotice(
+  runtime: Pick<FaultRuntime, 'journal' | 'step'>,
+  k8s: KubernetesRuntime,
+  name: string,
+  reclaimAt: string,
+  undo: 'restore-node' | 'release-node',
+): Promise<string | undefined> {
+  const client = k8s.cluster.client;
+  const node = await client.getNode(name);
+  if (!node) return undefined;
+  const wasCordoned = (node.spec as { unschedulable?: unknown } | undefined)?.unschedulable === true;
+  const id = runtime.journal.intent(runtime.step, `spot interruption of node ${name}`, `kubernetes ${client.server}`, {
+    driver: 'kubernetes',
+    op: undo,
+    args: {
+      ...accessArgs(k8s.access),
+      ...(undo === 'restore-node' ? { node: restorable(node) } : { name }),
+      taint: SPOT_TAINT,
+      annotation: NOTICE_ANNOTATION,
+      unschedulable: wasCordoned,
+    },
+  });
+  try {
+    const found = await updateTaints(
+      k8s.cluster,
+      name,
+      (taints) => [
+        ...taints.filter((t) => t.key !== SPOT_TAINT),
+        { key: SPOT_TAINT, value: runtime.step.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63), effect: 'NoSchedule' },
+      ],
+      { metadata: { annotations: { [NOTICE_ANNOTATION]: reclaimAt } }, spec: { unschedulable: true } },
+    );
+    runtime.journal.applied(
+      id,
+      found ? `node ${name} tainted ${SPOT_TAINT}, annotated and cordoned` : `node ${name} was gone before the notice`,
+    );
+    return id;
+  } catch (error) {
+    runtime.journal.failed(id, String(error));
+    throw error;
+  }
+}
+
 export const kubernetesSpotInterruption: FaultModule<SpotInterruption> = {
   type: 'spot-interruption',
 
@@ -152,50 +201,13 @@ export const kubernetesSpotInterruption: FaultModule<SpotInterruption> = {
     let t0: number | undefined;
     const ids = new Map<string, string>();
     for (const name of names) {
-      const node = await client.getNode(name);
-      if (!node) {
+      const id = await sendInterruptionNotice(runtime, k8s, name, reclaimAt, 'restore-node');
+      if (id === undefined) {
         findings.push(`node ${name} was already gone`);
         continue;
       }
-      const wasCordoned = (node.spec as { unschedulable?: unknown } | undefined)?.unschedulable === true;
-      const id = runtime.journal.intent(
-        runtime.step,
-        `spot interruption of node ${name}`,
-        `kubernetes ${client.server}`,
-        {
-          driver: 'kubernetes',
-          op: 'restore-node',
-          args: {
-            ...accessArgs(k8s.access),
-            node: restorable(node),
-            taint: SPOT_TAINT,
-            annotation: NOTICE_ANNOTATION,
-            unschedulable: wasCordoned,
-          },
-        },
-      );
       ids.set(name, id);
-      try {
-        // The notice: taint (no new pods), annotation (when it goes), cordon — one patch.
-        await updateTaints(
-          k8s.cluster,
-          name,
-          (taints) => [
-            ...taints.filter((t) => t.key !== SPOT_TAINT),
-            {
-              key: SPOT_TAINT,
-              value: runtime.step.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63),
-              effect: 'NoSchedule',
-            },
-          ],
-          { metadata: { annotations: { [NOTICE_ANNOTATION]: reclaimAt } }, spec: { unschedulable: true } },
-        );
-        t0 ??= runtime.clock.now();
-        runtime.journal.applied(id, `node ${name} tainted ${SPOT_TAINT}, annotated and cordoned`);
-      } catch (error) {
-        runtime.journal.failed(id, String(error));
-        throw error;
-      }
+      t0 ??= runtime.clock.now();
     }
     runtime.log(`interruption notice on ${[...ids.keys()].join(', ')}: draining in ${formatDuration(fault.noticeMs)}`);
     await sleep(fault.noticeMs, runtime.signal);

@@ -37,4 +37,6 @@ export interface KubernetesRuntime {
   access: KubernetesAccess;
   podNamespaces: string[];
   self?: SelfPod;
+  /** Aborted when the run's connection closes: what follows the cluster beyond one step stops then. */
+  closed?: AbortSignal;
 }

@@ -2,7 +2,7 @@
 // context, names, the saved Node object — never a token), so `gameday rollback <run-dir>` can replay
 // them in a new process after a crash. All are idempotent and verify their result.
 
-import { KubeCluster } from '../../drivers/kubernetes/cluster.js';
+import type { KubeCluster } from '../../drivers/kubernetes/cluster.js';
 import type { NodeInfo } from '../../drivers/kubernetes/objects.js';
 import { matchesLabels } from '../../drivers/kubernetes/objects.js';
 import { GamedayError } from '../../errors.js';
@@ -46,6 +46,8 @@ function str(args: Args, key: string): string {
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 async function withCluster<T>(args: Args, fn: (c: KubeCluster) => Promise<T>): Promise<T> {
+  // Loaded on first use: a rollback of a journal without Kubernetes entries never loads the client library.
+  const { KubeCluster } = await import('../../drivers/kubernetes/cluster.js');
   const cluster = KubeCluster.open(accessFrom(args));
   try {
     return await fn(cluster);
@@ -129,6 +131,37 @@ export const kubernetesUndoHandlers: Record<string, (args: Args, ctx: UndoContex
       }
       const verified = await waitNodes(cluster, [name], new Set(wasCordoned ? [name] : []), ctx, taint);
       return `node ${name} ${action}: ${verified}`;
+    });
+  },
+
+  /**
+   * After gameday drained a node for a cloud spot interruption: uncordoned (unless it was cordoned before),
+   * taint and annotation removed. A node that is gone went with its instance and is never re-created.
+   */
+  async 'kubernetes:release-node'(args, ctx) {
+    return withCluster(args, async (cluster) => {
+      const name = str(args, 'name');
+      const taint = str(args, 'taint');
+      const annotation = str(args, 'annotation');
+      const wasCordoned = args['unschedulable'] === true;
+      const exists = await updateTaints(cluster, name, (taints) => taints.filter((t) => t.key !== taint), {
+        metadata: { annotations: { [annotation]: null } },
+        spec: { unschedulable: wasCordoned ? true : null },
+      });
+      if (!exists) return `node ${name} is gone with its instance: nothing to release`;
+      // Why not wait for Ready: the instance may be terminating; releasing is all gameday owes the node.
+      const nodes = await cluster.nodes();
+      const released = (): boolean => {
+        const n = nodes.get('', name);
+        return n === undefined || ((wasCordoned || !n.unschedulable) && !n.taints.some((t) => t.key === taint));
+      };
+      if (!(await cluster.until([nodes], released, ctx.timeoutMs, ctx.signal))) {
+        throw incomplete(
+          `node ${name} still cordoned or tainted ${taint} after ${formatDuration(ctx.timeoutMs)}`,
+          'K8S_NODE_NOT_RELEASED',
+        );
+      }
+      return `node ${name} released: ${wasCordoned ? 'left cordoned as before' : 'uncordoned'}, taint ${taint} removed`;
     });
   },
 

@@ -16,6 +16,7 @@ import {
   kubernetesOptions,
   kubernetesRuntime,
   mapLimit,
+  MUTATIONS_IN_FLIGHT,
   projectedPlan,
 } from './common.js';
 import { nodeFaultImpact } from './spot-interruption.js';
@@ -84,7 +85,7 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
     let t0: number | undefined;
     try {
       const label = k.notReadyLabel;
-      await mapLimit(names, 32, async (name) => {
+      await mapLimit(names, MUTATIONS_IN_FLIGHT, async (name) => {
         await k8s.cluster.client.patchNode(name, {
           ...(label ? { metadata: { labels: { [label.key]: label.value } } } : {}),
           spec: { unschedulable: true },

@@ -136,6 +136,7 @@ export const regionFailover = {
       step: runtime.step,
       log: runtime.log,
       sandbox: { client, controlUrl },
+      ...(runtime.markers ? { markers: runtime.markers } : {}),
       ...(fault.pollMs === undefined ? {} : { pollMs: fault.pollMs }),
     });
     const t0 = outageT ?? result.firstMutationT;

@@ -1,23 +1,19 @@
 // Resolved configs of the AWS probes (what `probes.<name>.cloudwatch` / `.rds` resolve to).
 
-/** A metric statistic over a recent period compared with a threshold, or an alarm's state. */
+import type { MetricQuery } from '../../drivers/aws/cloudwatch.js';
+
+/**
+ * A metric statistic over a recent period compared with a threshold, or an alarm's state. The metric's
+ * period defaults to 60 s and its window (how far back to look for the newest datapoint) to 5m.
+ */
 export type CloudWatchProbeConfig =
-  | {
-      kind: 'metric';
-      namespace: string;
-      metric: string;
-      dimensions: Record<string, string>;
-      statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
-      /** Aggregation period, seconds (default 60). */
-      periodSec: number;
-      /** How far back to look for the newest datapoint (default 5m). */
-      windowMs: number;
-      /** Healthy when `value <op> threshold`. */
-      op: '<' | '<=' | '>' | '>=';
-      threshold: number;
-      /** Healthy or not when there is no datapoint in the window (default unhealthy). */
-      missingIsHealthy: boolean;
-    }
+  | ({ kind: 'metric' } & MetricQuery & {
+        /** Healthy when `value <op> threshold`. */
+        op: '<' | '<=' | '>' | '>=';
+        threshold: number;
+        /** Healthy or not when there is no datapoint in the window (default unhealthy). */
+        missingIsHealthy: boolean;
+      })
   | {
       kind: 'alarm';
       alarm: string;
