@@ -18,19 +18,31 @@ if (typeof down !== 'function') {
   process.exit(2);
 }
 
-/** True while `pid` is a live process (a zombie is dead: its owner exited and is not yet reaped). */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
+/** Fields 3.. of /proc/<pid>/stat (state first, start time at index 19), or null without procfs. */
+function statFields(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return true; // no procfs: trust kill(0)
+    return null;
   }
+}
+
+const ownerStart = statFields(ownerPid)?.[19] ?? null;
+
+/**
+ * True while the owner lives. A zombie is gone (it exited; its parent has not reaped it yet), and so is
+ * a process with the owner's pid but another start time (the pid was reused).
+ */
+function ownerAlive() {
+  try {
+    process.kill(ownerPid, 0);
+  } catch (error) {
+    if (error.code !== 'EPERM') return false;
+  }
+  const fields = statFields(ownerPid);
+  if (fields === null) return true; // no procfs (or it exited just now; the next look sees it): trust kill(0)
+  return !/^[ZX]/.test(fields[0] ?? '') && (ownerStart === null || fields[19] === ownerStart);
 }
 
 /** The marker's identity: a marker removed and written again belongs to a new fixture, not to our owner. */
@@ -53,7 +65,7 @@ setInterval(() => {
     log(`${marker} is gone (stopped normally); exiting`);
     process.exit(0);
   }
-  if (isAlive(ownerPid)) return;
+  if (ownerAlive()) return;
   busy = true;
   attempts++;
   log(`owner pid ${ownerPid} is gone; stopping the fixture in ${stateDir} (attempt ${attempts} of ${MAX_ATTEMPTS})`);

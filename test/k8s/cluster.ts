@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down, up, type K8sFixtureState } from '../../infra-fixtures/kubernetes/lib/cluster.mjs';
 import { eventually } from '../helpers/cli.js';
+import { isRunning } from '../helpers/owner.js';
 
 export const NAMESPACE = 'production';
 export const DEPLOYMENT = 'connectkit-app';
@@ -89,6 +90,11 @@ export async function startFixture(): Promise<Fixture> {
       const r = await down({ stateDir, log });
       if (r.survivors.length > 0 || r.listening.length > 0) {
         throw new Error(`fixture left behind: processes ${r.survivors.join(', ')}; ports ${r.listening.join(', ')}`);
+      }
+      // The owner watchdog goes with the fixture (it looks once a second).
+      const watchdog = state.watchdogPid;
+      if (watchdog !== null) {
+        await eventually(() => (isRunning(watchdog) ? undefined : true), 5_000, `watchdog pid ${watchdog} to exit`);
       }
     },
   };

@@ -326,12 +326,24 @@ export async function up(opts = {}) {
         ...(scale ? ['--concurrent-replicaset-syncs=20', '--concurrent-deployment-syncs=20'] : []),
       ],
     );
-    procs['kube-scheduler'] = startProcess(stateDir, 'kube-scheduler', path.join(binDir, 'kube-scheduler'), [
-      ...delegated(schedKubeconfig),
-      ...qps(scale ? 1000 : 100),
-      `--secure-port=${schedPort}`,
-      `--cert-dir=${path.join(stateDir, 'kube-scheduler')}`,
-    ]);
+    // At scale kwok (the kubelets of hundreds of machines, which on a real cluster never use the control
+    // plane's CPU) and the scheduler (placing replacements, at a cost that grows with every pod of a
+    // topology-spread workload) run below normal CPU priority: on two shared cores a burst of faults is
+    // then answered by the API server first, and the replacements follow on the cycles it leaves. The
+    // controller manager keeps normal priority: the Deployment status it writes is what probes measure.
+    const belowApiServer = scale ? { nice: 10 } : {};
+    procs['kube-scheduler'] = startProcess(
+      stateDir,
+      'kube-scheduler',
+      path.join(binDir, 'kube-scheduler'),
+      [
+        ...delegated(schedKubeconfig),
+        ...qps(scale ? 1000 : 100),
+        `--secure-port=${schedPort}`,
+        `--cert-dir=${path.join(stateDir, 'kube-scheduler')}`,
+      ],
+      belowApiServer,
+    );
 
     fs.writeFileSync(p.kwokConfig, kwokConfigYaml({ scale }));
     fs.mkdirSync(path.join(stateDir, 'kwok'), { recursive: true });
@@ -350,12 +362,7 @@ export async function up(opts = {}) {
       {
         // Keep kwok from also loading a user's ~/.kwok/kwok.yaml.
         env: { KWOK_WORKDIR: path.join(stateDir, 'kwok') },
-        // At scale kwok plays the kubelets of hundreds of machines, which on a real cluster never take
-        // the control plane's CPU. Here they share two cores with it: below normal priority they still
-        // get every idle cycle, but a burst of faults is answered by the API server first, instead of
-        // racing kwok's replays of every pod it touches. The controllers keep normal priority: the
-        // Deployment status they write is what probes measure.
-        ...(scale ? { nice: 10 } : {}),
+        ...belowApiServer,
       },
     );
     say('kube-controller-manager, kube-scheduler and kwok started');

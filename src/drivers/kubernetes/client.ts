@@ -232,7 +232,7 @@ export class KubeClient {
   private async direct(
     method: HttpMethod,
     path: string,
-    opts: { body?: unknown; contentType?: string; signal?: AbortSignal } = {},
+    opts: { body?: unknown; contentType?: string } = {},
   ): Promise<string> {
     const context = new RequestContext(`${this.server.replace(/\/+$/, '')}${path}`, method);
     await this.auth.applySecurityAuthentication(context);
@@ -246,26 +246,22 @@ export class KubeClient {
     const agent: HttpAgent | undefined = context.getAgent();
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise<string>((resolve, reject) => {
-      const req = send(
-        url,
-        { method, headers, ...(agent ? { agent } : {}), ...(opts.signal ? { signal: opts.signal } : {}) },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              resolve(text);
-              return;
-            }
-            const flat: Record<string, string> = {};
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-            reject(new HttpStatusError(status, text, flat));
-          });
-        },
-      );
+      const req = send(url, { method, headers, ...(agent ? { agent } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            resolve(text);
+            return;
+          }
+          const flat: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
+          reject(new HttpStatusError(status, text, flat));
+        });
+      });
       req.on('error', reject);
       req.end(payload);
     });
