@@ -1,10 +1,11 @@
 // Undo handlers for AWS mutations. They rebuild clients from the journal's plain data — region and
 // endpoint, never credentials (the default credential chain supplies those) — and are idempotent.
 
-import type { AwsClientOptions, AwsDriver } from '../../drivers/aws/index.js';
+import type { AwsClientOptions } from '../../drivers/aws/index.js';
 import { runbookUndoHandlers } from './undo-runbook.js';
-import { FIS_TERMINAL, type AwsLocation, type AwsService } from '../../drivers/aws/types.js';
+import { FIS_TERMINAL } from '../../drivers/aws/types.js';
 import { GamedayError } from '../../errors.js';
+import { driverAt, str } from './undo-args.js';
 import { sleep } from '../../util/clock.js';
 import { TAG_RUN_ID, TAG_STEP } from './template.js';
 
@@ -22,30 +23,9 @@ export function configureAwsUndo(opts: AwsClientOptions): void {
   clientOptions = opts;
 }
 
-function str(args: Record<string, unknown>, key: string): string {
-  const v = args[key];
-  if (typeof v !== 'string' || v === '')
-    throw new GamedayError(`undo argument "${key}" is missing`, { kind: 'runtime', code: 'UNDO_ARGS' });
-  return v;
-}
-
-function location(args: Record<string, unknown>): AwsLocation {
-  const endpoint = args['endpoint'];
-  return { region: str(args, 'region'), ...(typeof endpoint === 'string' ? { endpoint } : {}) };
-}
-
-/**
- * A driver for `service` at the journaled location. The SDK is loaded here, on the first AWS undo:
- * a rollback of a journal without AWS entries never loads it.
- */
-async function driverAt(service: AwsService, args: Record<string, unknown>): Promise<AwsDriver> {
-  const { driverForLocation } = await import('../../drivers/aws/index.js');
-  return driverForLocation(service, location(args), clientOptions);
-}
-
 /** Stop every experiment this run started from the template, and wait until each is stopped. */
 const stopExperiments: Handler = async (args, ctx) => {
-  const driver = await driverAt('fis', args);
+  const driver = await driverAt(clientOptions, 'fis', args);
   try {
     const templateId = str(args, 'templateId');
     const runId = str(args, 'runId');
@@ -74,7 +54,7 @@ const stopExperiments: Handler = async (args, ctx) => {
 
 /** Delete every template tagged with this run and step (found by tags: the id may never have been journaled). */
 const deleteTemplates: Handler = async (args, ctx) => {
-  const driver = await driverAt('fis', args);
+  const driver = await driverAt(clientOptions, 'fis', args);
   try {
     const ids = await driver.fis.findTemplates(
       { [TAG_RUN_ID]: str(args, 'runId'), [TAG_STEP]: str(args, 'step') },
@@ -90,7 +70,7 @@ const deleteTemplates: Handler = async (args, ctx) => {
 
 /** Wait until the database is available again after a failover. */
 const awaitAvailable: Handler = async (args, ctx) => {
-  const driver = await driverAt('rds', args);
+  const driver = await driverAt(clientOptions, 'rds', args);
   try {
     const id = str(args, 'id');
     const kind = str(args, 'kind');
@@ -122,7 +102,7 @@ const awaitAvailable: Handler = async (args, ctx) => {
 
 /** Delete a restore drill's scratch instance (no final snapshot); a missing instance counts as deleted. */
 const deleteDbInstance: Handler = async (args, ctx) => {
-  const driver = await driverAt('rds', args);
+  const driver = await driverAt(clientOptions, 'rds', args);
   try {
     const { rdsDrill } = await import('../../drivers/aws/rds-drill.js');
     return await rdsDrill(driver.clients.rds).deleteInstance({
