@@ -2,6 +2,7 @@
 // promotion, …) run with the AWS driver. No outage is caused: AWS regions cannot be switched off, so
 // this is the planned failover of the DR plan; RTO runs from the first mutating call.
 
+import { runbookContextOf } from '../runbook-context.js';
 import { GamedayError } from '../../errors.js';
 import { checkRunbook, runRunbook, runbookTimings } from '../../runbook/index.js';
 import type { RegionFailoverFault } from '../../runbook/index.js';
@@ -47,15 +48,9 @@ export const awsRegionFailover = {
     }
     const steps = fault.runbook ?? [];
     const result = await runRunbook(steps, {
-      journal: runtime.journal,
-      clock: runtime.clock,
-      signal: runtime.signal,
-      step: runtime.step,
-      log: runtime.log,
+      ...runbookContextOf(runtime, fault.pollMs),
       aws: runtime.aws.driver,
       ...(runtime.sandbox ? { sandbox: runtime.sandbox } : {}),
-      ...(runtime.markers ? { markers: runtime.markers } : {}),
-      ...(fault.pollMs === undefined ? {} : { pollMs: fault.pollMs }),
     });
     const where = `aws ${runtime.aws.driver.config.region}`;
     if (!result.ok) throw new RunbookFailedError(result, result.firstMutationT, where);

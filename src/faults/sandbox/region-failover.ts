@@ -3,6 +3,7 @@
 // Failback is the same fault with from/to swapped (and a runbook that rebuilds the standby first).
 
 import { primaryRegion } from '../../drivers/sandbox/regions.js';
+import { runbookContextOf } from '../runbook-context.js';
 import { GamedayError } from '../../errors.js';
 import { checkRunbook, defaultFailoverRunbook, runRunbook, runbookTimings } from '../../runbook/index.js';
 import type { RegionFailoverFault, RunbookResult, RunbookStep, RunbookTiming } from '../../runbook/index.js';
@@ -130,14 +131,8 @@ export const regionFailover = {
     }
 
     const result = await runRunbook(steps, {
-      journal: runtime.journal,
-      clock: runtime.clock,
-      signal: runtime.signal,
-      step: runtime.step,
-      log: runtime.log,
+      ...runbookContextOf(runtime, fault.pollMs),
       sandbox: { client, controlUrl },
-      ...(runtime.markers ? { markers: runtime.markers } : {}),
-      ...(fault.pollMs === undefined ? {} : { pollMs: fault.pollMs }),
     });
     const t0 = outageT ?? result.firstMutationT;
     if (!result.ok) throw new RunbookFailedError(result, t0, `sandbox ${controlUrl}`);
