@@ -40,4 +40,5 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   io.out(`  reports: ${result.files.json}`);
   io.out(`           ${result.files.junit}`);
   io.out(`           ${result.files.markdown}`);
+  io.out(`           ${result.files.html}`);
 }

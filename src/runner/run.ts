@@ -52,7 +52,7 @@ export interface RunOptions {
 export interface RunResult {
   report: Report;
   runDir: string;
-  files: { json: string; junit: string; markdown: string; journal: string };
+  files: { json: string; junit: string; markdown: string; html: string; journal: string };
   /** DESIGN.md exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete. */
   exitCode: 0 | 1 | 2 | 3 | 4;
 }
