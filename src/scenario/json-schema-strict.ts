@@ -73,7 +73,15 @@ export function tightenSchema(schema: JsonSchema): void {
     if (path === 'probes.*.interval' && node.type === 'string' && UNDER_MIN_INTERVAL) {
       addNot(node, { pattern: UNDER_MIN_INTERVAL });
     }
-    if (path === 'steps[].select' && props) addNot(node, { required: ['count', 'percent'] });
+    if (path === 'steps[].select' && props) {
+      for (const pair of [
+        ['count', 'percent'],
+        ['perZone', 'count'],
+        ['perZone', 'percent'],
+      ]) {
+        if (pair.every((k) => k in props)) addNot(node, { required: pair });
+      }
+    }
     if (path === 'load.builtin' && props) {
       node.dependentRequired = { rate: ['duration'], duration: ['rate'] };
       addNot(node, { required: ['rate', 'stages'] });

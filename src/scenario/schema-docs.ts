@@ -85,8 +85,6 @@ export const FIELD_DOCS: Record<string, string> = {
     'Only replicas in this zone. Kubernetes: a pod’s zone is its node’s topology.kubernetes.io/zone label.',
   'steps[].select.capacity': 'Only spot or only on-demand capacity.',
   'steps[].select.order': 'random (default, reproducible with --seed) or oldest first.',
-  'steps[].select.perZone':
-    'Hit this many in each zone in one step (e.g. 1 = one per zone); the zones are the sandbox zones or, on Kubernetes, the nodes’ topology.kubernetes.io/zone labels.',
   'steps[].signal': 'Signal sent to the sandbox replicas (default SIGKILL).',
   'steps[].repeat': 'Repeat the fault: `times` injections, `every` apart.',
   'steps[].repeat.every': 'Time between injections.',
