@@ -47,6 +47,8 @@ export interface RunOptions {
   baselineMs?: number;
   /** How long probes may take to pass the initial steady state (default 30s). */
   steadyStateTimeoutMs?: number;
+  /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
+  seed?: number;
 }
 
 export interface RunResult {
@@ -134,8 +136,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.inventory() } : {}),
       ...(targets.aws ? { aws: await discoverAws(scenario, targets.aws, signal) } : {}),
     };
-    plan = planRun(scenario, inventory, seedFrom(runId));
+    plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
+    rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
 
     phase('guards');
     const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
