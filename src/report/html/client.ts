@@ -45,6 +45,16 @@ var GD = (function () {
     }] } };
   }
   function width(el) { return Math.max(320, (el.clientWidth || 900) - 4); }
+  // A chart over run time (x: seconds since the start, labelled +m:ss) with the timeline's marks.
+  function timeChart(el, height, yLabel, series, columns) {
+    return new uPlot({
+      width: width(el), height: height,
+      scales: { x: { time: false } },
+      axes: [{ values: function (u, vals) { return vals.map(axisOffset); } }, { label: yLabel, size: 60 }],
+      series: series,
+      plugins: [marksPlugin()]
+    }, columns, el);
+  }
   var charts = {}, plots = [];
   function render() {
     var els = document.querySelectorAll('[data-chart]');
@@ -69,7 +79,7 @@ var GD = (function () {
     document.body.setAttribute('data-rendered', 'true');
   }
   return { data: data, charts: charts, undelta: undelta, offset: offset, axisOffset: axisOffset,
-    css: css, marksPlugin: marksPlugin, width: width, render: render };
+    css: css, marksPlugin: marksPlugin, width: width, timeChart: timeChart, render: render };
 })();
 `;
 

@@ -38,12 +38,6 @@ GD.charts.latency = function (el, data) {
   });
   el.setAttribute('data-points', JSON.stringify(points));
   var joined = tables.length === 1 ? tables[0] : uPlot.join(tables);
-  return new uPlot({
-    width: GD.width(el), height: 260,
-    scales: { x: { time: false } },
-    axes: [{ values: function (u, vals) { return vals.map(GD.axisOffset); } }, { label: 'ms', size: 60 }],
-    series: series,
-    plugins: [GD.marksPlugin()]
-  }, joined, el);
+  return GD.timeChart(el, 260, 'ms', series, joined);
 };
 `;

@@ -43,14 +43,8 @@ GD.charts.throughput = function (el, data) {
   }
   el.setAttribute('data-buckets', String(xs.length));
   el.setAttribute('data-requests', String(total));
-  return new uPlot({
-    width: GD.width(el), height: 220,
-    scales: { x: { time: false } },
-    axes: [{ values: function (u, vals) { return vals.map(GD.axisOffset); } }, { label: 'per second', size: 60 }],
-    series: [{}, { label: 'requests/s', stroke: GD.css('--s1'), width: 1 },
-      { label: 'errors/s', stroke: GD.css('--fail'), fill: GD.css('--fail-fill'), width: 1 }],
-    plugins: [GD.marksPlugin()]
-  }, [xs, rps, eps], el);
+  return GD.timeChart(el, 220, 'per second', [{}, { label: 'requests/s', stroke: GD.css('--s1'), width: 1 },
+      { label: 'errors/s', stroke: GD.css('--fail'), fill: GD.css('--fail-fill'), width: 1 }], [xs, rps, eps]);
 };
 GD.charts['load-latency'] = function (el, data) {
   var load = data.load, xs = GD.loadColumns(load), series = [{}], cols = [xs];
@@ -60,12 +54,6 @@ GD.charts['load-latency'] = function (el, data) {
     series.push({ label: k[0] + ' ms', stroke: GD.css(k[1]), width: 1, spanGaps: true });
   });
   el.setAttribute('data-series', String(series.length - 1));
-  return new uPlot({
-    width: GD.width(el), height: 220,
-    scales: { x: { time: false } },
-    axes: [{ values: function (u, vals) { return vals.map(GD.axisOffset); } }, { label: 'ms', size: 60 }],
-    series: series,
-    plugins: [GD.marksPlugin()]
-  }, cols, el);
+  return GD.timeChart(el, 220, 'ms', series, cols);
 };
 `;
