@@ -9,6 +9,7 @@ import { pagePayload } from './data.js';
 import { errorBudgetSection } from './error-budget.js';
 import { addSample, readEvidence, type ProbeSamples, type RunEvidence } from './evidence.js';
 import { renderReportHtml } from './report-page.js';
+import { restoreSection } from './restore.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gameday-html-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -174,6 +175,43 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('<img src=x');
     expect(html.match(/<\/script>/g)).toHaveLength(3);
     expect(html).toContain('uPlot');
+  });
+
+  it('draws a drill’s restore phases from its timeline', () => {
+    const restore = {
+      source: {
+        kind: 'sandbox',
+        name: null,
+        location: null,
+        createdAt: null,
+        ageSeconds: 0,
+        bytes: 1,
+        format: null,
+        backupMs: null,
+        fetchMs: 5,
+      },
+      target: 'scratch-server',
+      startedAt: '2026-01-01T00:00:01.000Z',
+      durationMs: 900,
+      toolMs: 800,
+      jobs: 2,
+      databaseBytes: 1,
+      validations: { passed: 1, total: 1 },
+      cleanupComplete: true,
+    } as const;
+    const r = report({
+      measurements: { rto: null, rpo: null, slos: [], restore: { ...restore, source: { ...restore.source } } },
+      timeline: [
+        { t: 100, at: '', kind: 'drill', message: 'fetch start: fetching x' },
+        { t: 300, at: '', kind: 'drill', message: 'fetch done: 10 bytes' },
+        { t: 400, at: '', kind: 'drill', message: 'restore start: restoring with pg_restore -j 2' },
+        { t: 1300, at: '', kind: 'drill', message: 'restore done: restored in 900 ms' },
+      ],
+    });
+    const svg = restoreSection(r);
+    expect(svg).toContain('data-gantt="restore" data-bars="2"');
+    expect(svg).toMatch(/<text class="label"[^>]*>fetch<\/text>/);
+    expect(svg).toMatch(/<text class="label"[^>]*>restore<\/text>/);
   });
 
   it('has an error-budget section only when the report carries error budgets', () => {

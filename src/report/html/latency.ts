@@ -7,6 +7,7 @@ import { esc } from './escape.js';
 /** The latency section, or a note saying why there is no chart. */
 export function latencySection(payload: PagePayload): string {
   const withSamples = payload.probes.filter((p) => p.source === 'samples');
+  if (payload.probes.length === 0) return '';
   if (withSamples.length === 0) {
     return `<section id="latency"><h2>Probe latency</h2><p class="caption">This run directory has no samples.ndjson, so per-sample latency cannot be drawn; the SLO table below has the percentiles.</p></section>`;
   }

@@ -11,7 +11,8 @@ function phasesFromTimeline(r: Report): GanttRow[] {
   const open = new Map<string, number>();
   const rows: GanttRow[] = [];
   for (const e of r.timeline) {
-    const m = e.kind === 'drill' ? /^drill (\w+) (start|done|failed)/.exec(e.message) : null;
+    // The drill notes its phases as kind "drill": "fetch start: …", "fetch done: …".
+    const m = e.kind === 'drill' ? /^(\w+) (start|done|failed)\b/.exec(e.message) : null;
     if (!m) continue;
     const phase = m[1] as string;
     if (m[2] === 'start') open.set(phase, e.t);

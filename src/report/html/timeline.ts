@@ -18,6 +18,9 @@ function rtoCaption(report: Report): string {
 
 /** The timeline section; its chart is drawn by TIMELINE_CLIENT. */
 export function timelineSection(report: Report, payload: PagePayload): string {
+  if (payload.probes.length === 0 && payload.marks.steps.length === 0 && payload.marks.notes.length === 0) {
+    return `<section id="timeline"><h2>Timeline</h2><p class="caption">No probe sampled this run and no step ran; every event is listed below.</p></section>`;
+  }
   const counts = Object.fromEntries(payload.probes.map((p) => [p.name, p.samples]));
   const legend = [
     ['ok', 'healthy'],
