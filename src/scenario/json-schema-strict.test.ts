@@ -65,6 +65,14 @@ const CASES: Array<{ name: string; text: string; code: string }> = [
     text: BASE.replace(/steps:\n.*\n.*\n/, 'drill: { source: { sandbox: {}, file: { path: /tmp/x.dump } } }\n'),
     code: 'drill-source',
   },
+  {
+    name: 'a drill validation of two kinds',
+    text: BASE.replace(
+      /steps:\n.*\n.*\n/,
+      'drill:\n  source: { sandbox: {} }\n  validations: [{ rowCounts: { tables: [a] }, checksum: { tables: [a] } }]\n',
+    ),
+    code: 'drill-validation',
+  },
   { name: 'neither steps nor drill', text: BASE.replace(/steps:\n.*\n.*\n/, ''), code: 'missing-key' },
 ];
 

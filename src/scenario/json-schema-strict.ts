@@ -1,7 +1,7 @@
 // What the CLI's rules reject and plain JSON Schema can say too, added to the generated schema so an
 // editor flags the same mistakes `gameday validate` does: one probe kind, an interval of at least 50ms,
-// count or percent (not both), rate + duration or stages, percentages up to 100%, one drill source, steps
-// or drill. Rules that need more than one place of the document (a probe that is not defined, a zone
+// count or percent (not both), rate + duration or stages, percentages up to 100%, one drill source, one
+// kind per drill validation, steps or drill. Rules that need more than one place of the document (a probe that is not defined, a zone
 // the target does not have) stay in rules.ts. Also fills descriptions from schema-docs.ts.
 
 import { DEFAULTS } from './defaults.js';
@@ -91,7 +91,8 @@ export function tightenSchema(schema: JsonSchema): void {
       addNot(node, { pattern: OVER_100_PERCENT });
       if (path === 'steps[].select.percent') addNot(node, { pattern: ZERO_PERCENT });
     }
-    if (path === 'drill.source' && props) node.oneOf = exactlyOne(Object.keys(props));
+    if ((path === 'drill.source' || path === 'drill.validations[]') && props)
+      node.oneOf = exactlyOne(Object.keys(props));
     if (path === 'drill.source.rds' && props) addNot(node, { required: ['snapshot', 'pointInTime'] });
   });
 }
