@@ -58,6 +58,20 @@ describe('gameday CLI conventions', () => {
     }
   });
 
+  it('select.perZone picks that many replicas in every zone in one step', async () => {
+    const file = join(dir, 'per-zone.yaml');
+    writeFileSync(
+      file,
+      readFileSync('scenarios/sandbox/pod-kill.yaml', 'utf8').replace('select: { count: 2 }', 'select: { perZone: 1 }'),
+    );
+    const res = await runCli(['plan', file, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const plan = JSON.parse(res.stdout) as { choices: Array<{ affected: string[] }> };
+    const affected = plan.choices[0]?.affected ?? [];
+    // Sandbox replicas are named api-<zone>-<n>: one from each of zones a, b and c.
+    expect(affected.map((id) => /^api-([a-z])-\d+$/.exec(id)?.[1]).sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('--seed: plan --json shows the choices, and a run with that seed makes them; PASS/FAIL coloured on stdout only', async () => {
     const plan = async (seed: string) =>
       JSON.parse((await runCli(['plan', 'scenarios/sandbox/pod-kill.yaml', '--json', '--seed', seed])).stdout) as {
