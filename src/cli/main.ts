@@ -63,6 +63,7 @@ function version(): string {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   let code: number;
+  if (process.env['GAMEDAY_DEBUG']) io.err(`gameday: node ${process.version} (${process.execPath})`);
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.out(HELP);
