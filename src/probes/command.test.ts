@@ -51,9 +51,9 @@ describe('command probe', () => {
   });
 
   it('trims the detail to 200 characters', async () => {
-    const outcome = await probeFor({ run: [process.execPath, '-e', 'console.log("x".repeat(500)); process.exit(1)'] }).check(
-      AbortSignal.timeout(5000),
-    );
+    const outcome = await probeFor({
+      run: [process.execPath, '-e', 'console.log("x".repeat(500)); process.exit(1)'],
+    }).check(AbortSignal.timeout(5000));
     expect(outcome.ok).toBe(false);
     expect(outcome.detail?.length).toBeLessThanOrEqual(200);
   });
