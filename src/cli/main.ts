@@ -65,6 +65,7 @@ function version(): string {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   let code: number;
+  if (process.env['GAMEDAY_DEBUG']) io.err(`gameday: node ${process.version} (${process.execPath})`);
   try {
     const helpFor = name === 'help' ? rest[0] : undefined;
     if (helpFor !== undefined) {
