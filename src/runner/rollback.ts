@@ -30,7 +30,12 @@ export async function rollback(
     // Each undo gets its own time limit; rollback is never cancelled by the run's own abort signal.
     const signal = AbortSignal.timeout(opts.timeoutMs + 5_000);
     try {
-      const detail = await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied });
+      // Why no undo call: the mutating call never reached the system (connection refused), so the thing
+      // it would have created or changed does not exist — retrying the undo against a dead endpoint
+      // would leave the intent pending forever.
+      const detail = p.notSent
+        ? 'never created: the call never reached the system (connection refused), nothing to undo'
+        : await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied });
       journal.undone(p.id, detail);
       result.undone += 1;
       opts.onUndo?.(p.id, 'ok', `${p.action}: ${detail}`);

@@ -1,22 +1,46 @@
 // gameday rollback <run-dir>: undo whatever a crashed or killed run left behind.
 
-import { join } from 'node:path';
+import type { AwsWaiting } from '../../drivers/aws/index.js';
 import { GamedayError } from '../../errors.js';
-import { Journal, pendingUndos, readJournal } from '../../runner/journal.js';
-import { rollback } from '../../runner/rollback.js';
+import { configureAwsUndo } from '../../faults/aws/undo.js';
+import { rollbackJournal } from '../../runner/rollback-journal.js';
+import { parseDuration } from '../../util/duration.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m]
+export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force]
 
 Replay the undo of every journaled mutation of a run that was not undone (newest first): for a run
 killed with SIGKILL, a crash, or a rollback that did not finish. Safe to run more than once.
-Exit 0 when everything is undone, 4 when something could not be (a person must look).`;
+It refuses (exit 2, nothing changed) while the run that owns the journal is still running (send that run
+SIGINT instead: it rolls back by itself), and when the credentials given reach another system than the
+one the run acted on (Kubernetes API server and CA, AWS account and region, sandbox instance). It holds
+the run's target locks while it works; a new run on those targets waits for it.
+  --timeout D   time allowed for each undo (default 2m)
+  --force       roll back although the run ran on another host, whose processes cannot be checked from here
+Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
+be undone (a person must look).`;
+
+function timeoutOf(values: Record<string, string | boolean | undefined>): number {
+  const text = values['timeout'] ?? values['timeout-ms'];
+  if (text === undefined) return 120_000;
+  const ms = values['timeout'] !== undefined ? parseDuration(String(text)) : Number(text);
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
+    throw new GamedayError(`rollback: --timeout ${String(text)} is not a duration`, {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'e.g. --timeout 2m or --timeout 90s',
+    });
+  }
+  return ms;
+}
 
 export async function rollbackCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('rollback', argv, {
     help: { type: 'boolean', short: 'h' },
+    timeout: { type: 'string' },
     'timeout-ms': { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (values['help']) {
     io.out(rollbackHelp);
@@ -29,28 +53,33 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
       hint: 'gameday rollback reports/<scenario>/<run-id>',
     });
   }
-  const path = join(positionals[0] as string, 'journal.ndjson');
-  const pending = pendingUndos(readJournal(path));
-  if (pending.length === 0) {
-    io.out(`nothing to roll back in ${positionals[0]}: every mutation is already undone`);
+  const dir = positionals[0] as string;
+  // AWS undos and the identity check show what they wait for, as a run does.
+  const awsClientOptions = {
+    onWaiting: (w: AwsWaiting) =>
+      io.err(`  waiting for ${w.endpoint} (${w.call}) … ${Math.round(w.elapsedMs / 1000)}s`),
+  };
+  configureAwsUndo(awsClientOptions);
+  const outcome = await rollbackJournal(dir, {
+    timeoutMs: timeoutOf(values),
+    force: values['force'] === true,
+    awsClientOptions,
+    log: (m) => io.err(`  ${m}`),
+    onUndo: (id, status, detail) =>
+      status === 'ok' ? io.out(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
+  });
+  if (outcome.status === 'nothing-pending') {
+    io.out(`nothing to roll back in ${dir}: every mutation is already undone`);
+    if (outcome.staleLocksRemoved > 0) io.out(`  removed ${outcome.staleLocksRemoved} lock(s) the run left behind`);
     return 0;
   }
-  io.out(`rolling back ${pending.length} mutation(s), newest first`);
-  const journal = new Journal(path);
-  try {
-    const result = await rollback(journal, pending, {
-      timeoutMs: Number(values['timeout-ms'] ?? 120_000),
-      onUndo: (id, status, detail) =>
-        status === 'ok' ? io.out(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
-    });
-    if (!result.complete) {
-      for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
-      io.err(`rollback incomplete: ${result.failed.length} mutation(s) could not be undone; a person must look`);
-      return 4;
-    }
-    io.out(`rollback complete: ${result.undone} mutation(s) undone`);
-    return 0;
-  } finally {
-    journal.close();
+  for (const c of outcome.checked) io.out(`  target confirmed: ${c}`);
+  const { result } = outcome;
+  if (!result.complete) {
+    for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
+    io.err(`rollback incomplete: ${result.failed.length} mutation(s) could not be undone; a person must look`);
+    return 4;
   }
+  io.out(`rollback complete: ${result.undone} mutation(s) undone`);
+  return 0;
 }
