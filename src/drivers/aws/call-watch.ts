@@ -89,6 +89,43 @@ export function callNotSent(error: unknown): boolean {
   return (error as { notSent?: unknown } | null)?.notSent === true;
 }
 
+function callName(service: AwsService, command: string | undefined): string {
+  return `${SERVICE_NAMES[service]} ${(command ?? 'Unknown').replace(/Command$/, '')}`;
+}
+
+type Send = (command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => Promise<unknown>;
+
+/**
+ * Give every `send` of `client` a deadline, its retries included: the SDK gets an abort signal, so the
+ * request is cancelled and no retry starts after it — nothing stays open behind a call that gave up.
+ */
+export function withDeadline(client: { send: unknown }, service: AwsService, config: WatchConfig): void {
+  const deadlineMs = config.callTimeoutMs ?? 60_000;
+  const endpoint = describeEndpoint(config, service);
+  const send = (client.send as Send).bind(client);
+  client.send = (command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => {
+    // Why not S3 GetObject: its body streams after send returns and the signal would cut a long download.
+    if (typeof options === 'function' || cb !== undefined || command.constructor.name === 'GetObjectCommand') {
+      return send(command, options, cb);
+    }
+    const given = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const abortSignal = given ? AbortSignal.any([given, deadline]) : deadline;
+    return send(command, { ...(options as object | undefined), abortSignal }).catch((error: unknown) => {
+      if (!deadline.aborted || given?.aborted) throw error;
+      throw new GamedayError(
+        `${callName(service, command.constructor.name)} at ${endpoint}: no answer within ${Math.round(deadlineMs / 1000)}s (the endpoint accepts connections but does not respond)`,
+        {
+          kind: 'runtime',
+          code: 'AWS_TIMEOUT',
+          target: endpoint,
+          hint: 'check that the endpoint is the AWS API (or emulator) it should be, and that it is healthy; targets.aws.callTimeout sets the limit',
+        },
+      );
+    });
+  };
+}
+
 function describeEndpoint(config: WatchConfig, service: AwsService): string {
   return config.endpoints?.[service] ?? config.endpoint ?? `AWS ${service} in ${config.region}`;
 }
@@ -96,7 +133,6 @@ function describeEndpoint(config: WatchConfig, service: AwsService): string {
 /** Add the watch to one client's middleware stack. */
 export function watchCalls(stack: MiddlewareStack, service: AwsService, config: WatchConfig, opts: WatchOptions): void {
   const endpoint = describeEndpoint(config, service);
-  const deadlineMs = config.callTimeoutMs ?? 60_000;
   const everyMs = opts.waitingEveryMs ?? 5000;
   // Per attempt (inside the SDK's retries): did any attempt get a connection?
   stack.add(
@@ -112,38 +148,22 @@ export function watchCalls(stack: MiddlewareStack, service: AwsService, config: 
     },
     { step: 'finalizeRequest', name: 'gamedayAttemptWatch', override: true, priority: 'low' },
   );
-  // Per call (around the retries): deadline, progress, the error a person can act on.
+  // Per call (around the retries): progress, and the error a person can act on.
   stack.add(
     (next, ctx) => async (args) => {
-      const call = `${SERVICE_NAMES[service]} ${(ctx.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+      const call = callName(service, ctx.commandName);
       const started = performance.now();
       const ticker = opts.onWaiting
         ? setInterval(() => {
             opts.onWaiting?.({ call, endpoint, elapsedMs: performance.now() - started });
           }, everyMs)
         : undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new GamedayError(
-                `${call} at ${endpoint}: no answer within ${Math.round(deadlineMs / 1000)}s (the endpoint accepts connections but does not respond)`,
-                {
-                  kind: 'runtime',
-                  code: 'AWS_TIMEOUT',
-                  target: endpoint,
-                  hint: 'check that the endpoint is the AWS API (or emulator) it should be, and that it is healthy; targets.aws.callTimeout sets the limit',
-                },
-              ),
-            ),
-          deadlineMs,
-        );
-      });
       try {
-        return await Promise.race([next(args), deadline]);
+        return await next(args);
       } catch (error) {
-        if (error instanceof GamedayError || !isNetworkError(error)) throw error;
+        // An abort (the caller's signal or the call deadline) is explained by whoever aborted.
+        const aborted = (error as { name?: unknown } | null)?.name === 'AbortError';
+        if (error instanceof GamedayError || aborted || !isNetworkError(error)) throw error;
         const notSent = ctx['gamedayReached'] !== true && neverConnected(error);
         const { codes } = errorCodes(error);
         const what = codes.includes('ECONNREFUSED')
@@ -162,7 +182,6 @@ export function watchCalls(stack: MiddlewareStack, service: AwsService, config: 
         throw wrapped;
       } finally {
         if (ticker) clearInterval(ticker);
-        clearTimeout(timer);
       }
     },
     { step: 'initialize', name: 'gamedayCallWatch', override: true, priority: 'low' },

@@ -9,7 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { GamedayError } from '../../errors.js';
-import { watchCalls, type AwsWaiting, type MiddlewareStack } from './call-watch.js';
+import { watchCalls, withDeadline, type AwsWaiting, type MiddlewareStack } from './call-watch.js';
 import type { AwsLocation, AwsService, AwsTargetConfig } from './types.js';
 
 export interface AwsClients {
@@ -119,6 +119,15 @@ function common(config: AwsClientConfig, service: AwsService, opts: AwsClientOpt
     requestHandler: {
       connectionTimeout: 10_000,
       requestTimeout: Math.min(30_000, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+      throwOnRequestTimeout: true,
+      // The timeout is an error gameday explains; the handler's own console line would only repeat it.
+      logger: {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
     },
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(config.profile === undefined ? {} : { profile: config.profile }),
@@ -137,6 +146,7 @@ export function createAwsClients(config: AwsClientConfig, opts: AwsClientOptions
       if (!client) {
         client = make(common(config, service, opts));
         instrument(client, service, config, opts);
+        withDeadline(client, service, config);
         made[service] = client;
       }
       return client as AwsClients[K];
