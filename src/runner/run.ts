@@ -27,7 +27,7 @@ import { buildReport, measuredFault } from './measure-run.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
-import { connectTargets, fillRuntimeVariables, type ConnectedTargets } from './targets.js';
+import { connectTargets, fillRuntimeVariables, journalSystems, type ConnectedTargets } from './targets.js';
 import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
@@ -145,9 +145,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
     if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
-    for (const t of targets.systems) {
-      journal.append({ type: 'target', at: new Date().toISOString(), key: t.key, identity: t.identity });
-    }
+    journalSystems(journal, targets.systems);
     // Why before planning: a target another run acts on — or one a killed run left changed — must not
     // even be planned against; the inventory would describe a system in the middle of someone's fault.
     locks = await lockSystems(

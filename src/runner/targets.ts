@@ -154,6 +154,12 @@ async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise
   return { sandbox: conn, vars, systems: [{ key: `sandbox:${conn.controlUrl}`, identity }] };
 }
 
+/** Journal the identity of every system the run acts on (rollback checks it reaches these same ones). */
+export function journalSystems(journal: Journal, systems: readonly TargetSystem[]): void {
+  for (const t of systems)
+    journal.append({ type: 'target', at: new Date().toISOString(), key: t.key, identity: t.identity });
+}
+
 const RUNTIME_RE = new RegExp(`\\$\\{(${RUNTIME_VARIABLES.join('|')})\\}`, 'g');
 
 /** Replace ${SANDBOX_…} run-time variables in every string of `value` (a deep copy is returned). */
