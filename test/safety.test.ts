@@ -10,6 +10,7 @@ import { startSandbox, type SandboxHandle } from '../src/drivers/sandbox/index.j
 import type { JournalEntry } from '../src/runner/journal.js';
 import type { Report } from '../src/report/types.js';
 import { eventually, runCli, startCli } from './helpers/cli.js';
+import { fleetWhole as waitFleetWhole } from './helpers/sandbox.js';
 
 let sandbox: SandboxHandle;
 let work: string;
@@ -30,16 +31,7 @@ afterAll(async () => {
 const env = (): Record<string, string> => ({ GAMEDAY_SANDBOX_URL: sandbox.controlUrl, GAMEDAY_LOCK_DIR: lockDir });
 const fixture = (name: string): string => `test/fixtures/runs/${name}.yaml`;
 
-async function fleetWhole(): Promise<void> {
-  await eventually(
-    async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired && Object.values(s.zones).every((z) => z.up) ? true : undefined;
-    },
-    60_000,
-    'the sandbox fleet to be whole',
-  );
-}
+const fleetWhole = (): Promise<void> => waitFleetWhole(sandbox.client, 60_000);
 
 /** The zone holding the most ready replicas now (zones that came back are not refilled at once). */
 async function fullestZone(): Promise<string> {

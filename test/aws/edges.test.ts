@@ -14,7 +14,16 @@ import type { Report } from '../../src/report/types.js';
 import { runExperiment } from '../../src/faults/aws/experiment.js';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { eventually, runCli, startCli } from '../helpers/cli.js';
-import { ACCOUNT, CREDENTIALS, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import {
+  ACCOUNT,
+  CREDENTIALS,
+  REGION,
+  fakeAwsCliEnv,
+  startMotoForTests,
+  testDriver,
+  testTarget,
+  type Moto,
+} from './moto.js';
 import { putErrorRateAlarm } from './resources.js';
 import { testRuntime } from './runtime.js';
 
@@ -29,12 +38,7 @@ let closedUrl: string;
 const tmp = mkdtempSync(join(tmpdir(), 'gameday-aws-edges-'));
 
 const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-  AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-  AWS_ENDPOINT_URL: moto.endpoint,
+  ...fakeAwsCliEnv(moto.endpoint),
   GAMEDAY_LOCK_DIR: join(tmp, 'locks'),
   ...extra,
 });
