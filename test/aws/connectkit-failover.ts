@@ -13,7 +13,7 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-s
 import { parseDocument } from 'yaml';
 import { Route53Driver } from '../../src/drivers/aws/route53.js';
 import { ROOT } from '../helpers/cli.js';
-import { ACCOUNT, REGION, testDriver, testTarget } from './moto.js';
+import { ACCOUNT, REGION, fakeAwsCliEnv, testDriver, testTarget } from './moto.js';
 import { createPostgresInstance } from './resources.js';
 
 export const DR_REGION = 'us-east-1';
@@ -150,13 +150,7 @@ export function failoverEnv(v: {
   const dr = new URL(v.databaseUrl);
   dr.searchParams.set('application_name', 'connectkit-dr');
   return {
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-    AWS_ENDPOINT_URL: v.moto,
-    AWS_ACCOUNT_ID: ACCOUNT,
+    ...fakeAwsCliEnv(v.moto),
     ROUTE53_ZONE_ID: v.zone,
     API_URL: v.apiUrl,
     DATABASE_URL: v.databaseUrl,

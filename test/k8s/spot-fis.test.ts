@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../helpers/cli.js';
 import { startFisServer, type FisServer } from '../aws/fis-server.js';
-import { ACCOUNT, startMotoForTests, type Moto } from '../aws/moto.js';
+import { fakeAwsCliEnv, startMotoForTests, type Moto } from '../aws/moto.js';
 import { DEPLOYMENT, NAMESPACE, clusterState, nodes, settled, startFixture, type Fixture } from './cluster.js';
 
 /** The taint AWS Node Termination Handler puts on a node whose spot instance got the notice. */
@@ -62,13 +62,7 @@ afterAll(async () => {
 /** The CLI's environment: the fixture's kubeconfig, fake AWS credentials, every AWS service on loopback. */
 const env = (fis: FisServer): Record<string, string> => ({
   KUBECONFIG: fixture.kubeconfig,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-  AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCOUNT_ID: ACCOUNT,
+  ...fakeAwsCliEnv(moto.endpoint),
   FIS_ENDPOINT: fis.endpoint,
 });
 

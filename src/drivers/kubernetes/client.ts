@@ -17,8 +17,11 @@ import {
   setHeaderOptions,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { GamedayError } from '../../errors.js';
+import { defaultKubeconfig } from './kubeconfig-path.js';
 import { sleep } from '../../util/clock.js';
 import { backoffMs, errorStatus } from './retry.js';
 
@@ -148,6 +151,8 @@ export class KubeClient {
   /** API server URL, e.g. https://127.0.0.1:6443. */
   readonly server: string;
   readonly context: string;
+  /** The kubeconfig file(s) loaded (a path list), undefined in a pod's in-cluster config. */
+  readonly kubeconfig: string | undefined;
   readonly stats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
@@ -159,15 +164,35 @@ export class KubeClient {
 
   constructor(opts: KubeConnectOptions) {
     const kc = new KubeConfig();
+    // Why resolved here and not by loadFromDefault: without any kubeconfig that falls back to an invented
+    // "loaded-context" on localhost:8080, and every later message would name that instead of the cause.
+    const files = opts.inCluster ? undefined : (opts.kubeconfig ?? defaultKubeconfig());
+    const podConfig = files === undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    if (!opts.inCluster && files === undefined && !podConfig) {
+      throw new GamedayError('no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist', {
+        kind: 'invalid-input',
+        code: 'K8S_CONFIG',
+        hint: 'set KUBECONFIG or targets.kubernetes.kubeconfig to a kubeconfig file (or inCluster: true inside a pod)',
+      });
+    }
     try {
-      if (opts.inCluster) kc.loadFromCluster();
-      else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
+      if (opts.inCluster || files === undefined) kc.loadFromCluster();
+      else {
+        // A KUBECONFIG-style list: the first file, then the others merged in, as kubectl does.
+        const [first, ...rest] = files.split(delimiter).filter((f) => f !== '');
+        kc.loadFromFile(first ?? files);
+        for (const f of rest) {
+          const more = new KubeConfig();
+          more.loadFromFile(f);
+          kc.mergeConfig(more);
+        }
+      }
+      this.kubeconfig = files;
     } catch (error) {
       throw new GamedayError(
         opts.inCluster
           ? 'cannot load the in-cluster Kubernetes config'
-          : `cannot load kubeconfig ${opts.kubeconfig ?? '(default: $KUBECONFIG or ~/.kube/config)'}`,
+          : `cannot load kubeconfig ${files ?? '(in-cluster)'}`,
         {
           kind: 'invalid-input',
           code: 'K8S_CONFIG',
@@ -184,7 +209,7 @@ export class KubeClient {
         throw new GamedayError(`kubeconfig has no context "${opts.context}"`, {
           kind: 'invalid-input',
           code: 'K8S_CONTEXT',
-          hint: `contexts: ${names.join(', ') || 'none'}`,
+          hint: `contexts in ${files ?? 'the kubeconfig'}: ${names.join(', ') || 'none'}`,
         });
       }
       kc.setCurrentContext(opts.context);

@@ -62,6 +62,8 @@ export interface SandboxStatus {
   lastFleetWholeAt: number | null;
   servingRegion: string;
   regions: Record<string, RegionStatus>;
+  /** The sandbox's state directory: which instance this is (absent from sandboxes older than the field). */
+  stateDir?: string;
 }
 
 /** A region of the sandbox config: the first is the primary region, the second the DR region. */

@@ -10,7 +10,7 @@ import type { RegionFailoverFault, RunbookResult, RunbookStep, RunbookTiming } f
 import type { ResolvedFault } from '../../scenario/types.js';
 import { formatDuration } from '../../util/duration.js';
 import type { FaultExecution, FaultRuntime, Inventory, PlannedFault } from '../types.js';
-import { sandboxInventory, sandboxRuntime } from './common.js';
+import { SANDBOX_POOL, sandboxInventory, sandboxRuntime } from './common.js';
 
 /** A FaultExecution that also carries the runbook's per-step timings (for report.json). */
 export interface RegionFailoverExecution extends FaultExecution {
@@ -98,6 +98,17 @@ export const regionFailover = {
       // An outage takes the whole serving fleet out at once; a planned failover takes none by itself.
       unavailable: fault.outage ? fromFleet : 0,
       fleet: fromFleet,
+      ...(fault.outage
+        ? {
+            pools: [
+              {
+                pool: SANDBOX_POOL,
+                size: fromFleet,
+                ids: status.replicas.filter((r) => r.region === from && r.state === 'ready').map((r) => r.id),
+              },
+            ],
+          }
+        : {}),
     };
   },
 
