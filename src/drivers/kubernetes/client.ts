@@ -127,6 +127,9 @@ class HttpStatusError extends Error {
 
 const enc = encodeURIComponent;
 
+/** Time one direct request may stay silent (socket inactivity) before it fails. */
+const DIRECT_TIMEOUT_MS = 60_000;
+
 const processStats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
 
 /** Requests made by every client in this process since it started (for the bench). */
@@ -288,6 +291,10 @@ export class KubeClient {
         });
       });
       req.on('error', reject);
+      // An API server that accepts the connection and never answers must not hold a fault or an undo forever.
+      req.setTimeout(DIRECT_TIMEOUT_MS, () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${DIRECT_TIMEOUT_MS / 1000}s (ETIMEDOUT)`)),
+      );
       req.end(payload);
     });
   }
