@@ -8,7 +8,7 @@ import { parseDuration } from '../../util/duration.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force]
+export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force] [--resolved]
 
 Replay the undo of every journaled mutation of a run that was not undone (newest first): for a run
 killed with SIGKILL, a crash, or a rollback that did not finish. Safe to run more than once.
@@ -18,6 +18,8 @@ one the run acted on (Kubernetes API server and CA, AWS account and region, sand
 the run's target locks while it works; a new run on those targets waits for it.
   --timeout D   time allowed for each undo (default 2m)
   --force       roll back although the run ran on another host, whose processes cannot be checked from here
+  --resolved    after a person put the system back by hand (an undo that cannot succeed, exit 4): record
+                every pending mutation as resolved, run no undo, and release the run's target locks
 Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
 be undone (a person must look).`;
 
@@ -41,6 +43,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     timeout: { type: 'string' },
     'timeout-ms': { type: 'string' },
     force: { type: 'boolean' },
+    resolved: { type: 'boolean' },
   });
   if (values['help']) {
     io.out(rollbackHelp);
@@ -63,6 +66,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
   const outcome = await rollbackJournal(dir, {
     timeoutMs: timeoutOf(values),
     force: values['force'] === true,
+    resolved: values['resolved'] === true,
     awsClientOptions,
     log: (m) => io.err(`  ${m}`),
     onUndo: (id, status, detail) =>
@@ -78,6 +82,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
   if (!result.complete) {
     for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
     io.err(`rollback incomplete: ${result.failed.length} mutation(s) could not be undone; a person must look`);
+    io.err(`  once the system is put back by hand: gameday rollback ${dir} --resolved (releases the run's locks)`);
     return 4;
   }
   io.out(`rollback complete: ${result.undone} mutation(s) undone`);
