@@ -34,6 +34,8 @@ export interface JournalRollbackOptions {
   lockBackend?: TargetLockBackend;
   signal?: AbortSignal;
   log?(message: string): void;
+  /** Called once the checks passed and the locks are held, before the first undo. */
+  onStart?(start: { pending: number; checked: string[] }): void;
   onUndo?(id: string, status: 'ok' | 'failed', detail: string): void;
 }
 
@@ -162,6 +164,7 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
   try {
     // Read again under the locks: what is pending now is what this rollback owns.
     const owned = pendingUndos(readJournal(journalPath));
+    opts.onStart?.({ pending: owned.length, checked });
     result = opts.resolved
       ? markResolved(journal, owned, opts)
       : await rollback(journal, owned, {

@@ -69,6 +69,10 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     resolved: values['resolved'] === true,
     awsClientOptions,
     log: (m) => io.err(`  ${m}`),
+    onStart: ({ pending, checked }) => {
+      for (const c of checked) io.out(`  target confirmed: ${c}`);
+      io.out(`rolling back ${pending} mutation(s), newest first`);
+    },
     onUndo: (id, status, detail) =>
       status === 'ok' ? io.out(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
   });
@@ -77,7 +81,6 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     if (outcome.staleLocksRemoved > 0) io.out(`  removed ${outcome.staleLocksRemoved} lock(s) the run left behind`);
     return 0;
   }
-  for (const c of outcome.checked) io.out(`  target confirmed: ${c}`);
   const { result } = outcome;
   if (!result.complete) {
     for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
