@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A target-lock directory per test file (test/helpers/lock-dir.ts).
+    setupFiles: ['test/helpers/lock-dir.ts'],
   },
 });
