@@ -32,6 +32,7 @@ import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
+import { repairOrphan } from './rollback-orphans.js';
 
 export interface RunOptions {
   /** Reports go to <reportDir>/<scenario>/<runId>/. */
@@ -151,16 +152,22 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     // Why before planning: a target another run acts on — or one a killed run left changed — must not
     // even be planned against; the inventory would describe a system in the middle of someone's fault.
     locks = await lockSystems(
-      targets.systems.map((t) => t.key),
+      targets.systems.map((t) => ({ key: t.key, ...(t.shared ? { shared: t.shared } : {}) })),
       {
         runId,
         purpose: 'run',
         journal,
         ...(opts.lockBackend ? { backend: opts.lockBackend } : {}),
+        ...(scenario.guards.deadmanMs === undefined ? {} : { deadmanMs: scenario.guards.deadmanMs }),
+        scenarioFile: scenario.file,
+        // guards.deadman: a run its holder left behind is rolled back from its mirrored journal first.
+        repair: (record, backend) =>
+          repairOrphan(record, backend, { reportDir: opts.reportDir, log: (m) => rec.note('guards', m, 'warn') }),
         onLost: (error) => ctl.abort(error),
         log: (m) => rec.note('guards', m, 'warn'),
       },
     );
+    for (const where of journal.mirroredTo()) rec.note('guards', `journal mirrored to ${where}`);
 
     phase('plan');
     const inventory = {
@@ -293,6 +300,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   } catch (error) {
     rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
   }
+  // Complete: the shared copies of the journal go with the locks. Incomplete: they stay, and so does the
+  // end entry below, for whoever rolls back from another machine.
+  if (rollbackResult.complete) journal.stopMirroring();
   await releaseLocks(locks, rollbackResult.complete);
   opts.signal?.removeEventListener('abort', onOuterAbort);
   const podTimings = targets?.kubernetes?.podTimings();

@@ -8,6 +8,7 @@ export const API_VERSION = 'gameday/v1';
 export { Duration, Percent, Rate } from './schema-common.js';
 import { Duration, Percent, Rate } from './schema-common.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
+import { Deadman } from './schema-shared-lock.js';
 import {
   AwsDbFailoverFields,
   AwsSelectorFields,
@@ -124,6 +125,7 @@ export const Guards = z.strictObject({
   timeout: Duration.optional().meta({
     description: 'Global time limit for the run (default 15m); the run aborts and rolls back when it is reached.',
   }),
+  deadman: Deadman.optional(),
 });
 
 // ---------- probes ----------

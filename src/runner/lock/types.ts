@@ -1,7 +1,7 @@
 // The target lock's interface: one owner per target at a time, and a lock left by a dead run is taken
 // over only when that run's journal has nothing left to undo. Backends store one record per key with
 // compare-and-swap semantics: a local file (file.ts); a Kubernetes Lease or an S3 object written with
-// conditional requests fit the same five operations.
+// conditional requests (shared.ts over the stores in src/drivers/).
 
 /** Who holds a lock. Plain data: it is stored by the backend and shown to people. */
 export interface LockHolder {
@@ -16,6 +16,14 @@ export interface LockHolder {
   since: string;
   /** A run injecting faults, or `gameday rollback` undoing a journal. */
   purpose: 'run' | 'rollback';
+  /**
+   * guards.deadman: how long the holder may go without renewing before a process on another host may
+   * count it as gone (and the next run roll back what it left). Absent: a silent holder elsewhere is never
+   * presumed dead; a person decides (`gameday rollback --target … --force`).
+   */
+  deadmanMs?: number;
+  /** Where the holder's journal is mirrored (a ConfigMap, an S3 object), for people; shared locks only. */
+  journal?: string;
 }
 
 /** One stored lock. */
@@ -52,6 +60,15 @@ export interface TargetLockBackend {
   holderState(record: LockRecord): HolderState;
   /** A short description of where `key`'s record is, for a person ("file /…/ab12.lock"). */
   describe(key: string): string;
+  /**
+   * Shared locks: the journal the holder of `record` mirrored next to its lock (NDJSON text), or undefined
+   * when there is none. Lets any machine see what a holder on another machine left to undo.
+   */
+  readJournal?(record: LockRecord): Promise<string | undefined>;
+  /** Shared locks: plain data to open this backend again in another process (journaled with the lock). */
+  readonly spec?: Record<string, unknown>;
+  /** Close the backend's connections (shared locks), once its locks are released or kept. */
+  close?(): void;
 }
 
 /** A lock this process holds. */
