@@ -29,7 +29,7 @@ export interface PolicyDocument {
 }
 
 export interface IamScenarioConfig {
-  target: Pick<AwsTargetConfig, 'region' | 'accounts' | 'fisRoleArn'>;
+  target: Pick<AwsTargetConfig, 'region' | 'accounts' | 'fisRoleArn' | 'lock'>;
   faults: AwsFault[];
   probes?: Array<{ cloudwatch: CloudWatchProbeConfig } | { rds: RdsProbeConfig }>;
   /** The runbook steps of region-failover faults on target aws (route53-change, rds-promote-read-replica). */
@@ -146,6 +146,25 @@ export function iamPolicies(config: IamScenarioConfig): IamPolicies {
   const harness: PolicyStatement[] = [
     { Sid: 'IdentityGuard', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: ['*'] },
   ];
+  // targets.aws.lock: the lock objects and the journal copies under its prefix; listing for --orphans.
+  if (t.lock) {
+    const bucket = `arn:aws:s3:::${t.lock.bucket}`;
+    harness.push(
+      {
+        Sid: 'SharedTargetLock',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Resource: [`${bucket}/${t.lock.prefix}*`],
+      },
+      {
+        Sid: 'FindTargetLocks',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [bucket],
+        Condition: { StringLike: { 's3:prefix': [`${t.lock.prefix}*`] } },
+      },
+    );
+  }
   const fisFaults = config.faults.filter((f) => fisOf(f) !== undefined);
   const builds = fisFaults.some((f) => !fisOf(f)?.templateId);
   const templateIds = fisFaults.map((f) => fisOf(f)?.templateId).filter((id): id is string => !!id);

@@ -242,9 +242,15 @@ describe('preflight and RBAC', () => {
         labels: { 'app.kubernetes.io/managed-by': 'gameday' },
       },
       rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'delete'] },
         { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
         { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
         { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch'] },
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          verbs: ['get', 'list', 'create', 'update', 'delete'],
+        },
         { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch'] },
       ],
     });

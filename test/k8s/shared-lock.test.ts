@@ -77,7 +77,7 @@ describe('a Lease per target namespace', () => {
       // The journal is mirrored before the mutation: the zone outage's intent is in the ConfigMap.
       expect(held.journals.map((j) => j.metadata.name)).toEqual([`gameday-journal-${first.runId.toLowerCase()}`]);
       const mirrored = (held.journals[0] as KubeObject & { data?: Record<string, string> }).data?.['journal.ndjson'];
-      expect(mirrored).toMatch(/"type":"intent"[^\n]*"op":"zone-up"|"type":"intent"[^\n]*zone/);
+      expect(mirrored).toMatch(/"type":"intent"[^\n]*"op":"restore-zone"/);
 
       const second = await runCli(['run', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', b.reports], b.env);
       const out = second.stdout + second.stderr;

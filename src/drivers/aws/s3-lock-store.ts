@@ -10,6 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { holderFrom } from '../../runner/lock/holder.js';
 import type { LockHolder, LockRecord } from '../../runner/lock/types.js';
 import type { SharedLockSpec, SharedLockStore } from '../../runner/lock/shared.js';
 import { createAwsDriver, type AwsDriver } from './index.js';
@@ -51,26 +52,15 @@ export class S3LockStore implements SharedLockStore {
   }
 
   private parse(key: string, text: string, etag: string | undefined): LockRecord {
-    let raw: { key?: string; holder?: Partial<LockHolder>; renewedAt?: string } = {};
+    let raw: { key?: string; holder?: unknown; renewedAt?: string } = {};
     try {
       raw = JSON.parse(text) as typeof raw;
     } catch {
       // Not written by gameday: read as a holder that is gone (as a torn lock file).
     }
-    const h = raw.holder ?? {};
     return {
       key: raw.key ?? key,
-      holder: {
-        runId: String(h.runId ?? '(unknown)'),
-        pid: typeof h.pid === 'number' ? h.pid : 0,
-        host: String(h.host ?? ''),
-        ...(typeof h.startTime === 'string' ? { startTime: h.startTime } : {}),
-        journalPath: String(h.journalPath ?? ''),
-        since: String(h.since ?? ''),
-        purpose: h.purpose === 'rollback' ? 'rollback' : 'run',
-        ...(typeof h.deadmanMs === 'number' ? { deadmanMs: h.deadmanMs } : {}),
-        ...(typeof h.journal === 'string' ? { journal: h.journal } : {}),
-      },
+      holder: holderFrom(raw.holder),
       renewedAt: String(raw.renewedAt ?? ''),
       version: etag ?? '',
     };

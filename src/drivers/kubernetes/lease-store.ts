@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { GamedayError } from '../../errors.js';
+import { holderFrom } from '../../runner/lock/holder.js';
 import type { LockHolder, LockRecord } from '../../runner/lock/types.js';
 import type { SharedLockSpec, SharedLockStore } from '../../runner/lock/shared.js';
 import { KubeClient } from './client.js';
@@ -104,23 +105,13 @@ export class KubeLeaseStore implements SharedLockStore {
     const a = lease.metadata.annotations ?? {};
     const key = a[KEY];
     if (key === undefined) return undefined;
-    let h: Partial<LockHolder> = {};
+    let stored: unknown;
     try {
-      h = JSON.parse(a[HOLDER] ?? '{}') as Partial<LockHolder>;
+      stored = JSON.parse(a[HOLDER] ?? '{}');
     } catch {
       // Edited by hand into something else: read as a holder that is gone (as a torn lock file).
     }
-    const holder: LockHolder = {
-      runId: String(h.runId ?? '(unknown)'),
-      pid: typeof h.pid === 'number' ? h.pid : 0,
-      host: String(h.host ?? ''),
-      ...(typeof h.startTime === 'string' ? { startTime: h.startTime } : {}),
-      journalPath: String(h.journalPath ?? ''),
-      since: String(h.since ?? ''),
-      purpose: h.purpose === 'rollback' ? 'rollback' : 'run',
-      ...(typeof h.deadmanMs === 'number' ? { deadmanMs: h.deadmanMs } : {}),
-      ...(typeof h.journal === 'string' ? { journal: h.journal } : {}),
-    };
+    const holder = holderFrom(stored);
     const renewed = Date.parse(lease.spec?.renewTime ?? '');
     return {
       key,
