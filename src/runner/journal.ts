@@ -3,6 +3,7 @@
 
 import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { GamedayError } from '../errors.js';
+import { afterApplied, killAfterApplied } from './failpoint.js';
 
 /** How to undo one mutation: a driver operation with plain-data arguments (never secrets). */
 export interface UndoAction {
@@ -35,6 +36,9 @@ export class Journal {
   readonly path: string;
   private fd: number | undefined;
   private seq = 0;
+  private appliedCount = 0;
+  /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
+  private readonly killAt = killAfterApplied();
 
   constructor(path: string) {
     this.path = path;
@@ -59,6 +63,7 @@ export class Journal {
 
   applied(id: string, detail?: string): void {
     this.append({ type: 'applied', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+    afterApplied(++this.appliedCount, this.killAt);
   }
 
   failed(id: string, error: string): void {
