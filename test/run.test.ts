@@ -35,7 +35,8 @@ async function fleetWhole(): Promise<void> {
   await eventually(
     async () => {
       const s = await sandbox.client.status();
-      return s.ready === s.desired && Object.values(s.zones).every((z) => z.up) ? true : undefined;
+      const steady = s.ready === s.desired && !s.rebalancing && Object.values(s.zones).every((z) => z.up);
+      return steady ? true : undefined;
     },
     30_000,
     'the sandbox fleet to be whole',

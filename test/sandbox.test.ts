@@ -181,6 +181,12 @@ describe('sandbox with PostgreSQL', () => {
     expect((await sbx.client.status()).zones['a']).toEqual({ up: true });
     expect(events(sbx, 'zone-down').map((e) => e.zone)).toEqual(['a']);
     expect(events(sbx, 'zone-up').map((e) => e.zone)).toEqual(['a']);
+    // Zone a is refilled (replicas moved back one at a time) before the next test picks a replica.
+    const even = await waitFor('zone a refilled', async () => {
+      const s = await sbx.client.status();
+      return s.ready === 6 && !s.rebalancing && s.replicas.filter((r) => r.zone === 'a').length === 2 ? s : undefined;
+    });
+    expect(even.replicas.filter((r) => r.zone === 'b')).toHaveLength(2);
     await expect(sbx.client.zoneDown('x')).rejects.toMatchObject({ code: 'SANDBOX_REJECTED' });
   });
 
