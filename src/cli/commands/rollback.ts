@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { Journal, pendingUndos, readJournal } from '../../runner/journal.js';
 import { rollback } from '../../runner/rollback.js';
+import { releaseDeadLocks } from '../../runner/stale-locks.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -33,6 +34,8 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
   const pending = pendingUndos(readJournal(path));
   if (pending.length === 0) {
     io.out(`nothing to roll back in ${positionals[0]}: every mutation is already undone`);
+    const stale = releaseDeadLocks(positionals[0] as string);
+    if (stale > 0) io.out(`  removed ${stale} lock(s) the run left behind`);
     return 0;
   }
   io.out(`rolling back ${pending.length} mutation(s), newest first`);
@@ -49,6 +52,8 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
       return 4;
     }
     io.out(`rollback complete: ${result.undone} mutation(s) undone`);
+    const stale = releaseDeadLocks(positionals[0] as string);
+    if (stale > 0) io.out(`  removed ${stale} lock(s) the run left behind`);
     return 0;
   } finally {
     journal.close();
