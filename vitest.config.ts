@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Each tier in a temp dir of its own; leftovers there fail the tier (test/setup/leftovers.ts).
+    globalSetup: ['test/setup/leftovers.ts'],
   },
 });

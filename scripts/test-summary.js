@@ -12,7 +12,9 @@ let ok = true;
 const total = { passed: 0, failed: 0, skipped: 0, brokenFiles: 0, ms: 0 };
 const lines = [];
 for (const file of process.argv.slice(2)) {
-  const tier = basename(file).replace(/^vitest-/, '').replace(/\.json$/, '');
+  const tier = basename(file)
+    .replace(/^vitest-/, '')
+    .replace(/\.json$/, '');
   if (!existsSync(file)) {
     ok = false;
     lines.push([tier, 'did not run (no report: an earlier step failed or the tier crashed)']);
@@ -31,8 +33,11 @@ for (const file of process.argv.slice(2)) {
   total.skipped += skipped;
   total.brokenFiles += brokenFiles;
   total.ms += ms;
-  if (failed > 0 || brokenFiles > 0 || passed === 0) ok = false;
-  lines.push([tier, `${counts(passed, failed, skipped, brokenFiles)} in ${minutes(ms)}`]);
+  // test/setup/leftovers.ts: temp dirs or lock files the tier left in its TMPDIR.
+  const leftovers = r.leftovers ?? [];
+  if (failed > 0 || brokenFiles > 0 || passed === 0 || leftovers.length > 0) ok = false;
+  const left = leftovers.length > 0 ? `; LEFT BEHIND in TMPDIR: ${leftovers.join(', ')}` : '';
+  lines.push([tier, `${counts(passed, failed, skipped, brokenFiles)} in ${minutes(ms)}${left}`]);
 }
 const width = Math.max(5, ...lines.map(([t]) => t.length));
 for (const [tier, text] of lines) console.log(`${tier.padEnd(width)}  ${text}`);

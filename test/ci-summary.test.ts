@@ -3,17 +3,22 @@
 // exit code says whether CI passed.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
+import { gamedayLeftovers } from './setup/leftovers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gameday-ci-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A vitest JSON report with the given file results. */
-function report(tier: string, files: Array<{ status: string; tests: string[]; ms: number }>): string {
+function report(
+  tier: string,
+  files: Array<{ status: string; tests: string[]; ms: number }>,
+  leftovers?: string[],
+): string {
   const all = files.flatMap((f) => f.tests);
   const file = join(dir, `vitest-${tier}.json`);
   writeFileSync(
@@ -24,6 +29,7 @@ function report(tier: string, files: Array<{ status: string; tests: string[]; ms
       numPendingTests: all.filter((t) => t === 'skipped').length,
       numTodoTests: 0,
       startTime: 1_000_000,
+      ...(leftovers ? { success: false, leftovers } : {}),
       testResults: files.map((f) => ({
         status: f.status,
         endTime: 1_000_000 + f.ms,
@@ -71,5 +77,25 @@ describe('scripts/test-summary.js', () => {
     const r = summary([report('aws', [{ status: 'failed', tests: ['skipped', 'skipped'], ms: 100 }])]);
     expect(r.stdout).toContain('aws    0 passed, 0 failed, 2 skipped, 1 file(s) failed before their tests ran');
     expect(r.status).toBe(1);
+  });
+
+  it('a tier that left temp dirs or lock files behind fails CI and names them', () => {
+    const r = summary([report('aws', [{ status: 'passed', tests: ['passed'], ms: 100 }], ['gameday-aws-test-x'])]);
+    expect(r.stdout).toContain('aws    1 passed, 0 failed in 0m 00s; LEFT BEHIND in TMPDIR: gameday-aws-test-x');
+    expect(r.status).toBe(1);
+  });
+});
+
+describe('test/setup/leftovers.ts', () => {
+  it('counts gameday-* entries and lock files, not an empty lock dir or other files', () => {
+    const tmp = mkdtempSync(join(dir, 'tier-'));
+    mkdirSync(join(tmp, 'gameday-locks'));
+    mkdirSync(join(tmp, 'gameday-0', 'locks'), { recursive: true });
+    writeFileSync(join(tmp, 'unrelated'), '');
+    expect(gamedayLeftovers(tmp)).toEqual([]);
+    mkdirSync(join(tmp, 'gameday-sandbox-abc'));
+    writeFileSync(join(tmp, 'gameday-locks', '0123.lock'), '{}');
+    writeFileSync(join(tmp, 'gameday-0', 'locks', '4567.lock'), '{}');
+    expect(gamedayLeftovers(tmp)).toEqual(['gameday-0/4567.lock', 'gameday-locks/0123.lock', 'gameday-sandbox-abc']);
   });
 });

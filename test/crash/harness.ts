@@ -193,7 +193,13 @@ export function formatTable(outcomes: readonly CrashOutcome[]): string {
     o.fault,
     `${o.killPoint}`,
     o.pending.at(-1)?.replace(/^m\d+ /, '') ?? '',
-    o.converged ? (o.expectation.kind === 'converges' ? 'yes' : `yes (${describeExpectation(o.expectation)})`) : 'NO',
+    o.converged
+      ? o.expectation.kind === 'converges'
+        ? 'yes'
+        : o.expectation.kind === 'vanishes'
+          ? `yes (${describeExpectation(o.expectation)})`
+          : `as designed (${describeExpectation(o.expectation)})`
+      : 'NO',
     `${(o.ms / 1000).toFixed(1)}s`,
   ]);
   const head = ['target', 'fault', 'kill after applied #', 'last mutation journaled', 'converged?', 'time'];
@@ -204,7 +210,7 @@ export function formatTable(outcomes: readonly CrashOutcome[]): string {
 
 function describeExpectation(e: Expectation): string {
   if (e.kind === 'vanishes') return 'gone with its run';
-  if (e.kind === 'irreversible') return `exit 4 ${e.code}, by design`;
+  if (e.kind === 'irreversible') return `no undo exists: exit 4 ${e.code}, the rest put back`;
   return 'converges';
 }
 
