@@ -49,6 +49,8 @@ export interface CrashOutcome {
   applied: number;
   /** The journal's pending undos at the kill, e.g. "m2 zone a down". */
   pending: string[];
+  /** The mutation whose applied entry was the last before the kill, with its detail. */
+  killedAfter: string;
   expectation: Expectation;
   rollback: CliResult;
   second: CliResult;
@@ -81,13 +83,20 @@ function runDirIn(dir: string): string | undefined {
   return undefined;
 }
 
-/** Journaled mutations of a finished (or killed) run: how many were applied, and which are pending. */
-function journalView(runDir: string): { applied: number; pending: string[] } {
+/**
+ * Journaled mutations of a finished (or killed) run: how many were applied, which are pending, and
+ * what the last applied entry applied (the mutation the run died right after).
+ */
+function journalView(runDir: string): { applied: number; pending: string[]; last: string } {
   const entries = readJournal(join(runDir, 'journal.ndjson'));
   const undone = new Set(entries.filter((e) => e.type === 'undone').map((e) => e.id));
+  const actions = new Map(entries.flatMap((e) => (e.type === 'intent' ? [[e.id, e.action] as const] : [])));
+  const applied = entries.filter((e) => e.type === 'applied');
+  const last = applied.at(-1);
   return {
-    applied: entries.filter((e) => e.type === 'applied').length,
+    applied: applied.length,
     pending: entries.flatMap((e) => (e.type === 'intent' && !undone.has(e.id) ? [`${e.id} ${e.action}`] : [])),
+    last: last ? `${actions.get(last.id) ?? last.id}${last.detail ? ` (${last.detail})` : ''}` : '',
   };
 }
 
@@ -125,8 +134,9 @@ export async function crashAt(
   const view = journalView(runDir);
   const killed = run.signal === 'SIGKILL' && view.applied === killPoint;
   if (!killed) {
+    const tail = `${run.stdout}${run.stderr}`.trim().split('\n').slice(-15).join('\n    ');
     problems.push(
-      `the run was not killed at applied entry ${killPoint}: it ended with ${run.signal ?? `exit ${run.code}`} after ${view.applied} applied entries`,
+      `the run was not killed at applied entry ${killPoint}: it ended with ${run.signal ?? `exit ${run.code}`} after ${view.applied} applied entries:\n    ${tail}`,
     );
   }
   const rollback = await runCli(['rollback', runDir], env);
@@ -159,6 +169,7 @@ export async function crashAt(
     killed,
     applied: view.applied,
     pending: view.pending,
+    killedAfter: view.last,
     expectation,
     rollback,
     second,
@@ -192,7 +203,7 @@ export function formatTable(outcomes: readonly CrashOutcome[]): string {
     o.target,
     o.fault,
     `${o.killPoint}`,
-    o.pending.at(-1)?.replace(/^m\d+ /, '') ?? '',
+    o.killedAfter.length > 70 ? `${o.killedAfter.slice(0, 69)}…` : o.killedAfter,
     o.converged
       ? o.expectation.kind === 'converges'
         ? 'yes'
@@ -202,7 +213,7 @@ export function formatTable(outcomes: readonly CrashOutcome[]): string {
       : 'NO',
     `${(o.ms / 1000).toFixed(1)}s`,
   ]);
-  const head = ['target', 'fault', 'kill after applied #', 'last mutation journaled', 'converged?', 'time'];
+  const head = ['target', 'fault', 'kill after applied #', 'killed right after (applied detail)', 'converged?', 'time'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

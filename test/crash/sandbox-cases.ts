@@ -43,12 +43,23 @@ export const REGION_CASES: CrashCase[] = [
   { fault: 'region-failover', scenario: 'scenarios/sandbox/region-failover.yaml', killPoints: [1, 6] },
 ];
 
-/** Runs that start their own sandbox: killed after the sandbox is up, and after the zone went down. */
+/**
+ * Runs that start their own sandbox, which stops with them: killed after the sandbox is up, after the
+ * zone went down, and after a failover with RPO markers in the sandbox's own database.
+ */
 export const SELF_STARTED_CASES: CrashCase[] = [
+  // the sandbox, then zone a down (held until rollback)
   {
     fault: 'zone-outage (own sandbox)',
     scenario: 'test/fixtures/runs/zone-hold.yaml',
     killPoints: [1, 2],
+    expect: () => ({ kind: 'vanishes' }),
+  },
+  // the sandbox, the markers table in its database, the failover
+  {
+    fault: 'db-failover (own sandbox)',
+    scenario: 'scenarios/sandbox/db-failover.yaml',
+    killPoints: [3],
     expect: () => ({ kind: 'vanishes' }),
   },
 ];
