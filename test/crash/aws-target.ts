@@ -46,7 +46,9 @@ function copyScenario(
 /** Start the emulators and create ConnectKit's resources; the cases' scenario copies live in `root`. */
 export async function startAwsWorld(root: string): Promise<AwsWorld> {
   const moto: Moto = await startMotoForTests();
+  // Killed runs leave experiments running until a rollback stops them; a reference run's complete.
   const fis: FisServer = await startFisServer(moto.endpoint, 'run-until-stopped');
+  const completing: FisServer = await startFisServer(moto.endpoint, 'complete');
   const pg: ScratchPostgres = await startScratchPostgres();
   const api = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -82,11 +84,13 @@ export async function startAwsWorld(root: string): Promise<AwsWorld> {
     doc.setIn(['probes', 'db', 'interval'], '1s');
     doc.setIn(['probes', 'error-alarm', 'interval'], '1s');
     doc.setIn(['load', 'builtin', 'rate'], '20/s');
+    doc.setIn(['load', 'builtin', 'duration'], '5s');
     doc.setIn(['steps', 0, 'fis', 'stopConditions'], doc.createNode([]));
     doc.deleteIn(['steps', 0, 'fis', 'logs']);
   });
   const rds = copyScenario(root, 'scenarios/connectkit/db-failover.yaml', 'db-failover.yaml', (doc) => {
     doc.setIn(['load', 'builtin', 'rate'], '20/s');
+    doc.setIn(['load', 'builtin', 'duration'], '5s');
     doc.setIn(['steps', 0, 'eventTimeout'], '3s');
     doc.setIn(['steps', 0, 'pollInterval'], '500ms');
     doc.setIn(['probes', 'db', 'interval'], '1s');
@@ -143,11 +147,14 @@ export async function startAwsWorld(root: string): Promise<AwsWorld> {
     name: 'aws (moto)',
     cases,
     env: () => env,
+    referenceEnv: () => ({ FIS_ENDPOINT: completing.endpoint }),
     async settle() {
       await eventually(
         async () => {
           const all = Object.values(await instances()) as Array<{ status?: string }>;
-          const running = fis.experiments.filter((e) => !TERMINAL.includes(e.status)).length;
+          const running = [...fis.experiments, ...completing.experiments].filter(
+            (e) => !TERMINAL.includes(e.status),
+          ).length;
           return running === 0 && all.every((i) => i.status === 'available') ? true : undefined;
         },
         30_000,
@@ -178,6 +185,7 @@ export async function startAwsWorld(root: string): Promise<AwsWorld> {
       east.destroy();
       await new Promise<void>((resolve) => api.close(() => resolve()));
       await fis.close();
+      await completing.close();
       await pg.stop();
       await moto.stop();
     },

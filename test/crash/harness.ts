@@ -14,6 +14,8 @@ export interface CrashTarget {
   name: string;
   /** Environment of `gameday run` and `gameday rollback` (kube config, endpoints, sandbox URL). */
   env(): Record<string, string>;
+  /** Extra environment of a reference run (one that is not killed: emulated experiments that complete). */
+  referenceEnv?(): Record<string, string>;
   /** What must be as it was after rollback (JSON-comparable). */
   snapshot(): Promise<unknown>;
   /** Wait until the target is steady: before a run, and after a rollback before it is compared. */
@@ -104,7 +106,8 @@ function journalView(runDir: string): { applied: number; pending: string[]; last
 export async function countKillPoints(target: CrashTarget, c: CrashCase, reportDir: string): Promise<number> {
   await target.settle();
   const dir = mkdtempSync(join(reportDir, `${c.fault}-reference-`));
-  const res = await runCli([c.command ?? 'run', c.scenario, '--report-dir', dir], { ...target.env(), ...c.runEnv?.() });
+  const env = { ...target.env(), ...target.referenceEnv?.(), ...c.runEnv?.() };
+  const res = await runCli([c.command ?? 'run', c.scenario, '--report-dir', dir], env);
   const runDir = runDirIn(dir);
   if (!runDir) throw new Error(`reference run of ${c.scenario} left no run dir:\n${res.stdout}\n${res.stderr}`);
   return journalView(runDir).applied;
