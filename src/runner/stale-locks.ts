@@ -5,15 +5,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isAlive } from '../drivers/sandbox/teardown.js';
 
 /** Remove the locks held by the dead run of `runDir`; returns how many were removed. */
 export function releaseDeadLocks(runDir: string, lockDir = join(tmpdir(), 'gameday-locks')): number {
@@ -28,7 +20,7 @@ export function releaseDeadLocks(runDir: string, lockDir = join(tmpdir(), 'gamed
     try {
       const holder = JSON.parse(readFileSync(join(lockDir, file), 'utf8')) as { pid?: number; runDir?: string };
       if (holder.runDir === undefined || resolve(holder.runDir) !== resolve(runDir)) continue;
-      if (holder.pid !== undefined && alive(holder.pid)) continue;
+      if (holder.pid !== undefined && isAlive(holder.pid)) continue;
       rmSync(join(lockDir, file), { force: true });
       removed += 1;
     } catch {

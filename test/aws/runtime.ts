@@ -37,10 +37,4 @@ export function testRuntime(
   };
 }
 
-/** Fast FIS polling for tests. */
-export const FAST_FIS = {
-  stopConditions: [] as string[],
-  emptyTargetResolutionMode: 'fail' as const,
-  timeoutMs: 20_000,
-  pollIntervalMs: 20,
-};
+export { FAST_FIS } from './fis-options.js';

@@ -9,14 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { parseDocument } from 'yaml';
 import { startScratchPostgres, type ScratchPostgres } from '../../src/drivers/postgres/scratch.js';
 import { startFisServer, type FisServer } from '../aws/fis-server.js';
 import { createFailoverResources, DR_REGION, failoverEnv, writeFailoverCopy } from '../aws/connectkit-failover.js';
 import { CREDENTIALS, REGION, startMotoForTests, testDriver, testTarget, type Moto } from '../aws/moto.js';
-import { putErrorRateAlarm } from '../aws/resources.js';
+import { createPostgresInstance, putErrorRateAlarm } from '../aws/resources.js';
 import { ROOT, eventually } from '../helpers/cli.js';
 import { query } from '../helpers/postgres.js';
 import type { CrashCase, CrashTarget } from './harness.js';
@@ -58,18 +58,7 @@ export async function startAwsWorld(root: string): Promise<AwsWorld> {
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   const west = testDriver(testTarget(moto.endpoint));
   const east = testDriver(testTarget(moto.endpoint, { region: DR_REGION, regions: [DR_REGION] }));
-  await west.clients.rds.send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: 'connectkit-db',
-      Engine: 'postgres',
-      DBInstanceClass: 'db.t3.medium',
-      MultiAZ: true,
-      AllocatedStorage: 20,
-      MasterUsername: 'connectkit',
-      MasterUserPassword: 'not-a-secret',
-      AvailabilityZone: 'us-west-2a',
-    }),
-  );
+  await createPostgresInstance(west, 'connectkit-db', { MultiAZ: true, AvailabilityZone: 'us-west-2a' });
   const cw = new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
   await putErrorRateAlarm(cw, 'OK');
   cw.destroy();
