@@ -147,7 +147,7 @@ export function loadScenarioText(input: string | Buffer, file: string, options: 
   // A value whose variable is unset is reported once, as the unset variable, not again as a bad value.
   const reported = new Set(variableProblems.map((p) => formatPath(p.path)));
   const shapeProblems = shape.problems.filter((p) => !reported.has(formatPath(p.path)));
-  const ruleProblems = checkRules(interpolated.value);
+  const ruleProblems = checkRules(interpolated.value).filter((p) => !reported.has(formatPath(p.path)));
   for (const p of [...variableProblems, ...shapeProblems, ...ruleProblems])
     diagnostics.push(positioned(file, source, p));
 

@@ -9,6 +9,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { GamedayError } from '../../errors.js';
+import { accessDenied } from './access-denied.js';
 import type { AwsLocation, AwsService, AwsTargetConfig } from './types.js';
 
 export interface AwsClients {
@@ -73,6 +74,13 @@ type MiddlewareStack = {
 
 function instrument(client: { middlewareStack: unknown }, service: AwsService, opts: AwsClientOptions): void {
   const stack = client.middlewareStack as MiddlewareStack;
+  stack.add(
+    (next, ctx) => (args) =>
+      next(args).catch((error: unknown) => {
+        throw accessDenied(error, service, ctx.commandName) ?? error;
+      }),
+    { step: 'initialize', name: 'gamedayAccessDenied', override: true, priority: 'low' },
+  );
   if (opts.onCommand) {
     const hear = opts.onCommand;
     stack.add(
