@@ -496,13 +496,14 @@ export class KubeClient {
 
   // ---------- authorization ----------
 
-  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`)? */
+  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`; object `name`)? */
   async canI(attrs: {
     verb: string;
     group: string;
     resource: string;
     subresource?: string;
     namespace?: string;
+    name?: string;
   }): Promise<boolean> {
     const review = await this.call('create', 'selfsubjectaccessreview', () =>
       this.authz.createSelfSubjectAccessReview({
