@@ -1,9 +1,10 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [iam] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchIam } from './iam.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
 import { benchRpo } from './rpo.js';
@@ -107,6 +108,19 @@ if (want('k8s')) {
     .filter((l) => l.startsWith('pod-kill') || l.startsWith('zone-outage') || l.startsWith('harness'))) {
     say(`k8s ${line}`);
   }
+}
+
+if (want('iam')) {
+  console.log('\n# least privilege on moto with IAM enforced: each AWS scenario, whole policy and one action less');
+  const rows = benchIam();
+  console.log('  scenario | removed action | exit | verdict | refusal');
+  for (const r of rows) console.log(`  ${r.scenario} | ${r.removed} | ${r.code} | ${r.verdict} | ${r.refusal}`);
+  const whole = rows.filter((r) => r.removed === '(none)');
+  const less = rows.filter((r) => r.removed !== '(none)');
+  const refused = less.filter((r) => r.refusal !== 'none' && r.code !== 0).length;
+  say(
+    `iam: ${whole.filter((r) => r.verdict === 'pass').length}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${verdict(refused === less.length && whole.every((r) => r.verdict === 'pass'))}`,
+  );
 }
 
 console.log('\n# summary');
