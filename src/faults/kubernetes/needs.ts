@@ -37,10 +37,10 @@ export interface KubernetesNeeds {
 
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** `needs <verb> on <resource>[/<name>] in <namespace>` — the form preflight reports a missing permission in. */
+/** `needs <verb> on <resource>[ (<name>)] in <namespace>` — the form preflight reports a missing permission in. */
 export function describePermission(p: Permission): string {
   const resource = `${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`;
-  const object = p.name === undefined ? resource : `${resource}/${p.name}`;
+  const object = p.name === undefined ? resource : `${resource} (${p.name})`;
   return `needs ${p.verb} on ${object} ${p.namespace === undefined ? 'cluster-wide' : `in ${p.namespace}`}`;
 }
 
@@ -202,21 +202,17 @@ function onTargetCluster(scenario: Scenario, ref: DeploymentRef): boolean {
 }
 
 /**
- * What one kubernetes-scale step needs: get on the Deployment (capture, verify) and patch (execute,
- * rollback), on that Deployment only (resourceNames). Why patch on deployments and not deployments/scale:
- * the driver merge-patches spec.replicas of the Deployment itself (src/drivers/kubernetes/client.ts
- * setDeploymentReplicas).
+ * What one kubernetes-scale step needs, on that Deployment only (resourceNames): get on the Deployment
+ * (capture, verify readiness) and patch on its scale subresource (execute, rollback). Why the scale
+ * subresource: patching it can change the replica count and nothing else — not the image, not the spec.
  */
 function kubernetesScalePermissions(step: string, ref: DeploymentRef): Permission[] {
   const why = `runbook step ${step} (kubernetes-scale) reads and scales deployment ${ref.namespace}/${ref.deployment}; its rollback scales it back`;
-  return ['get', 'patch'].map((verb) => ({
-    group: 'apps',
-    resource: 'deployments',
-    verb,
-    name: ref.deployment,
-    namespace: ref.namespace,
-    why,
-  }));
+  const on = { group: 'apps', resource: 'deployments', name: ref.deployment, namespace: ref.namespace, why };
+  return [
+    { ...on, verb: 'get' },
+    { ...on, subresource: 'scale', verb: 'patch' },
+  ];
 }
 
 /** A kube context a runbook's Kubernetes steps act in besides the kubernetes target (usually the DR cluster). */

@@ -32,10 +32,11 @@ describe('gameday rbac', () => {
   it('grants a Deployment the scenario names by name only (resourceNames), with why it may write', async () => {
     const yaml = rbacYaml(await scenario('region-failover.yaml'));
     expect(rulesOf(yaml, 'Role')).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['connectkit-app'], verbs: ['get', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['connectkit-app'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['connectkit-app'], verbs: ['patch'] },
     ]);
     expect(yaml).toContain(
-      '  # patch deployments: runbook step k8s-scale-up (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back\n  - apiGroups:',
+      '  # patch deployments/scale: runbook step k8s-scale-up (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back\n  - apiGroups:',
     );
   });
 
@@ -60,12 +61,12 @@ describe('the Kubernetes fixture', () => {
     const committed = readFileSync(fixtureRbacFile, 'utf8');
     // When this fails: npm run build && node scripts/fixture-rbac.js, and review the diff.
     expect(committed).toBe(await fixtureRbacText('.'));
-    // What it no longer grants: no shipped scenario patches Deployments (image, replicas) beyond the one
-    // the region failover names, nor touches ReplicaSets.
+    // What it no longer grants: no shipped scenario patches a Deployment (its image, its spec) or a
+    // ReplicaSet; the region failover scales the one it names, through the scale subresource only.
     const role = rulesOf(committed, 'Role');
     expect(role.some((r) => r.resources.includes('replicasets'))).toBe(false);
-    expect(role.filter((r) => r.verbs.includes('patch'))).toEqual([
-      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['connectkit-app'], verbs: ['get', 'patch'] },
+    expect(role.filter((r) => r.verbs.includes('patch') || r.verbs.includes('update'))).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['connectkit-app'], verbs: ['patch'] },
     ]);
   });
 });

@@ -77,8 +77,8 @@ describe('runbook kubernetes-scale permissions', () => {
     expect(dr?.steps).toEqual(['k8s-scale-up']);
     // Only the Deployment the step names (RBAC resourceNames).
     expect(dr?.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps/connectkit-app in production',
-      'needs patch on deployments.apps/connectkit-app in production',
+      'needs get on deployments.apps (connectkit-app) in production',
+      'needs patch on deployments/scale.apps (connectkit-app) in production',
     ]);
     expect(dr?.reasons).toEqual([
       'runbook step k8s-scale-up (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back',
@@ -99,11 +99,12 @@ describe('runbook kubernetes-scale permissions', () => {
           labels: { 'app.kubernetes.io/managed-by': 'gameday' },
         },
         rules: [
+          { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['connectkit-app'], verbs: ['get'] },
           {
             apiGroups: ['apps'],
-            resources: ['deployments'],
+            resources: ['deployments/scale'],
             resourceNames: ['connectkit-app'],
-            verbs: ['get', 'patch'],
+            verbs: ['patch'],
           },
         ],
       },
@@ -115,8 +116,8 @@ describe('runbook kubernetes-scale permissions', () => {
     const s = mixed();
     const target = kubernetesNeeds(s);
     expect(target.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps/connectkit-app in production',
-      'needs patch on deployments.apps/connectkit-app in production',
+      'needs get on deployments.apps (connectkit-app) in production',
+      'needs patch on deployments/scale.apps (connectkit-app) in production',
     ]);
     expect(target.reasons).toEqual([
       'runbook step scale-prod-down (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back',
@@ -133,8 +134,8 @@ describe('runbook kubernetes-scale permissions', () => {
     });
     // Two steps on one Deployment: each permission once, both reasons.
     expect(others[0]?.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps/connectkit-app in standby',
-      'needs patch on deployments.apps/connectkit-app in standby',
+      'needs get on deployments.apps (connectkit-app) in standby',
+      'needs patch on deployments/scale.apps (connectkit-app) in standby',
     ]);
     expect(others[0]?.reasons).toHaveLength(2);
 
