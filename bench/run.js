@@ -1,9 +1,10 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [iam] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [iam] [fuzz [--cases N]] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchFuzz } from './fuzz.js';
 import { benchIam } from './iam.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
@@ -14,7 +15,9 @@ import { startSandbox } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.filter((a) => !a.startsWith('--'));
+const casesAt = args.indexOf('--cases');
+const fuzzCases = casesAt >= 0 ? Number(args[casesAt + 1]) : undefined;
+const only = args.filter((a, i) => !a.startsWith('--') && (casesAt < 0 || i !== casesAt + 1));
 const want = (name) => only.length === 0 || only.includes(name);
 const verdict = (ok) => (ok ? 'meets goal' : 'MISSES GOAL');
 const lines = [];
@@ -120,6 +123,15 @@ if (want('iam')) {
   const refused = less.filter((r) => r.refusal !== 'none' && r.code !== 0).length;
   say(
     `iam: ${whole.filter((r) => r.verdict === 'pass').length}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${verdict(refused === less.length && whole.every((r) => r.verdict === 'pass'))}`,
+  );
+}
+
+if (want('fuzz')) {
+  const cases = fuzzCases ?? (quick ? 5_000 : 20_000);
+  console.log(`\n# wrong input: ${cases} mutated scenarios through gameday validate (and iam, rbac when valid)`);
+  const f = benchFuzz({ cases });
+  say(
+    `fuzz: ${f.cases} cases (${f.valid} valid, ${f.invalid} invalid) in ${f.seconds.toFixed(0)} s, ${((f.seconds * 1000) / f.cases).toFixed(1)} ms a case; ${f.failed ? 'a case FAILED (see the counterexample above)' : 'every answer exit 0 or 2, file:line:col, no stack trace'} — ${verdict(!f.failed)}`,
   );
 }
 

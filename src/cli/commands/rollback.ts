@@ -6,6 +6,7 @@ import { Journal, pendingUndos, readJournal } from '../../runner/journal.js';
 import { rollback } from '../../runner/rollback.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { parseDuration } from '../../util/duration.js';
 
 export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m]
 
@@ -16,7 +17,7 @@ Exit 0 when everything is undone, 4 when something could not be (a person must l
 export async function rollbackCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('rollback', argv, {
     help: { type: 'boolean', short: 'h' },
-    'timeout-ms': { type: 'string' },
+    timeout: { type: 'string' },
   });
   if (values['help']) {
     io.out(rollbackHelp);
@@ -29,6 +30,14 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
       hint: 'gameday rollback reports/<scenario>/<run-id>',
     });
   }
+  const timeout = values['timeout'] === undefined ? 120_000 : parseDuration(String(values['timeout']));
+  if (timeout === undefined || timeout <= 0) {
+    throw new GamedayError(`rollback: --timeout takes a duration, got "${String(values['timeout'])}"`, {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'e.g. --timeout 2m (how long each undo may take)',
+    });
+  }
   const path = join(positionals[0] as string, 'journal.ndjson');
   const pending = pendingUndos(readJournal(path));
   if (pending.length === 0) {
@@ -39,7 +48,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
   const journal = new Journal(path);
   try {
     const result = await rollback(journal, pending, {
-      timeoutMs: Number(values['timeout-ms'] ?? 120_000),
+      timeoutMs: timeout,
       onUndo: (id, status, detail) =>
         status === 'ok' ? io.out(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
     });
