@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mainInProcess } from '../../test/helpers/in-process.js';
 import { FUZZ_SEED, fuzzBases, fuzzCase, judge, mutate, type FuzzCase } from '../../test/helpers/scenario-fuzz.js';
-import type { CliIo } from './io.js';
-import { main } from './main.js';
 
 const CASES = Number(process.env['GAMEDAY_FUZZ_CASES'] ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'gameday-fuzz-'));
@@ -20,14 +19,7 @@ const bases = fuzzBases('.');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), tty: false, status: () => undefined };
-  const code = await main(argv, io);
-  process.exitCode = undefined;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = mainInProcess;
 
 describe('gameday validate, iam and rbac on mutated scenarios', () => {
   it(`${CASES} cases (seed ${FUZZ_SEED}): exit 0 or 2, file:line:col for each error, never a stack trace`, async () => {

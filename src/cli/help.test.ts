@@ -4,17 +4,9 @@
 // run directory), never for the option. And a mistyped option is refused once, with the closest option.
 
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.js';
-import { main } from './main.js';
+import { mainInProcess } from '../../test/helpers/in-process.js';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), tty: false, status: () => undefined };
-  const code = await main(argv, io);
-  process.exitCode = undefined;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = mainInProcess;
 
 /** Options a help text names, each with the placeholder that follows it (if any): "--report-dir D" → ["--report-dir", "D"]. */
 function optionsIn(help: string): Array<[string, string | undefined]> {
