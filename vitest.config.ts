@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // A target-lock directory per test file (test/helpers/lock-dir.ts).
     setupFiles: ['test/helpers/lock-dir.ts'],
+    // Each tier in a temp dir of its own; leftovers there fail the tier (test/setup/leftovers.ts).
+    globalSetup: ['test/setup/leftovers.ts'],
   },
 });

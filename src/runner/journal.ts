@@ -4,6 +4,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { GamedayError } from '../errors.js';
 import type { TargetIdentity } from './targets-identity.js';
+import { afterApplied, killAfterApplied } from './failpoint.js';
 
 /** How to undo one mutation: a driver operation with plain-data arguments (never secrets). */
 export interface UndoAction {
@@ -71,6 +72,9 @@ export class Journal {
   private readonly mirrors: JournalMirror[] = [];
   /** The journal's text, kept while it is mirrored (each mirror write carries all of it). */
   private text: string | undefined;
+  private appliedCount = 0;
+  /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
+  private readonly killAt = killAfterApplied();
 
   /** Open `path` for appending; an existing journal (gameday rollback) continues its ids. */
   constructor(path: string) {
@@ -147,6 +151,7 @@ export class Journal {
 
   applied(id: string, detail?: string): void {
     this.append({ type: 'applied', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+    afterApplied(++this.appliedCount, this.killAt);
   }
 
   failed(id: string, error: string, opts: { notSent?: boolean } = {}): void {

@@ -64,14 +64,15 @@ export async function rollbackShared(
 ): Promise<number> {
   const target = values['target'];
   const orphans = values['orphans'] === true;
-  if ((typeof target === 'string') === orphans || (typeof target === 'string' && positionals.length > 0)) {
+  if ((typeof target === 'string') === orphans) {
     throw new GamedayError('rollback: give either --target <scenario> or --orphans <scenario|dir…>', {
       kind: 'usage',
       code: 'USAGE',
       hint: 'gameday rollback --target scenarios/connectkit/az-loss.yaml, or gameday rollback --orphans scenarios/connectkit/',
     });
   }
-  const files = typeof target === 'string' ? [target] : scenarioFiles(positionals);
+  // --target F [more…]: the scenarios whose own lock keys to look at; --orphans: every lock in their places.
+  const files = [...(typeof target === 'string' ? [target] : []), ...scenarioFiles(positionals)];
   if (files.length === 0) {
     throw new GamedayError('rollback --orphans: name the scenarios (or a directory of them) whose targets to look at', {
       kind: 'usage',

@@ -10,7 +10,7 @@ import type { CliIo } from '../io.js';
 import { rollbackShared } from './rollback-shared.js';
 
 export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force] [--resolved] [--json] [--quiet]
-       gameday rollback --target <scenario> [--force] [--report-dir D]
+       gameday rollback --target <scenario> [<scenario…>] [--force] [--report-dir D]
        gameday rollback --orphans <scenario|dir…> [--report-dir D]
 
 Replay the undo of every journaled mutation of a run that was not undone (newest first): for a run
@@ -39,7 +39,7 @@ function timeoutOf(values: Record<string, string | boolean | undefined>): number
   if (text === undefined) return 120_000;
   const ms = values['timeout'] !== undefined ? parseDuration(String(text)) : Number(text);
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
-    throw new GamedayError(`rollback: --timeout ${String(text)} is not a duration`, {
+    throw new GamedayError(`rollback: --timeout takes a duration, got "${String(text)}"`, {
       kind: 'usage',
       code: 'USAGE',
       hint: 'e.g. --timeout 2m or --timeout 90s',

@@ -23,7 +23,7 @@ export interface ScratchPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback only). */
   url: string;
   port: number;
-  /** The temp dir holding data dir, socket and log. */
+  /** The temp dir holding data dir and log. */
   dir: string;
   dataDir: string;
   /** Stop the server and remove its dir; idempotent. Marks the journal entry undone. */
@@ -49,11 +49,13 @@ export interface StartScratchOptions {
 }
 
 /** Settings for a server that lives for one drill: fast bulk loads, nothing durable, loopback only. */
-function scratchSettings(port: number, socketDir: string, extra: Record<string, string>): string {
+function scratchSettings(port: number, extra: Record<string, string>): string {
   const settings: Record<string, string> = {
     listen_addresses: "'127.0.0.1'",
     port: String(port),
-    unix_socket_directories: `'${socketDir}'`,
+    // Why no Unix socket: clients connect over TCP, and a socket path under a deep TMPDIR would pass
+    // the 107-byte limit of socket addresses and keep the server from starting.
+    unix_socket_directories: "''",
     max_connections: '50',
     shared_buffers: "'128MB'",
     maintenance_work_mem: "'256MB'",
@@ -135,7 +137,6 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   const dir = newOwnedDirPath('scratch', opts.parentDir);
   const pgRoot = path.join(dir, 'pg');
   const dataDir = path.join(pgRoot, 'data');
-  const socketDir = path.join(pgRoot, 'sock');
   const id = opts.journal?.intent(opts.step ?? 'drill', 'start scratch postgres', dir, {
     driver: 'postgres',
     op: 'remove-scratch-server',
@@ -152,13 +153,12 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   opts.onJournaled?.(stop);
   try {
     createOwnedDir(dir);
-    fs.mkdirSync(socketDir, { recursive: true });
+    fs.mkdirSync(pgRoot, { recursive: true });
     const owner = postgresOwner();
     if (owner) {
       // The server runs as `postgres`: it must traverse the temp dir and own its own subtree.
       fs.chmodSync(dir, 0o711);
       fs.chownSync(pgRoot, owner.uid, owner.gid);
-      fs.chownSync(socketDir, owner.uid, owner.gid);
     }
     const run = { cwd: pgRoot, ...(opts.signal ? { signal: opts.signal } : {}) };
     await runPostgresTool(
@@ -173,7 +173,7 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
     // Why retries: the free port can be taken between asking for it and the server binding it.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      fs.writeFileSync(conf, baseConf + scratchSettings(port, socketDir, opts.settings ?? {}));
+      fs.writeFileSync(conf, baseConf + scratchSettings(port, opts.settings ?? {}));
       try {
         await runPostgresTool(
           binDir,
