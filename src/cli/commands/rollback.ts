@@ -30,7 +30,7 @@ the run's target locks while it works; a new run on those targets waits for it.
   --orphans     from any machine: every run whose holder is gone (a pid that ended on this host, or no
                 renewal for its guards.deadman) in the shared lock places of the scenarios given; live
                 holders are left alone. Suits a schedule (a CronJob, a CI cron) as the dead-man's watcher.
-  --report-dir  where journals copied from a shared store are written (default reports/)
+  --report-dir D  where journals copied from a shared store are written (default reports/)
 Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
 be undone (a person must look).`;
 
