@@ -92,7 +92,7 @@ describe('FIS experiment runner', () => {
     expect(exec.timeline.find((e) => e.message.includes(`${id} completed`))?.at).toBe(seen.endTime?.toISOString());
     // moto moves one state per GetExperiment: the end is seen on the third poll, after two backed-off
     // intervals (20 + 30 ms), never at the start.
-    expect(exec.endT - exec.t0).toBeGreaterThanOrEqual(FAST_FIS.pollIntervalMs * 2.5);
+    expect((exec.endT as number) - exec.t0).toBeGreaterThanOrEqual(FAST_FIS.pollIntervalMs * 2.5);
     rt.journal.close();
     expect(await driver.fis.findTemplates({ 'gameday:run-id': rt.runId })).toEqual([exec.fis?.templateId]);
     const result = await rollbackFromDisk(rt.journalPath);

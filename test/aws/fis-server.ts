@@ -1,6 +1,10 @@
-// A FIS endpoint on loopback for runs of the real CLI in child processes. moto stores experiment templates
-// but does not run experiments, so this tiny HTTP server speaks FIS's REST-JSON protocol (API reference
-// 2020-12-01) itself:
+// A FIS endpoint on loopback, for what moto's FIS cannot do. moto runs experiments itself (see
+// test/aws/moto.ts), so the happy paths run there; this server is used only where a test needs
+// - targets selected by tags resolved to instances (moto resolves targets given by ARN only): the
+//   `gameday plan --preview` of a spot interruption, and
+// - an experiment's side effects on instances (a spot interruption's notice going out and the instance
+//   going away: onRunning / onCompleted), which the Kubernetes tier follows on its nodes.
+// It speaks FIS's REST-JSON protocol (API reference 2020-12-01):
 // - template operations (/experimentTemplates…) are forwarded to moto unchanged, signature headers included;
 // - StartExperiment (POST /experiments), GetExperiment (GET /experiments/{id}), StopExperiment
 //   (DELETE /experiments/{id}), ListExperiments (GET /experiments) and ListExperimentResolvedTargets
@@ -8,8 +12,6 @@
 //   ExperimentState {status, reason}, ExperimentAction {actionId, state, startTime, endTime}, ResolvedTarget
 //   {resourceType, targetName, targetInformation}; timestamps as epoch seconds (restJson1).
 // gameday reaches it as a plain endpoint (targets.aws.endpoints.fis); nothing in gameday knows it is a fake.
-// Options let a test choose the instances an experiment resolves to, how long it runs (a spot
-// interruption's notice) and what happens when it ends (what AWS does to an interrupted instance).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
