@@ -22,6 +22,8 @@ import { Journal, pendingUndos, readJournal } from '../src/runner/journal.js';
 import { rollback } from '../src/runner/rollback.js';
 import { systemClock } from '../src/util/clock.js';
 import { query } from './helpers/postgres.js';
+import { runCli } from './helpers/cli.js';
+import type { Report } from '../src/report/types.js';
 
 const WEST_REPLICAS = 2;
 let sb: SandboxHandle;
@@ -305,6 +307,44 @@ describe('region-failover runbook', () => {
     // The old primary diverged: the primary in west is a fresh clone, promoted by a clean switchover.
     expect(s.db?.primary?.name).not.toBe(start.db?.primary?.name);
   });
+});
+
+describe('the bundled region-failover scenario through the CLI', () => {
+  it('ends normally, and its rollback gives the sandbox back: west serving and primary, east a streaming standby, no marker table', async () => {
+    const dir = tempDir('bundled');
+    const res = await runCli(['run', 'scenarios/sandbox/region-failover.yaml', '--quiet', '--report-dir', dir], {
+      GAMEDAY_SANDBOX_URL: sb.controlUrl,
+    });
+    const [run] = fs.readdirSync(path.join(dir, 'sandbox-region-failover'));
+    const runDir = path.join(dir, 'sandbox-region-failover', run as string);
+    const report = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')) as Report;
+    // Latency and availability objectives are timing goals of a loaded machine; the exit code must match them.
+    expect(['pass', 'fail'], `${res.stdout}\n${res.stderr}`).toContain(report.verdict);
+    expect(res.code).toBe(report.verdict === 'pass' ? 0 : 1);
+    expect(report.measurements.runbook?.map((st) => [st.step, st.status])).toEqual([
+      ['switch-traffic', 'ok'],
+      ['promote-database', 'ok'],
+      ['scale-dr', 'ok'],
+      ['verify-healthy', 'ok'],
+    ]);
+    expect(report.rollback).toMatchObject({ complete: true, failed: [] });
+    expect(pendingUndos(readJournal(path.join(runDir, 'journal.ndjson')))).toEqual([]);
+    // What the sandbox itself says after the rollback.
+    await expectHome();
+    const s = await status();
+    expect(s.db?.primary?.region).toBe('west');
+    expect(s.db?.standby?.region).toBe('east');
+    const walsenders = await query<{ state: string }>(
+      serverUrl(s.db?.primary?.port as number, 'postgres'),
+      "SELECT state FROM pg_stat_replication WHERE application_name <> 'pg_basebackup'",
+    );
+    expect(walsenders.map((w) => w.state)).toEqual(['streaming']);
+    const [markers] = await query<{ t: string | null }>(
+      serverUrl(s.db?.primary?.port as number),
+      "SELECT to_regclass('gameday.gameday_markers')::text AS t",
+    );
+    expect(markers?.t).toBeNull();
+  }, 300_000);
 });
 
 describe('marker writer across a primary switch', () => {
