@@ -13,6 +13,7 @@ import type { Report } from '../src/report/types.js';
 import { pendingUndos, readJournal } from '../src/runner/journal.js';
 import { eventually, runCli, startCli } from './helpers/cli.js';
 import { startControlProxy, type ControlProxy } from './helpers/control-proxy.js';
+import { expectEndedNormally } from './helpers/verdict.js';
 
 let sandbox: SandboxHandle;
 let proxy: ControlProxy;
@@ -69,8 +70,8 @@ describe('output modes', () => {
     await fleetWhole();
     const dir = freshDir('json');
     const res = await runCli(['run', 'test/fixtures/runs/pod-kill.yaml', '--json', '--report-dir', dir], direct());
-    expect(res.code, res.stderr).toBe(0);
     const runDir = onlyRunDir(dir, 'it-pod-kill');
+    expectEndedNormally(readReport(runDir), res.code, res.stderr);
     expect(res.stdout).toBe(readFileSync(join(runDir, 'report.json'), 'utf8'));
     // Progress is not mixed into stdout, nor onto stderr: a script can pipe the one into jq.
     expect(res.stderr).toBe('');
@@ -80,9 +81,10 @@ describe('output modes', () => {
     await fleetWhole();
     const dir = freshDir('quiet');
     const res = await runCli(['run', 'test/fixtures/runs/pod-kill.yaml', '--quiet', '--report-dir', dir], direct());
-    expect(res.code, res.stderr).toBe(0);
     const runDir = onlyRunDir(dir, 'it-pod-kill');
-    expect(res.stdout).toBe(`it-pod-kill: PASS (${runDir})\n`);
+    const report = readReport(runDir);
+    expectEndedNormally(report, res.code, res.stderr);
+    expect(res.stdout).toBe(`it-pod-kill: ${report.verdict.toUpperCase()} (${runDir})\n`);
     expect(res.stderr).toBe('');
   });
 
@@ -126,21 +128,22 @@ describe('gameday report <run-dir>', () => {
     await fleetWhole();
     const dir = freshDir('report');
     const run = await runCli(['run', 'test/fixtures/runs/pod-kill.yaml', '--quiet', '--report-dir', dir], direct());
-    expect(run.code, run.stderr).toBe(0);
     const runDir = onlyRunDir(dir, 'it-pod-kill');
+    expectEndedNormally(readReport(runDir), run.code, run.stderr);
     const summary = readFileSync(join(runDir, 'summary.md'), 'utf8');
     const junit = readFileSync(join(runDir, 'junit.xml'), 'utf8');
     rmSync(join(runDir, 'summary.md'));
     rmSync(join(runDir, 'junit.xml'));
 
     const res = await runCli(['report', runDir]);
-    expect(res.code, res.stderr).toBe(0);
+    // The run's own exit code, from report.json.
+    expect(res.code, res.stderr).toBe(run.code);
     expect(res.stdout).toBe(summary);
     expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toBe(summary);
     expect(readFileSync(join(runDir, 'junit.xml'), 'utf8')).toBe(junit);
 
     const json = await runCli(['report', runDir, '--json']);
-    expect(json.code).toBe(0);
+    expect(json.code).toBe(run.code);
     expect(json.stdout).toBe(readFileSync(join(runDir, 'report.json'), 'utf8'));
 
     const missing = await runCli(['report', join(dir, 'no-such-run')]);
