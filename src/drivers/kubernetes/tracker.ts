@@ -34,6 +34,16 @@ interface Victim {
   uid: string;
   timing: PodTiming;
   state: 'pending' | 'confirmed' | 'cancelled';
+  /** The uid of the replacement matched to it. */
+  replacementUid?: string;
+}
+
+/** What the watch saw of a replacement pod (run-clock times), kept so that it can be handed to another victim. */
+interface Replacement {
+  name: string;
+  node?: string;
+  scheduledAt?: number;
+  readyAt?: number;
 }
 
 /** Nearest-rank percentiles of `values` (ms, rounded to 0.1 ms); null when empty. */
@@ -56,6 +66,8 @@ export class PodTimingTracker {
   private readonly victims: Victim[] = [];
   /** Replacement pod uid → its victim. */
   private readonly byReplacement = new Map<string, Victim>();
+  /** Replacement pod uid → what the watch saw of it. */
+  private readonly replacements = new Map<string, Replacement>();
   private readonly offs: Array<() => void> = [];
   private readonly now: () => number;
 
@@ -94,8 +106,53 @@ export class PodTimingTracker {
       },
       cancel: () => {
         victim.state = 'cancelled';
+        this.handOn(victim);
       },
     };
+  }
+
+  /**
+   * A request refused after its victim was matched (a replacement created by another eviction while this one
+   * waited for its 429): the replacement belongs to the oldest other victim of the workload still without one.
+   */
+  private handOn(cancelled: Victim): void {
+    const uid = cancelled.replacementUid;
+    if (uid === undefined) return;
+    this.byReplacement.delete(uid);
+    cancelled.replacementUid = undefined;
+    const next = this.unmatched(cancelled.timing.workload, cancelled.timing.namespace, undefined);
+    const seen = this.replacements.get(uid);
+    if (next === undefined || seen === undefined) return;
+    this.assign(next, uid, seen);
+  }
+
+  /** The oldest victim of `workload` that is not cancelled and has no replacement (and is not pod `name` itself). */
+  private unmatched(workload: string, namespace: string, name: string | undefined): Victim | undefined {
+    return this.victims.find(
+      (v) =>
+        v.state !== 'cancelled' &&
+        v.replacementUid === undefined &&
+        v.timing.workload === workload &&
+        v.timing.namespace === namespace &&
+        v.timing.pod !== name,
+    );
+  }
+
+  /** Match replacement `uid` to `victim`, with what the watch saw of it so far. */
+  private assign(victim: Victim, uid: string, seen: Replacement): void {
+    victim.replacementUid = uid;
+    this.byReplacement.set(uid, victim);
+    const t = victim.timing;
+    t.replacement = seen.name;
+    if (seen.scheduledAt !== undefined) {
+      t.rescheduleMs = Math.max(0, seen.scheduledAt - t.deletedAt);
+      if (seen.node !== undefined) t.node = seen.node;
+    } else {
+      delete t.rescheduleMs;
+      delete t.node;
+    }
+    if (seen.readyAt !== undefined) t.readyMs = Math.max(0, seen.readyAt - t.deletedAt);
+    else delete t.readyMs;
   }
 
   /**
@@ -121,29 +178,23 @@ export class PodTimingTracker {
   private onChange(c: InformerChange<PodInfo>): void {
     const pod = c.obj;
     if (c.type === 'delete') return;
-    let victim = this.byReplacement.get(pod.uid);
-    if (victim === undefined && c.type === 'add' && pod.workload !== undefined) {
+    let seen = this.replacements.get(pod.uid);
+    if (seen === undefined) {
+      if (c.type !== 'add' || pod.workload === undefined) return;
       // The oldest disrupted pod of the same workload that has no replacement yet.
-      victim = this.victims.find(
-        (v) =>
-          v.state !== 'cancelled' &&
-          v.timing.replacement === undefined &&
-          v.timing.workload === pod.workload &&
-          v.timing.namespace === pod.namespace &&
-          v.timing.pod !== pod.name,
-      );
+      const victim = this.unmatched(pod.workload, pod.namespace, pod.name);
       if (victim === undefined) return;
-      victim.timing.replacement = pod.name;
-      this.byReplacement.set(pod.uid, victim);
+      seen = { name: pod.name };
+      this.replacements.set(pod.uid, seen);
+      this.assign(victim, pod.uid, seen);
     }
-    if (victim === undefined) return;
-    const t = victim.timing;
-    const elapsed = c.at - t.deletedAt;
-    if (pod.scheduled && t.rescheduleMs === undefined) {
-      t.rescheduleMs = Math.max(0, elapsed);
-      if (pod.nodeName !== undefined) t.node = pod.nodeName;
+    if (pod.scheduled && seen.scheduledAt === undefined) {
+      seen.scheduledAt = c.at;
+      if (pod.nodeName !== undefined) seen.node = pod.nodeName;
     }
-    if (pod.ready && t.readyMs === undefined) t.readyMs = Math.max(0, elapsed);
+    if (pod.ready && seen.readyAt === undefined) seen.readyAt = c.at;
+    const victim = this.byReplacement.get(pod.uid);
+    if (victim !== undefined) this.assign(victim, pod.uid, seen);
   }
 
   /** Every disrupted pod (refused evictions left out), in the order they were disrupted. */
