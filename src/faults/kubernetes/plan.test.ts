@@ -202,18 +202,24 @@ describe('probe evaluation', () => {
 });
 
 describe('per-pod timings', () => {
-  it('matches replacements to disrupted pods first in, first out, and summarizes them', () => {
-    let now = 1000;
-    const tracker = new PodTimingTracker(() => now);
+  /** A tracker on a hand-driven clock, fed by `emit` as a pod informer would feed it. */
+  function driven() {
+    const clock = { now: 1000 };
+    const tracker = new PodTimingTracker(() => clock.now);
     const listeners: Array<(c: InformerChange<PodInfo>) => void> = [];
     tracker.attach({ on: (l: (c: InformerChange<PodInfo>) => void) => (listeners.push(l), () => undefined) } as never);
     const emit = (c: InformerChange<PodInfo>): void => listeners.forEach((l) => l(c));
-    tracker.expect(pod('p1', 'a-1')).confirm();
-    now = 1010;
-    tracker.expect(pod('p2', 'b-1')).confirm();
-    tracker.expect(pod('p3', 'c-1')).cancel();
     const fresh = (name: string, extra: Partial<PodInfo>) =>
       pod(name, '', { scheduled: false, ready: false, ...extra });
+    return { clock, tracker, emit, fresh };
+  }
+
+  it('matches replacements to disrupted pods first in, first out, and summarizes them', () => {
+    const { clock, tracker, emit, fresh } = driven();
+    tracker.expect(pod('p1', 'a-1')).confirm();
+    clock.now = 1010;
+    tracker.expect(pod('p2', 'b-1')).confirm();
+    tracker.expect(pod('p3', 'c-1')).cancel();
     emit({ type: 'add', obj: fresh('r1', {}), at: 1020 });
     emit({ type: 'update', obj: fresh('r1', { scheduled: true, nodeName: 'b-1' }), at: 1100 });
     emit({ type: 'add', obj: fresh('r2', { scheduled: true, nodeName: 'c-1' }), at: 1200 });
@@ -228,16 +234,10 @@ describe('per-pod timings', () => {
   });
 
   it('a replacement matched to an eviction then refused (429) goes to the pod really evicted', () => {
-    let now = 1000;
-    const tracker = new PodTimingTracker(() => now);
-    const listeners: Array<(c: InformerChange<PodInfo>) => void> = [];
-    tracker.attach({ on: (l: (c: InformerChange<PodInfo>) => void) => (listeners.push(l), () => undefined) } as never);
-    const emit = (c: InformerChange<PodInfo>): void => listeners.forEach((l) => l(c));
-    const fresh = (name: string, extra: Partial<PodInfo>) =>
-      pod(name, '', { scheduled: false, ready: false, ...extra });
+    const { clock, tracker, emit, fresh } = driven();
     // Two drains at once: p2's eviction request goes out first and waits; p1's is accepted.
     const p2 = tracker.expect(pod('p2', 'b-1'));
-    now = 1005;
+    clock.now = 1005;
     tracker.expect(pod('p1', 'a-1')).confirm();
     // p1's replacement appears (and is scheduled) while p2's request still waits: it is matched to p2, the oldest.
     emit({ type: 'add', obj: fresh('r1', {}), at: 1020 });
@@ -246,7 +246,7 @@ describe('per-pod timings', () => {
     p2.cancel();
     emit({ type: 'update', obj: fresh('r1', { scheduled: true, ready: true, nodeName: 'c-1' }), at: 3005 });
     // p2 is evicted on the retry; its own replacement follows.
-    now = 5000;
+    clock.now = 5000;
     tracker.expect(pod('p2', 'b-1')).confirm();
     emit({ type: 'add', obj: fresh('r2', { scheduled: true, nodeName: 'c-1' }), at: 5050 });
     emit({ type: 'update', obj: fresh('r2', { scheduled: true, ready: true, nodeName: 'c-1' }), at: 7000 });
