@@ -109,6 +109,22 @@ describe('output modes', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('plan --json: the plan as JSON on stdout, the replicas chosen from the live sandbox, nothing changed', async () => {
+    await fleetWhole();
+    const before = (await sandbox.client.status()).replicas.map((r) => r.id).sort();
+    const res = await runCli(['plan', 'test/fixtures/runs/pod-kill.yaml', '--json'], direct());
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as {
+      plan: { steps: Array<{ kind: string; planned?: { affected: string[] } }> };
+      guardViolations: string[];
+    };
+    expect(out.guardViolations).toEqual([]);
+    const affected = out.plan.steps.find((st) => st.kind === 'fault')?.planned?.affected ?? [];
+    expect(affected).toHaveLength(2);
+    for (const id of affected) expect(before).toContain(id);
+    expect((await sandbox.client.status()).replicas.map((r) => r.id).sort()).toEqual(before);
+  });
+
   it('validate --quiet prints nothing for valid files and still every problem for invalid ones', async () => {
     const ok = await runCli(['validate', '--quiet', 'scenarios/sandbox/pod-kill.yaml']);
     expect(ok).toMatchObject({ code: 0, stdout: '', stderr: '' });
