@@ -66,7 +66,9 @@ async function settledTo(shape: Shape): Promise<SandboxStatus> {
       'the sandbox to return to its shape',
     );
   } catch (error) {
-    throw new Error(`${String(error)}\nexpected ${JSON.stringify(shape)}\nlast seen ${JSON.stringify(last)}`);
+    throw new Error(`${String(error)}\nexpected ${JSON.stringify(shape)}\nlast seen ${JSON.stringify(last)}`, {
+      cause: error,
+    });
   }
 }
 

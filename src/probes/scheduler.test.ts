@@ -105,13 +105,23 @@ describe('startProbes', () => {
 
   it('skips and counts ticks missed while the event loop was blocked, without a burst', async () => {
     const { probe, starts } = slowProbe('tick', 50, 1);
+    // The block starts inside the third check, so it begins on a tick and ends on one 8 ticks later:
+    // where it ends on the tick grid is then fixed, not left to how late a timer fires on a busy machine.
+    let blockEnd = 0;
+    const check = probe.check;
+    probe.check = (signal) => {
+      const outcome = check(signal);
+      if (starts.length === 3) {
+        const blockStart = performance.now();
+        while (performance.now() - blockStart < 400) {
+          // busy-wait: block the loop past 8 ticks
+        }
+        blockEnd = performance.now();
+      }
+      return outcome;
+    };
     const runner = startProbes([probe], { clock: systemClock, onSample: () => {} });
-    await until(() => starts.length >= 2, 'two checks before the block');
-    const blockStart = performance.now();
-    while (performance.now() - blockStart < 400) {
-      // busy-wait: block the loop past at least 7 ticks (the next tick was due within 50 ms of the start)
-    }
-    const blockEnd = performance.now();
+    await until(() => blockEnd > 0, 'the block in the third check');
     await until(() => starts.filter((t) => t >= blockEnd).length >= 3, 'three checks after the block');
     await runner.stop();
     const stats = runner.stats().tick;
@@ -178,14 +188,18 @@ describe('checkOnce / waitUntilHealthy', () => {
       kind: 'test',
       intervalMs: 50,
       timeoutMs: 500,
-      check: async () => ({ ok: false }),
+      check: async () => ({ ok: false, detail: 'AccessDenied' }),
     };
-    expect(await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 200 })).toBeUndefined();
+    // The last failure is kept: it says why the probe never got healthy.
+    expect(await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 200 })).toMatchObject({
+      ok: false,
+      detail: 'AccessDenied',
+    });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     // A time limit longer than the test's own: only the abort can end this wait.
     expect(
       await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 600_000, signal: controller.signal }),
-    ).toBeUndefined();
+    ).toMatchObject({ ok: false });
   });
 });

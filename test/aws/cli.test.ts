@@ -30,6 +30,7 @@ import {
   ACCOUNT,
   CREDENTIALS,
   REGION,
+  fakeAwsCliEnv,
   holdFisRunning,
   motoExperiments,
   setFisProgression,
@@ -54,13 +55,7 @@ describe('gameday CLI on AWS emulators', () => {
 
   /** Environment of the CLI: fake credentials, no IMDS, every service on moto. */
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCOUNT_ID: ACCOUNT,
+    ...fakeAwsCliEnv(moto.endpoint),
     API_URL: apiUrl,
     DATABASE_URL: pg.url,
     ...extra,
@@ -168,7 +163,8 @@ describe('gameday CLI on AWS emulators', () => {
       'rds:RebootDBInstance',
       'sts:GetCallerIdentity',
     ]);
-    expect(dbOut['fisRolePolicy']?.Statement).toEqual([]);
+    // db-failover uses no FIS: no FIS role to print.
+    expect(Object.keys(dbOut)).toEqual(['harnessPolicy']);
   });
 
   it('refuses a wrong account with exit 2, naming the account found, before any mutation', async () => {

@@ -3,13 +3,12 @@
 // `rollback()` stop the experiment and delete the template — moto's own FIS, no mock.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
+import { testTempDir } from '../helpers/tmp.js';
 import {
   holdFisRunning,
   motoExperiments,
@@ -34,14 +33,14 @@ describe('killed run', () => {
   });
 
   it('gameday rollback stops the experiment and deletes the template from journal data only', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gameday-aws-killed-'));
+    const dir = testTempDir('aws-killed');
     const journalPath = path.join(dir, 'journal.ndjson');
     const hold = await holdFisRunning(moto.endpoint);
     const runId = `killed-${Date.now().toString(36)}`;
     const child = spawn(
       process.execPath,
       [
-        path.join(root, 'node_modules/vite-node/vite-node.mjs'),
+        path.join(root, 'node_modules/.bin/vite-node'),
         path.join(here, 'fixtures/killed-run-child.ts'),
         moto.endpoint,
         journalPath,

@@ -34,15 +34,17 @@ interface Victim {
   uid: string;
   timing: PodTiming;
   state: 'pending' | 'confirmed' | 'cancelled';
-  /** The uid of the replacement matched to it. */
-  replacementUid?: string;
 }
 
-/** What the watch saw of a replacement pod (run-clock times), kept so that it can be handed to another victim. */
-interface Replacement {
+/** A new pod of a workload that no confirmed victim has claimed yet, with what the watches saw of it. */
+interface Unclaimed {
+  uid: string;
   name: string;
-  node?: string;
+  workload: string;
+  namespace: string;
+  addedAt: number;
   scheduledAt?: number;
+  node?: string;
   readyAt?: number;
 }
 
@@ -61,13 +63,21 @@ export function distribution(values: readonly number[]): Distribution | null {
   };
 }
 
-/** Matches disrupted pods to the replacements their workloads create, first in first out. */
+/**
+ * Matches disrupted pods to the replacements their workloads create, first in first out. Only a
+ * confirmed disruption claims a replacement. Why: a request may still be refused (an eviction the
+ * PodDisruptionBudget answers with 429) while the replacement of another pod of the same workload
+ * appears; a pending attempt that took it would be cancelled with it, and every later match would be
+ * off by one — the last pod would end with no replacement and no readiness. A replacement seen before
+ * any confirmed victim needs it (the response of a delete can arrive after the new pod) waits, with
+ * its times, until a victim is confirmed.
+ */
 export class PodTimingTracker {
   private readonly victims: Victim[] = [];
   /** Replacement pod uid → its victim. */
   private readonly byReplacement = new Map<string, Victim>();
-  /** Replacement pod uid → what the watch saw of it. */
-  private readonly replacements = new Map<string, Replacement>();
+  /** New pods of a workload not claimed by a victim (yet), by uid. */
+  private readonly unclaimed = new Map<string, Unclaimed>();
   private readonly offs: Array<() => void> = [];
   private readonly now: () => number;
 
@@ -102,57 +112,31 @@ export class PodTimingTracker {
     this.victims.push(victim);
     return {
       confirm: () => {
-        if (victim.state === 'pending') victim.state = 'confirmed';
+        if (victim.state !== 'pending') return;
+        victim.state = 'confirmed';
+        this.claim(victim);
       },
       cancel: () => {
         victim.state = 'cancelled';
-        this.handOn(victim);
       },
     };
   }
 
-  /**
-   * A request refused after its victim was matched (a replacement created by another eviction while this one
-   * waited for its 429): the replacement belongs to the oldest other victim of the workload still without one.
-   */
-  private handOn(cancelled: Victim): void {
-    const uid = cancelled.replacementUid;
-    if (uid === undefined) return;
-    this.byReplacement.delete(uid);
-    cancelled.replacementUid = undefined;
-    const next = this.unmatched(cancelled.timing.workload, cancelled.timing.namespace, undefined);
-    const seen = this.replacements.get(uid);
-    if (next === undefined || seen === undefined) return;
-    this.assign(next, uid, seen);
-  }
-
-  /** The oldest victim of `workload` that is not cancelled and has no replacement (and is not pod `name` itself). */
-  private unmatched(workload: string, namespace: string, name: string | undefined): Victim | undefined {
-    return this.victims.find(
-      (v) =>
-        v.state !== 'cancelled' &&
-        v.replacementUid === undefined &&
-        v.timing.workload === workload &&
-        v.timing.namespace === namespace &&
-        v.timing.pod !== name,
-    );
-  }
-
-  /** Match replacement `uid` to `victim`, with what the watch saw of it so far. */
-  private assign(victim: Victim, uid: string, seen: Replacement): void {
-    victim.replacementUid = uid;
-    this.byReplacement.set(uid, victim);
+  /** Give `victim` the oldest unclaimed new pod of its workload created since it was disrupted. */
+  private claim(victim: Victim): void {
     const t = victim.timing;
-    t.replacement = seen.name;
-    if (seen.scheduledAt !== undefined) {
-      t.rescheduleMs = Math.max(0, seen.scheduledAt - t.deletedAt);
-      if (seen.node !== undefined) t.node = seen.node;
-    } else {
-      delete t.rescheduleMs;
-      delete t.node;
+    const found = [...this.unclaimed.values()].find(
+      (u) => u.workload === t.workload && u.namespace === t.namespace && u.name !== t.pod && u.addedAt >= t.deletedAt,
+    );
+    if (!found) return;
+    this.unclaimed.delete(found.uid);
+    t.replacement = found.name;
+    this.byReplacement.set(found.uid, victim);
+    if (found.scheduledAt !== undefined) {
+      t.rescheduleMs = Math.max(0, found.scheduledAt - t.deletedAt);
+      if (found.node !== undefined) t.node = found.node;
     }
-    if (seen.readyAt !== undefined) t.readyMs = Math.max(0, seen.readyAt - t.deletedAt);
-    else delete t.readyMs;
+    if (found.readyAt !== undefined) t.readyMs = Math.max(0, found.readyAt - t.deletedAt);
   }
 
   /**
@@ -162,7 +146,7 @@ export class PodTimingTracker {
    */
   observed(pod: PodInfo, at: number): boolean {
     if (this.victims.some((v) => v.uid === pod.uid && v.state !== 'cancelled')) return false;
-    this.victims.push({
+    const victim: Victim = {
       uid: pod.uid,
       state: 'confirmed',
       timing: {
@@ -171,30 +155,59 @@ export class PodTimingTracker {
         workload: pod.workload ?? `Pod/${pod.name}`,
         deletedAt: at,
       },
-    });
+    };
+    this.victims.push(victim);
+    this.claim(victim);
     return true;
   }
 
   private onChange(c: InformerChange<PodInfo>): void {
     const pod = c.obj;
-    if (c.type === 'delete') return;
-    let seen = this.replacements.get(pod.uid);
-    if (seen === undefined) {
-      if (c.type !== 'add' || pod.workload === undefined) return;
-      // The oldest disrupted pod of the same workload that has no replacement yet.
-      const victim = this.unmatched(pod.workload, pod.namespace, pod.name);
-      if (victim === undefined) return;
-      seen = { name: pod.name };
-      this.replacements.set(pod.uid, seen);
-      this.assign(victim, pod.uid, seen);
+    if (c.type === 'delete') {
+      this.unclaimed.delete(pod.uid);
+      return;
     }
-    if (pod.scheduled && seen.scheduledAt === undefined) {
-      seen.scheduledAt = c.at;
-      if (pod.nodeName !== undefined) seen.node = pod.nodeName;
+    let victim = this.byReplacement.get(pod.uid);
+    if (victim === undefined && c.type === 'add' && pod.workload !== undefined) {
+      // The oldest confirmed disruption of the same workload that has no replacement yet.
+      victim = this.victims.find(
+        (v) =>
+          v.state === 'confirmed' &&
+          v.timing.replacement === undefined &&
+          v.timing.workload === pod.workload &&
+          v.timing.namespace === pod.namespace &&
+          v.timing.pod !== pod.name,
+      );
+      if (victim === undefined) {
+        this.unclaimed.set(pod.uid, {
+          uid: pod.uid,
+          name: pod.name,
+          workload: pod.workload,
+          namespace: pod.namespace,
+          addedAt: c.at,
+        });
+      } else {
+        victim.timing.replacement = pod.name;
+        this.byReplacement.set(pod.uid, victim);
+      }
     }
-    if (pod.ready && seen.readyAt === undefined) seen.readyAt = c.at;
-    const victim = this.byReplacement.get(pod.uid);
-    if (victim !== undefined) this.assign(victim, pod.uid, seen);
+    const waiting = this.unclaimed.get(pod.uid);
+    if (waiting) {
+      if (pod.scheduled && waiting.scheduledAt === undefined) {
+        waiting.scheduledAt = c.at;
+        if (pod.nodeName !== undefined) waiting.node = pod.nodeName;
+      }
+      if (pod.ready && waiting.readyAt === undefined) waiting.readyAt = c.at;
+      return;
+    }
+    if (victim === undefined) return;
+    const t = victim.timing;
+    const elapsed = c.at - t.deletedAt;
+    if (pod.scheduled && t.rescheduleMs === undefined) {
+      t.rescheduleMs = Math.max(0, elapsed);
+      if (pod.nodeName !== undefined) t.node = pod.nodeName;
+    }
+    if (pod.ready && t.readyMs === undefined) t.readyMs = Math.max(0, elapsed);
   }
 
   /** Every disrupted pod (refused evictions left out), in the order they were disrupted. */

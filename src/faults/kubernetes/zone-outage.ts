@@ -26,8 +26,9 @@ import {
   MUTATIONS_IN_FLIGHT,
   projectedPlan,
   updateTaints,
+  workloadPools,
 } from './common.js';
-import { nodeFaultImpact } from './spot-interruption.js';
+import { checkLiveNodes, nodeFaultImpact } from './spot-interruption.js';
 import { accessArgs, kubernetesUndoHandlers } from './undo.js';
 
 type ZoneOutage = Extract<ResolvedFault, { type: 'zone-outage' }>;
@@ -77,10 +78,14 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
       affected: [`zone ${fault.zone}`, ...nodes.map((n) => `node/${n.name}`)],
       unavailable: cordonOnly ? 0 : worst.unavailable,
       fleet: worst.fleet,
+      pools: workloadPools(
+        cordonOnly ? [] : pods,
+        inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
+      ),
     };
   },
 
-  async inject(fault, _planned, runtime): Promise<FaultExecution> {
+  async inject(fault, planned, runtime): Promise<FaultExecution> {
     const k8s = kubernetesRuntime(runtime);
     const k = kubernetesOptions(fault);
     const mode = k.zoneMode ?? 'not-ready';
@@ -88,6 +93,8 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
     const nodeInformer = await k8s.cluster.nodes();
     const nodes = [...nodeInformer.values()].filter((n) => n.zone === fault.zone);
     const names = nodes.map((n) => n.name);
+    // A cordon takes no pod out of service: only the modes that remove pods face the live blast-radius check.
+    if (mode !== 'cordon') await checkLiveNodes(runtime, k8s, names, planned);
     const undoArgs = {
       ...accessArgs(k8s.access),
       zone: fault.zone,
