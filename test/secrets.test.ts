@@ -161,7 +161,7 @@ async function runAndCheck(
   const runDir = join(reportDir, scenario, run as string);
   const files = filesUnder(runDir);
   expect(files.map((f) => f.path.slice(runDir.length + 1)).sort()).toEqual(
-    expect.arrayContaining(['journal.ndjson', 'junit.xml', 'report.json', 'summary.md']),
+    expect.arrayContaining(['journal.ndjson', 'junit.xml', 'report.html', 'report.json', 'summary.md']),
   );
   expect(
     leaks([{ path: 'stdout', text: res.stdout }, { path: 'stderr', text: res.stderr }, ...files]),
