@@ -100,8 +100,8 @@ if (want('k8s')) {
   for (const line of out
     .trim()
     .split('\n')
-    .filter((l) => l.startsWith('pod-kill') || l.startsWith('zone-outage') || l.startsWith('harness'))) {
-    say(`k8s ${line}`);
+    .filter((l) => /^(pod-kill|zone-outage|harness|k8s scale)/.test(l))) {
+    say(line.startsWith('k8s ') ? line : `k8s ${line}`);
   }
 }
 

@@ -243,3 +243,34 @@ export function judgeMaxRate({ builtinPerSec, autocannonPerSec, goalRatio = 0.8 
   const v = verdictOf(ratio >= goalRatio ? [] : [`ratio ${r3(ratio)} < ${goalRatio}`]);
   return { ...v, ratio: r3(ratio) };
 }
+
+// ---- Kubernetes at scale -----------------------------------------------------------------------------
+
+/**
+ * The scale runs (bench/k8s.js): every fault injected within `injectMs` of its step's start and rolled back,
+ * API requests that do not follow the probe samples (watch-based: the run probed ten times as often may send
+ * at most `requestGrowth` times the requests of the slower one), and the harness's peak RSS.
+ * `runs` as benchK8s returns them; the two pod-kill runs are told apart by their samples.
+ */
+export function judgeK8sScale({ runs, peakRssMb, goals = { injectMs: 5000, rssMb: 300, requestGrowth: 2 } }) {
+  const misses = [];
+  if (runs.length === 0) misses.push('no run');
+  for (const r of runs) {
+    if (!(r.injectMs < goals.injectMs)) misses.push(`${r.name}: injected after ${r.injectMs} ms`);
+    if (!r.rollbackComplete) misses.push(`${r.name}: rollback incomplete`);
+  }
+  const podKill = runs.filter((r) => r.name.startsWith('pod-kill')).sort((a, b) => a.samples - b.samples);
+  const [slow, fast] = [podKill[0], podKill.at(-1)];
+  const growth = slow && fast && slow !== fast && slow.requests > 0 ? fast.requests / slow.requests : null;
+  const sampleGrowth = slow && fast && slow !== fast && slow.samples > 0 ? fast.samples / slow.samples : null;
+  if (growth !== null && growth > goals.requestGrowth) {
+    misses.push(`API requests grew ${r3(growth)}× with ${r3(sampleGrowth ?? 0)}× the probe samples`);
+  }
+  if (!(peakRssMb < goals.rssMb)) misses.push(`peak RSS ${peakRssMb} MB`);
+  const v = verdictOf(misses);
+  return {
+    ...v,
+    requestGrowth: growth === null ? null : r3(growth),
+    line: `k8s scale: slowest injection ${Math.max(0, ...runs.map((r) => r.injectMs))} ms (goal < ${goals.injectMs} ms); API requests ${slow?.requests ?? 'n/a'} at ${slow?.samples ?? 'n/a'} probe samples · ${fast?.requests ?? 'n/a'} at ${fast?.samples ?? 'n/a'} (goal: at most ${goals.requestGrowth}×); peak RSS ${peakRssMb} MB (goal < ${goals.rssMb} MB) — ${v.verdict}${misses.length ? ` (${misses.join('; ')})` : ''}`,
+  };
+}

@@ -11,6 +11,7 @@ import {
   MEETS,
   MISSES,
   judgeConstantLoad,
+  judgeK8sScale,
   judgeMaxRate,
   judgeRestore,
   judgeRpo,
@@ -252,5 +253,45 @@ describe('RTO and maximum-rate bench judgements', () => {
   it('maximum rate misses for a throttled built-in generator', () => {
     expect(judgeMaxRate({ builtinPerSec: 9000, autocannonPerSec: 10_000 }).verdict).toBe(MEETS);
     expect(judgeMaxRate({ builtinPerSec: 5000, autocannonPerSec: 10_000 }).verdict).toBe(MISSES);
+  });
+});
+
+describe('Kubernetes scale bench judgement', () => {
+  const run = (name, over = {}) => ({
+    name,
+    injectMs: 900,
+    rollbackComplete: true,
+    samples: 300,
+    requests: 40,
+    ...over,
+  });
+  const good = [
+    run('pod-kill (probe every 1s)', { samples: 30, requests: 38 }),
+    run('pod-kill (probe every 100ms)', { samples: 300, requests: 41 }),
+    run('zone-outage (probe every 100ms)'),
+  ];
+
+  it('meets the goal with watch-based probes, fast injection and a small heap', () => {
+    const j = judgeK8sScale({ runs: good, peakRssMb: 180 });
+    expect(j.verdict).toBe(MEETS);
+    expect(j.line).toContain('38 at 30 probe samples · 41 at 300');
+  });
+
+  it('misses for probes that poll the API server: requests follow the samples', () => {
+    const polling = good.map((r) => (r.name.includes('100ms') ? { ...r, requests: r.samples + 40 } : r));
+    const j = judgeK8sScale({ runs: polling, peakRssMb: 180 });
+    expect(j.verdict).toBe(MISSES);
+    expect(j.misses.join()).toMatch(/API requests grew 8\.947× with 10× the probe samples/);
+  });
+
+  it('misses for a slow injection, an incomplete rollback or a large heap', () => {
+    expect(
+      judgeK8sScale({ runs: [...good.slice(0, 2), run('zone-outage', { injectMs: 7000 })], peakRssMb: 180 }).misses,
+    ).toEqual(['zone-outage: injected after 7000 ms']);
+    expect(judgeK8sScale({ runs: [run('zone-outage', { rollbackComplete: false })], peakRssMb: 180 }).verdict).toBe(
+      MISSES,
+    );
+    expect(judgeK8sScale({ runs: good, peakRssMb: 420 }).misses).toEqual(['peak RSS 420 MB']);
+    expect(judgeK8sScale({ runs: [], peakRssMb: 10 }).verdict).toBe(MISSES);
   });
 });
