@@ -1,9 +1,12 @@
 // A FIS endpoint on loopback, for what moto's FIS cannot do. moto runs experiments itself (see
 // test/aws/moto.ts), so the happy paths run there; this server is used only where a test needs
 // - targets selected by tags resolved to instances (moto resolves targets given by ARN only): the
-//   `gameday plan --preview` of a spot interruption, and
+//   `gameday plan --preview` of a spot interruption and the IAM-enforced runs of the tag-selecting FIS
+//   scenarios (test/aws/enforced-cases.ts),
 // - an experiment's side effects on instances (a spot interruption's notice going out and the instance
-//   going away: onRunning / onCompleted), which the Kubernetes tier follows on its nodes.
+//   going away: onRunning / onCompleted), which the Kubernetes tier follows on its nodes, and
+// - experiments that run until stopped beside experiments that complete, at the same time (moto's state
+//   transitions are one setting for the whole server): the crash matrix (test/crash/aws-target.ts).
 // It speaks FIS's REST-JSON protocol (API reference 2020-12-01):
 // - template operations (/experimentTemplates…) are forwarded to moto unchanged, signature headers included;
 // - StartExperiment (POST /experiments), GetExperiment (GET /experiments/{id}), StopExperiment
