@@ -5,6 +5,7 @@ import type { NodeInfo, PodInfo } from '../../drivers/kubernetes/objects.js';
 import { PodTimingTracker, distribution } from '../../drivers/kubernetes/tracker.js';
 import type { InformerChange } from '../../drivers/kubernetes/informer.js';
 import { evaluateKubernetesCheck } from '../../probes/kubernetes.js';
+import { checkGuards } from '../../runner/guards.js';
 import { planRun } from '../../runner/plan.js';
 import { loadScenarioFile, loadScenarioText } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/types.js';
@@ -124,19 +125,30 @@ describe('kubernetes planning (pure)', () => {
   });
 
   it('zone-outage says what it does on a real cluster, per mode', () => {
-    const plan = (mode: string) => {
+    const load = (mode: string, maxUnavailable: string) => {
       const { scenario, diagnostics } = loadScenarioText(
-        `apiVersion: gameday/v1\nkind: Scenario\nmetadata: { name: z }\ntargets: { kubernetes: { namespace: production } }\nguards: { maxUnavailable: 100% }\nsteps: [{ fault: zone-outage, zone: a${mode ? `, mode: ${mode}` : ''} }]\n`,
+        `apiVersion: gameday/v1\nkind: Scenario\nmetadata: { name: z }\ntargets: { kubernetes: { namespace: production } }\nguards: { maxUnavailable: ${maxUnavailable} }\nsteps: [{ fault: zone-outage, zone: a${mode ? `, mode: ${mode}` : ''} }]\n`,
         'z.yaml',
       );
       if (!scenario) throw new Error(JSON.stringify(diagnostics));
-      const step = planRun(scenario, { kubernetes: inventory() }, 1).steps[0];
+      return { scenario, run: planRun(scenario, { kubernetes: inventory() }, 1) };
+    };
+    const plan = (mode: string) => {
+      const step = load(mode, '100%').run.steps[0];
       return step?.kind === 'fault' ? step.planned : undefined;
+    };
+    /** What the blast-radius guard refuses with no pod allowed out of service. */
+    const refusals = (mode: string) => {
+      const { scenario, run } = load(mode, '0');
+      return checkGuards(scenario, run).map((e) => e.message);
     };
     expect(plan('cordon')?.description).toMatch(
       /^zone a down until rollback \(mode cordon\): cordon its nodes: no new pod lands there, running pods stay; the nodes stay Ready \(no kubelet is stopped\): 2 node\(s\)/,
     );
     expect(plan('cordon')?.unavailable).toBe(0);
+    // A cordon takes no pod out of service, so no blast radius refuses it; a taint that evicts does.
+    expect(refusals('cordon')).toEqual([]);
+    expect(refusals('taint-no-execute').join('\n')).toMatch(/maxUnavailable/);
     expect(plan('cordon+drain')?.description).toMatch(
       /\(mode cordon\+drain\): cordon its nodes and evict \(PodDisruptionBudgets respected\) its pods; the nodes stay Ready/,
     );
