@@ -1,7 +1,8 @@
 // Secrets never reach a report, a log or the journal, end to end: a chaos run and a restore drill whose
 // probe and load URLs, headers, database URLs (a password with a raw "@" among them) and environment carry
 // secrets, through the real CLI against a real sandbox; none of the secrets may appear in stdout, stderr,
-// report.json, junit.xml, summary.md, the journal or any other file of the run directory. Probes against a
+// report.json, junit.xml, summary.md, report.html, the journal or any other file of the run directory, nor in
+// what validate, plan and `gameday report` print (with GAMEDAY_DEBUG's stack traces on). Probes against a
 // closed port make the error paths (transport errors, database connection errors) part of the run.
 
 import { randomBytes } from 'node:crypto';
@@ -187,6 +188,44 @@ describe('secrets end to end', () => {
         ?.transitions.some((t) => !t.ok && /ECONNREFUSED/.test(t.detail ?? '')),
     ).toBe(true);
     expect(report.rollback).toMatchObject({ complete: true, failed: [] });
+  }, 240_000);
+
+  it('validate, plan (text and --json) and gameday report of the run print none of them, with GAMEDAY_DEBUG on', async () => {
+    const file = join(dir, 'it-secrets-run.yaml');
+    writeFileSync(file, RUN);
+    const debug = { ...env(), GAMEDAY_DEBUG: '1' };
+    const outputs: Array<{ path: string; text: string }> = [];
+    for (const args of [
+      ['validate', file],
+      ['validate', '--json', file],
+      ['plan', file],
+      ['plan', file, '--json'],
+    ]) {
+      const res = await runCli(args, debug);
+      expect(res.code, `${args.join(' ')}: ${res.stdout}\n${res.stderr}`).toBe(0);
+      outputs.push(
+        { path: `${args.join(' ')} stdout`, text: res.stdout },
+        { path: `${args.join(' ')} stderr`, text: res.stderr },
+      );
+    }
+    // The plan really was made from the scenario with its secrets: it names each probe and the load.
+    expect(outputs.find((o) => o.path === `plan ${file} --json stdout`)?.text).toContain('gonedb: sql every 500ms');
+    // A report written again from report.json (every format, report.html included) holds none either.
+    const reportDir = join(dir, 'reports-run');
+    const [run] = readdirSync(join(reportDir, 'it-secrets-run'));
+    const runDir = join(reportDir, 'it-secrets-run', run as string);
+    for (const args of [
+      ['report', runDir],
+      ['report', runDir, '--html'],
+      ['report', runDir, '--json'],
+    ]) {
+      const res = await runCli(args, debug);
+      outputs.push(
+        { path: `${args.join(' ')} stdout`, text: res.stdout },
+        { path: `${args.join(' ')} stderr`, text: res.stderr },
+      );
+    }
+    expect(leaks([...outputs, ...filesUnder(runDir)]), 'secrets found').toEqual([]);
   }, 240_000);
 
   it('a restore drill from a database URL with a password', async () => {
