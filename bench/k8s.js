@@ -110,7 +110,6 @@ function fixtureCli(args, log) {
 
 /** Start the scaled fixture, run the scenarios, stop it; returns every run's numbers and the peak RSS. */
 export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = false, log = () => {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   const fixtureDir = stateDir ?? mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-fixture-'));
   const t0 = performance.now();
   // Owned by this process unless kept: a bench killed mid-way (Ctrl-C twice, OOM) still stops the fixture.
@@ -125,6 +124,8 @@ export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = fals
     .replace(/^KUBECONFIG=/, '');
   const rssBefore = process.resourceUsage().maxRSS;
   const runs = [];
+  // Made once the fixture is up, so a fixture that cannot start leaves no dir behind.
+  const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   try {
     runs.push(await runOnce(dir, 'pod-kill (probe every 1s)', podKill('1s', pods)));
     runs.push(await runOnce(dir, 'pod-kill (probe every 100ms)', podKill('100ms', pods)));
