@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GamedayError } from '../../errors.js';
-import { readReport, toMarkdown, writeReportFiles } from '../../report/index.js';
+import { readReport, toJson, toMarkdown, writeReportFiles } from '../../report/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -12,7 +12,8 @@ export const reportHelp = `Usage: gameday report <run-dir> [--html] [--json] [--
 Write a finished run's junit.xml, summary.md and report.html again from its report.json (and the
 samples.ndjson / load.ndjson beside it, when the run wrote them), then print the summary.
 --html prints the path of report.html instead (for runs made before gameday wrote HTML reports);
---json prints report.json; --quiet prints nothing. Exit: 0 pass · 1 failed · 3 aborted or error.`;
+--json prints report.json as it is; --quiet prints nothing. Exit: the run's own code (0 pass · 1 failed ·
+3 aborted or error · 4 rollback incomplete).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
@@ -37,9 +38,11 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const dir = (await stat(given).catch(() => undefined))?.isFile() ? dirname(given) : given;
   const report = await readReport(dir);
   const paths = await writeReportFiles(dir, report);
-  if (values['json']) io.out(JSON.stringify(report, null, 2));
+  if (values['json']) io.out(toJson(report).trimEnd());
   else if (values['html']) {
     if (!values['quiet']) io.out(paths.html);
-  } else if (!values['quiet']) io.out(toMarkdown(report));
+  } else if (!values['quiet']) io.out(toMarkdown(report).trimEnd());
+  // The run's own exit code: 4 when its rollback was incomplete, then by verdict.
+  if (!report.rollback.complete) return 4;
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 3;
 }
