@@ -12,7 +12,7 @@ import { benchRestore } from './restore.js';
 import { benchRpo, formatRpoRow } from './rpo.js';
 import { benchRto } from './rto.js';
 import { benchScheduler } from './scheduler.js';
-import { judgeMaxRate, judgeRpo, judgeRto, MEETS, MISSES } from './verdicts.js';
+import { judgeFuzz, judgeIam, judgeMaxRate, judgeRpo, judgeRto } from './verdicts.js';
 import { startSandbox } from '../dist/index.js';
 
 const args = process.argv.slice(2);
@@ -26,8 +26,6 @@ const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => [
 const only = words.filter((a, i) => crashAt < 0 || i <= crashAt || !crashTargets.includes(a));
 const want = (name) => only.length === 0 || only.includes(name);
 const lines = [];
-/** For benches whose outcome is all-or-nothing (every IAM case refused as it should, no fuzz case failed). */
-const verdict = (ok) => (ok ? MEETS : MISSES);
 const say = (line) => {
   console.log(line);
   lines.push(line);
@@ -135,21 +133,14 @@ if (want('iam')) {
   const rows = benchIam();
   console.log('  scenario | removed action | exit | verdict | refusal');
   for (const r of rows) console.log(`  ${r.scenario} | ${r.removed} | ${r.code} | ${r.verdict} | ${r.refusal}`);
-  const whole = rows.filter((r) => r.removed === '(none)');
-  const less = rows.filter((r) => r.removed !== '(none)');
-  const refused = less.filter((r) => r.refusal !== 'none' && r.code !== 0).length;
-  say(
-    `iam: ${whole.filter((r) => r.verdict === 'pass').length}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${verdict(refused === less.length && whole.every((r) => r.verdict === 'pass'))}`,
-  );
+  say(judgeIam(rows).line);
 }
 
 if (want('fuzz')) {
   const cases = fuzzCases ?? (quick ? 5_000 : 20_000);
   console.log(`\n# wrong input: ${cases} mutated scenarios through gameday validate (and iam, rbac when valid)`);
   const f = benchFuzz({ cases });
-  say(
-    `fuzz: ${f.cases} cases (${f.valid} valid, ${f.invalid} invalid) in ${f.seconds.toFixed(0)} s, ${((f.seconds * 1000) / f.cases).toFixed(1)} ms a case; ${f.failed ? 'a case FAILED (see the counterexample above)' : 'every answer exit 0 or 2, file:line:col, no stack trace'} — ${verdict(!f.failed)}`,
-  );
+  say(judgeFuzz(f).line);
 }
 
 console.log('\n# summary');

@@ -274,3 +274,53 @@ export function judgeK8sScale({ runs, peakRssMb, goals = { injectMs: 5000, rssMb
     line: `k8s scale: slowest injection ${Math.max(0, ...runs.map((r) => r.injectMs))} ms (goal < ${goals.injectMs} ms); API requests ${slow?.requests ?? 'n/a'} at ${slow?.samples ?? 'n/a'} probe samples · ${fast?.requests ?? 'n/a'} at ${fast?.samples ?? 'n/a'} (goal: at most ${goals.requestGrowth}×); peak RSS ${peakRssMb} MB (goal < ${goals.rssMb} MB) — ${v.verdict}${misses.length ? ` (${misses.join('; ')})` : ''}`,
   };
 }
+
+// ---- least privilege, wrong input, crash matrix ------------------------------------------------------
+
+/**
+ * IAM enforcement on moto (bench/iam.js rows): every scenario passes holding exactly its generated policy,
+ * and every run with one action less fails with AWS_ACCESS_DENIED naming that action.
+ */
+export function judgeIam(rows) {
+  const whole = rows.filter((r) => r.removed === '(none)');
+  const less = rows.filter((r) => r.removed !== '(none)');
+  const misses = [];
+  if (whole.length === 0) misses.push('no scenario ran');
+  for (const r of whole) if (r.verdict !== 'pass') misses.push(`${r.scenario}: ${r.verdict} with its whole policy`);
+  for (const r of less) {
+    if (r.refusal === 'none' || r.code === 0) misses.push(`${r.scenario} without ${r.removed}: not refused`);
+  }
+  const v = verdictOf(misses);
+  const passed = whole.filter((r) => r.verdict === 'pass').length;
+  const refused = less.length - less.filter((r) => r.refusal === 'none' || r.code === 0).length;
+  return {
+    ...v,
+    line: `iam: ${passed}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${v.verdict}${misses.length ? ` (${misses.join('; ')})` : ''}`,
+  };
+}
+
+/** The fuzz run (bench/fuzz.js): every case answered exit 0 or 2 with file:line:col and no stack trace. */
+export function judgeFuzz({ cases, valid, invalid, seconds, failed }) {
+  const misses = [];
+  if (failed) misses.push('a case failed (see the counterexample above)');
+  if (cases === 0) misses.push('no case ran');
+  const v = verdictOf(misses);
+  return {
+    ...v,
+    line: `fuzz: ${cases} cases (${valid} valid, ${invalid} invalid) in ${seconds.toFixed(0)} s, ${cases ? ((seconds * 1000) / cases).toFixed(1) : '-'} ms a case; ${failed ? 'a case FAILED (see the counterexample above)' : 'every answer exit 0 or 2, file:line:col, no stack trace'} — ${v.verdict}`,
+  };
+}
+
+/** The crash matrix: every kill point's rollback put the target back as it was before the run. */
+export function judgeCrash({ outcomes, minutes }) {
+  const failed = outcomes.filter((o) => !o.converged);
+  const misses = [
+    ...(outcomes.length === 0 ? ['no kill point ran'] : []),
+    ...failed.map((o) => `${o.target} · ${o.fault} · kill after applied #${o.killPoint} did not converge`),
+  ];
+  const v = verdictOf(misses);
+  return {
+    ...v,
+    line: `crash matrix: ${outcomes.length - failed.length}/${outcomes.length} kill points converged in ${minutes.toFixed(1)} min — ${v.verdict}${misses.length ? ` (${misses.join('; ')})` : ''}`,
+  };
+}

@@ -11,6 +11,9 @@ import {
   MEETS,
   MISSES,
   judgeConstantLoad,
+  judgeCrash,
+  judgeFuzz,
+  judgeIam,
   judgeK8sScale,
   judgeMaxRate,
   judgeRestore,
@@ -293,5 +296,52 @@ describe('Kubernetes scale bench judgement', () => {
     );
     expect(judgeK8sScale({ runs: good, peakRssMb: 420 }).misses).toEqual(['peak RSS 420 MB']);
     expect(judgeK8sScale({ runs: [], peakRssMb: 10 }).verdict).toBe(MISSES);
+  });
+});
+
+describe('least privilege (node bench/run.js iam)', () => {
+  const row = (scenario, removed, code, verdict, refusal) => ({ scenario, removed, code, verdict, refusal });
+  const good = [
+    row('db-failover.yaml', '(none)', 0, 'pass', '-'),
+    row('db-failover.yaml', 'rds:RebootDBInstance', 3, 'error', 'AWS_ACCESS_DENIED names rds:RebootDBInstance'),
+  ];
+
+  it('meets the goal when the whole policy passes and one action less is refused by name', () => {
+    const j = judgeIam(good);
+    expect(j.verdict).toBe(MEETS);
+    expect(j.line).toMatch(/^iam: 1\/1 scenarios pass .* 1\/1 runs with one action less fail/);
+  });
+
+  it('misses for a policy too broad to matter (the run passes without the action) or too narrow to pass', () => {
+    const tooBroad = [good[0], row('db-failover.yaml', 'rds:RebootDBInstance', 0, 'pass', 'none')];
+    expect(judgeIam(tooBroad).misses).toEqual(['db-failover.yaml without rds:RebootDBInstance: not refused']);
+    const tooNarrow = [row('db-failover.yaml', '(none)', 3, 'error', '-'), good[1]];
+    expect(judgeIam(tooNarrow).misses).toEqual(['db-failover.yaml: error with its whole policy']);
+    expect(judgeIam([]).verdict).toBe(MISSES);
+  });
+});
+
+describe('wrong input (node bench/run.js fuzz)', () => {
+  it('meets the goal when every case answered as it should, and misses on one that did not', () => {
+    const ok = { cases: 20_000, valid: 1_200, invalid: 18_800, seconds: 300, failed: false };
+    expect(judgeFuzz(ok).verdict).toBe(MEETS);
+    expect(judgeFuzz(ok).line).toContain('15.0 ms a case');
+    expect(judgeFuzz({ ...ok, failed: true }).verdict).toBe(MISSES);
+    expect(judgeFuzz({ ...ok, cases: 0, valid: 0, invalid: 0 }).verdict).toBe(MISSES);
+  });
+});
+
+describe('crash matrix (node bench/run.js crash)', () => {
+  const kill = (fault, killPoint, converged) => ({ target: 'sandbox', fault, killPoint, converged });
+
+  it('meets the goal only when every kill point converged', () => {
+    const all = [kill('pod-kill', 1, true), kill('zone-outage', 1, true), kill('zone-outage', 2, true)];
+    expect(judgeCrash({ outcomes: all, minutes: 3 }).line).toBe(
+      'crash matrix: 3/3 kill points converged in 3.0 min — meets goal',
+    );
+    const one = judgeCrash({ outcomes: [...all.slice(0, 2), kill('zone-outage', 2, false)], minutes: 3 });
+    expect(one.verdict).toBe(MISSES);
+    expect(one.misses).toEqual(['sandbox · zone-outage · kill after applied #2 did not converge']);
+    expect(judgeCrash({ outcomes: [], minutes: 0 }).verdict).toBe(MISSES);
   });
 });
