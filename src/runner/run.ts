@@ -7,7 +7,8 @@ import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { RunbookTiming } from '../runbook/types.js';
-import { runLoad, type LoadResult } from '../load/index.js';
+import type { LoadRunResult } from '../load/windows.js';
+import { EvidenceFiles } from '../report/evidence.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
 import type { Probe } from '../probes/types.js';
 import { computeRto } from '../measure/index.js';
@@ -22,7 +23,10 @@ import { kubernetesGuardViolations } from '../faults/kubernetes/guards.js';
 import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
-import { buildReport, measuredFault } from './measure-run.js';
+import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
+import { measurePrometheus } from './measure-metrics.js';
+import { startLoad } from './load-run.js';
+import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -100,9 +104,11 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
-  let loadPromise: Promise<LoadResult> | undefined;
+  let loadPromise: Promise<LoadRunResult> | undefined;
   const loadCtl = new AbortController();
-  let loadResult: LoadResult | null = null;
+  let loadResult: LoadRunResult | null = null;
+  let preflight: Preflight | undefined;
+  let evidence: EvidenceFiles | undefined;
   let stopAbortWatch: (() => void) | undefined;
   let observeStartT: number | null = null;
   let observeEndT: number | null = null;
@@ -136,6 +142,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     };
     plan = planRun(scenario, inventory, seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
+    // Before any fault: a k6 script that does not load or PromQL that does not parse ends the run here.
+    preflight = await preflightTools(scenario, { vars: targets.vars, signal });
 
     phase('guards');
     const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
@@ -168,7 +176,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
     phase('observe');
     observeStartT = clock.now();
-    scheduler = startProbes(probes, { clock, onSample: (s) => rec.sample(s), signal });
+    evidence = new EvidenceFiles(runDir, startT);
+    const files = evidence;
+    scheduler = startProbes(probes, {
+      clock,
+      onSample: (s) => {
+        rec.sample(s);
+        files.sample(s);
+      },
+      signal,
+    });
     stopAbortWatch = watchAbortConditions(scenario.guards.abortWhen, rec, observeStartT, (reason) =>
       ctl.abort(new GamedayError(reason, { kind: 'aborted', code: 'ABORT_CONDITION' })),
     );
@@ -185,12 +202,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
     }
     if (scenario.load) {
-      const load = scenario.load;
-      loadPromise = runLoad(load, {
+      loadPromise = startLoad(scenario.load, {
         clock,
+        rec,
         signal: AbortSignal.any([signal, loadCtl.signal]),
-        progressEveryMs: 1000,
-        onProgress: (p) => rec.event({ kind: 'load-progress', ...p }),
+        runDir,
+        originT: startT,
+        evidence,
+        ...(preflight.k6 ? { k6: preflight.k6.found } : {}),
+        vars: targets.vars,
+        onFailure: (error) => ctl.abort(error),
       });
       loadPromise.catch(() => undefined);
     }
@@ -218,6 +239,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (loadPromise) {
       rec.note('load', 'waiting for the load run to finish');
       loadResult = await loadPromise;
+      if (loadResult.engine === 'k6' && loadResult.error) throw loadResult.error;
     }
     if (scenario.rollback.steadyStateAfter) {
       phase('steady-state-after');
@@ -233,6 +255,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (scheduler) observeEndT = clock.now();
     loadCtl.abort();
     if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
+    evidence?.close();
     if (markers) {
       await markers.stop();
       try {
@@ -269,7 +292,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
   const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
   const abortReason = signal.aborted ? signal.reason : failure;
-  const report = buildReport({
+  const observations: RunObservations = {
     scenario,
     runId,
     startedAt,
@@ -292,7 +315,12 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       failure === undefined
         ? undefined
         : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
-  });
+  };
+  if (preflight && preflight.promql.length > 0) {
+    const { bounds } = runWindows(observations);
+    observations.prometheus = await measurePrometheus(scenario, bounds, (t) => clock.wall(t));
+  }
+  const report = buildReport(observations);
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;

@@ -72,5 +72,7 @@ export async function teardown(stateDir, { graceMs = 15_000 } = {}) {
     }
   }
   const alive = await waitGone(listed, 5000);
+  // The supervisor removes its Prometheus targets file when it stops; a killed one cannot.
+  if (state?.fileSd && alive.length === 0) fs.rmSync(state.fileSd, { force: true });
   return { actions, alive, pids: listed };
 }
