@@ -147,7 +147,7 @@ let controlPort = null;
 function changed() {
   balancer.sync();
   try {
-    fileSd.update(controller.status().replicas, controlPort);
+    fileSd.update(controller.status().replicas, controlPort, apiUrl);
   } catch (error) {
     console.error(`prometheus targets: ${error.message}`);
   }
@@ -220,6 +220,7 @@ try {
   apiUrl = `http://127.0.0.1:${await balancer.listen()}`;
   controlPort = await control.listen();
   controlUrl = `http://127.0.0.1:${controlPort}`;
+  changed();
   events.emit('sandbox-starting', { pid: process.pid, apiUrl, controlUrl, databaseUrl, ...config });
   controller.start();
   // The database and the fleet come up in parallel; replicas answer 503 on /contacts until it is there.

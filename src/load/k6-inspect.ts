@@ -33,7 +33,11 @@ export function k6ErrorLine(stderr: string): string {
     .map((l) => l.trim())
     .filter((l) => l !== '');
   const error = [...lines].reverse().find((l) => /level=error|^ERRO|error/i.test(l)) ?? lines[lines.length - 1] ?? '';
-  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(error)?.[1]?.replace(/\\"/g, '"').replace(/\\[nt]/g, ' ') ?? error;
+  const msg =
+    /msg="((?:[^"\\]|\\.)*)"/
+      .exec(error)?.[1]
+      ?.replace(/\\"/g, '"')
+      .replace(/\\[nt]/g, ' ') ?? error;
   return redactText(msg).slice(0, 400);
 }
 

@@ -68,7 +68,7 @@ export function metricObjectiveResults(objectives: ResolvedObjectives, m: Metric
 
   (objectives.promql ?? []).forEach((o, i) => {
     const bounds = [o.max === undefined ? null : `<= ${o.max}`, o.min === undefined ? null : `>= ${o.min}`];
-    const name = `promql(${o.window}) ${o.query}`;
+    const name = `promql(${o.window}) ${o.query.length > 60 ? `${o.query.slice(0, 59)}…` : o.query}`;
     const target = bounds.filter((b) => b !== null).join(' and ');
     const targetValue = o.max ?? o.min ?? 0;
     const pm = m.promql?.[i] ?? null;

@@ -133,6 +133,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
     if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
+    // PromQL may select the sandbox's own series (its targets carry api="${SANDBOX_API_URL}").
+    scenario = { ...scenario, objectives: fillRuntimeVariables(scenario.objectives, targets.vars) };
+    if (scenario.slos) scenario = { ...scenario, slos: fillRuntimeVariables(scenario.slos, targets.vars) };
 
     phase('plan');
     const inventory = {

@@ -18,6 +18,8 @@ export function fileSdDir(env = process.env) {
 /**
  * Keeps `<dir>/sandbox-<pid>.json` in step with the fleet: one target per replica that has a port
  * (labels replica, zone, region, capacity) and one for the balancer's counters (the control API).
+ * Every target carries `api` (the sandbox's API URL, as ${SANDBOX_API_URL}), so a scenario's PromQL can
+ * select its own sandbox when one Prometheus scrapes several.
  */
 export function createFileSd({ dir = fileSdDir(), name = `sandbox-${process.pid}` } = {}) {
   const file = path.join(dir, `${name}.json`);
@@ -27,8 +29,9 @@ export function createFileSd({ dir = fileSdDir(), name = `sandbox-${process.pid}
     /**
      * @param {Array<{id: string, zone: string, port: number | null, capacity?: string, region?: string}>} replicas
      * @param {number | null} controlPort
+     * @param {string} apiUrl
      */
-    update(replicas, controlPort) {
+    update(replicas, controlPort, apiUrl) {
       const groups = replicas
         .filter((r) => r.port)
         .map((r) => ({
@@ -36,14 +39,19 @@ export function createFileSd({ dir = fileSdDir(), name = `sandbox-${process.pid}
           labels: {
             role: 'replica',
             sandbox: name,
+            api: apiUrl,
             replica: r.id,
             zone: r.zone,
             region: r.region ?? 'local',
             capacity: r.capacity ?? 'on-demand',
           },
         }));
-      if (controlPort)
-        groups.push({ targets: [`127.0.0.1:${controlPort}`], labels: { role: 'balancer', sandbox: name } });
+      if (controlPort) {
+        groups.push({
+          targets: [`127.0.0.1:${controlPort}`],
+          labels: { role: 'balancer', sandbox: name, api: apiUrl },
+        });
+      }
       const text = JSON.stringify(groups);
       if (text === last) return;
       last = text;

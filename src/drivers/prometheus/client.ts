@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { GamedayError } from '../../errors.js';
+import { describeError, GamedayError } from '../../errors.js';
 import type { PrometheusConnectionConfig } from '../../scenario/types.js';
 import { redactText } from '../../util/redact.js';
 
@@ -148,7 +148,7 @@ export class PrometheusClient {
           cause,
         });
       }
-      throw new GamedayError(`Cannot reach Prometheus at ${where}.`, {
+      throw new GamedayError(`Cannot reach Prometheus at ${where}: ${redactText(describeError(cause)).slice(0, 200)}`, {
         kind: 'runtime',
         code: 'PROMETHEUS_UNREACHABLE',
         hint: 'Check the url (and that `npm run fixture:prometheus -- up` is running for the local fixture).',
