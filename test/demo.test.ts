@@ -54,6 +54,7 @@ describe('gameday demo', () => {
     const res = await runCli(['demo', '--report-dir', reportDir]);
     expect(res.code, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toMatch(/PASS/);
+    expect(res.stdout).toMatch(/error budget api-availability \(99\.9% over 30d: 43m 12s\): this run burned \d/);
     const runDir = onlyRun(join(reportDir, 'sandbox-pod-kill'));
     expect(res.stdout).toContain(runDir);
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
