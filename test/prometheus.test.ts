@@ -11,6 +11,7 @@ import { portOpen } from '../infra-fixtures/shared/net.mjs';
 import { PrometheusClient } from '../src/drivers/prometheus/client.js';
 import { startSandbox, type SandboxHandle } from '../src/drivers/sandbox/index.js';
 import type { Report } from '../src/report/types.js';
+import { fleetWhole } from './helpers/sandbox.js';
 import { eventually, ROOT, runCli } from './helpers/cli.js';
 
 let dir: string;
@@ -63,16 +64,7 @@ function onlyRunDir(scenario: string): string {
   return join(base, readdirSync(base).sort().at(-1) as string);
 }
 
-async function fleetWhole(): Promise<void> {
-  await eventually(
-    async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired ? true : undefined;
-    },
-    30_000,
-    'the sandbox fleet to be whole',
-  );
-}
+const whole = (): Promise<void> => fleetWhole(sandbox);
 
 describe('Prometheus scraping the sandbox', () => {
   it("reports the sandbox's own request counts", async () => {
@@ -103,7 +95,7 @@ describe('Prometheus scraping the sandbox', () => {
   }, 60_000);
 
   it('follows replicas as they come and go (file_sd kept current)', async () => {
-    await fleetWhole();
+    await whole();
     const victim = (await sandbox.client.status()).replicas[0]?.id as string;
     await sandbox.client.kill([victim], 'SIGKILL', 0);
     const replacement = await eventually(
@@ -129,7 +121,7 @@ describe('Prometheus scraping the sandbox', () => {
 
 describe('Prometheus in scenarios', () => {
   it('runs the Prometheus-judged pod-kill: probe, PromQL objective and error budget from Prometheus', async () => {
-    await fleetWhole();
+    await whole();
     const res = await runCli(
       ['run', 'scenarios/sandbox/pod-kill-prometheus.yaml', '--report-dir', join(dir, 'reports')],
       env(),
@@ -149,7 +141,7 @@ describe('Prometheus in scenarios', () => {
   }, 120_000);
 
   it('refuses bad PromQL (exit 2) at plan, and at run before any fault', async () => {
-    await fleetWhole();
+    await whole();
     const plan = await runCli(['plan', 'test/fixtures/runs/prometheus-bad.yaml'], env());
     expect(plan.code).toBe(2);
     expect(plan.stderr).toMatch(/PromQL "sum\(rate\(http_requests_total\[5" is not valid: .*parse error/);
@@ -165,7 +157,7 @@ describe('Prometheus in scenarios', () => {
   }, 60_000);
 
   it('aborts a run when a Prometheus probe trips abortWhen', async () => {
-    await fleetWhole();
+    await whole();
     const res = await runCli(
       ['run', 'test/fixtures/runs/prometheus-abort.yaml', '--report-dir', join(dir, 'reports')],
       env(),

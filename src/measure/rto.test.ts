@@ -6,7 +6,7 @@ import { computeRto, rtoToMeasurement, toTimeline } from './rto.js';
 function run(from: number, to: number, ok: boolean, step = 100): ProbeSample[] {
   const out: ProbeSample[] = [];
   for (let t = from; t <= to; t += step)
-    out.push({ probe: 'api', t, wallTime: 1_700_000_000_000 + t, ok, latencyMs: 5 });
+    out.push({ probe: 'api', t, wallTime: 1_700_000_000_000 + t, ok, latencyMs: 0 });
   return out;
 }
 const opts = { t0: 1000, stableForMs: 500, intervalMs: 100, endT: 10_000 };
@@ -165,6 +165,17 @@ describe('computeRto', () => {
   it('bounds the estimate by half of an uneven gap (a late or skipped sample)', () => {
     const samples = [...run(1000, 1400, false), ...run(1700, 3000, true)];
     expect(computeRto(samples, opts)).toMatchObject({ ms: 550, errorBoundMs: 150, lastFailingT: 1400 });
+  });
+
+  it('counts each sample at the middle of its check, a hung one at most half an interval in', () => {
+    const slow = (from: number, to: number, ok: boolean, latencyMs: number): ProbeSample[] =>
+      run(from, to, ok).map((x) => ({ ...x, latencyMs }));
+    // Answers took 20 ms: the system was seen 10 ms after each check started.
+    const r = computeRto([...slow(1000, 1400, false, 20), ...slow(1500, 3000, true, 20)], opts);
+    expect(r).toMatchObject({ lastFailingT: 1410, firstHealthyT: 1510, ms: 460, errorBoundMs: 50, detectMs: 10 });
+    // A failing check that timed out after 1 s counts 50 ms (half the 100 ms interval) after its start.
+    const hung = computeRto([...slow(1000, 1400, false, 1000), ...slow(1500, 3000, true, 0)], opts);
+    expect(hung).toMatchObject({ lastFailingT: 1450, firstHealthyT: 1500, ms: 475, errorBoundMs: 25 });
   });
 
   it('never reports observedMs below zero', () => {

@@ -1,6 +1,7 @@
 // Recovery time objective: from the fault time t0 to the start of the first stably healthy window.
 // True recovery lies between the last failing sample and that window's first healthy sample; the
 // reported RTO is their midpoint, with half the gap as its error bound (DESIGN.md, "Measurements").
+// Each sample counts at the middle of its check, when the system most likely answered it.
 
 import type { ProbeSample } from '../probes/types.js';
 import type { RtoMeasurement } from '../report/types.js';
@@ -59,12 +60,22 @@ export function toTimeline(samples: readonly ProbeSample[]): Point[] {
   return points;
 }
 
+/**
+ * When a sample saw the system: the middle of its check. The checked system answered somewhere between the
+ * check's start and its end, most likely in the middle (as a clock sync reads a round trip); a check that
+ * hung (a timeout) counts at most half an interval after its start.
+ */
+export function observedAt(s: ProbeSample, intervalMs: number): number {
+  const latency = Math.max(0, Number.isFinite(s.latencyMs) ? s.latencyMs : 0);
+  return s.t + (intervalMs > 0 ? Math.min(latency, intervalMs) : latency) / 2;
+}
+
 /** Compute RTO, time to detect and recovery time from one probe's samples (run-clock ms). */
 export function computeRto(samples: readonly ProbeSample[], opts: RtoOptions): RtoResult {
   const { t0, stableForMs, intervalMs, endT } = opts;
   const stable = Math.max(0, stableForMs);
   const observedMs = Math.max(0, endT - t0);
-  const points = toTimeline(samples);
+  const points = toTimeline(samples.map((s) => ({ ...s, t: observedAt(s, intervalMs) })));
   const none = { recoveredT: null, lastFailingT: null, firstHealthyT: null };
 
   const impactIndex = points.findIndex((p) => p.t >= t0 && !p.ok);
