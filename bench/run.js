@@ -1,10 +1,11 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [rto-limit] [scheduler] [load] [rpo] [restore] [k8s] [k6] [prometheus] [--quick]
+// Usage: node bench/run.js [rto] [rto-limit] [scheduler] [load] [rpo] [restore] [k8s] [html] [k6] [prometheus] [--quick]
 //        [--k6-duration 10m] [--prometheus-duration 10m]   (the long k6 RSS run and the Prometheus probe run)
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchHtml, htmlBenchLines } from './html.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
 import { benchRpo } from './rpo.js';
@@ -134,6 +135,16 @@ if (want('k8s')) {
     .filter((l) => l.startsWith('pod-kill') || l.startsWith('zone-outage') || l.startsWith('harness'))) {
     say(`k8s ${line}`);
   }
+}
+
+if (want('html')) {
+  const hours = quick ? 0.25 : 1;
+  console.log(
+    `\n# report.html: a ${hours} h run, 2 probes at 100 ms and 100 ms load buckets, opened in headless chromium`,
+  );
+  const m = await benchHtml({ hours, intervalMs: 100, probes: 2 });
+  for (const line of htmlBenchLines(m)) say(line);
+  if (m.consoleErrors.length > 0) say(`html render: console errors: ${m.consoleErrors.join(' | ')}`);
 }
 
 if (want('k6')) {

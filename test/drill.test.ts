@@ -316,7 +316,7 @@ describe('drill cleanup', () => {
     writeFileSync(configPath, JSON.stringify(config({ source: { kind: 'postgres', url: bigUrl }, workDir: wd })));
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules/vite-node/vite-node.mjs'), 'test/fixtures/drill/run-drill.ts', journalPath, configPath],
+      [join(ROOT, 'node_modules/.bin/vite-node'), 'test/fixtures/drill/run-drill.ts', journalPath, configPath],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

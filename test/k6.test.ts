@@ -122,6 +122,10 @@ describe('k6 as the load engine', () => {
     expect(md).toMatch(/### k6/);
     expect(md).toMatch(/### Error budgets/);
     expect(md).toMatch(/k6 threshold http\\_req\\_duration/);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('<section id="k6">');
+    expect(html).toMatch(/<code>http_req_failed<\/code><\/td><td><code>rate&lt;0\.05<\/code>/);
+    expect(html).toContain('<section id="error-budget">');
 
     // report.json declares its schema and validates against it.
     const schema = readJson<Record<string, unknown>>(join(ROOT, 'schema', 'report.schema.json'));

@@ -31,6 +31,23 @@ export const outputOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
+export const seedOption = { seed: { type: 'string' } } as const satisfies OptionSpec;
+
+/** `--seed N`: a non-negative integer below 2^32, or undefined when not given. */
+export function seedValue(command: string, values: Record<string, string | boolean | undefined>): number | undefined {
+  const raw = values['seed'];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n >= 2 ** 32) {
+    throw new GamedayError(`${command}: --seed takes a whole number from 0 to 4294967295, got "${String(raw)}"`, {
+      kind: 'usage',
+      code: 'USAGE',
+      hint: 'the seed a run printed on its timeline (plan: seed N), e.g. --seed 42',
+    });
+  }
+  return n;
+}
+
 export interface OutputMode {
   quiet: boolean;
   json: boolean;

@@ -27,6 +27,16 @@ describe('replica selection', () => {
     expect(picks.size).toBeGreaterThan(3);
   });
 
+  it('takes perZone replicas from every zone in one selection, reproducibly', () => {
+    const one = selectReplicas(fleet, { perZone: 1, order: 'random' }, seededRandom(7));
+    expect(one.map((r) => r.zone)).toEqual(['a', 'b', 'c']);
+    expect(selectReplicas(fleet, { perZone: 1, order: 'random' }, seededRandom(7))).toEqual(one);
+    expect(selectReplicas(fleet, { perZone: 2, order: 'random' }, seededRandom(7))).toHaveLength(6);
+    expect(selectReplicas(fleet, { perZone: 1, zone: 'b', order: 'oldest' }, seededRandom(7)).map((r) => r.id)).toEqual(
+      ['api-b-0'],
+    );
+  });
+
   it('takes the oldest first', () => {
     expect(selectReplicas(fleet, { count: 3, order: 'oldest' }, seededRandom(1)).map((r) => r.id)).toEqual([
       'api-a-0',

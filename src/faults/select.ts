@@ -33,19 +33,27 @@ export function seedFrom(text: string): number {
   return h >>> 0;
 }
 
-/** How many of `total` candidates a selection asks for (count, percent rounded up, default 1). */
+/** How many of `total` candidates a selection asks for (count, percent rounded up, default 1; perZone is per zone). */
 export function selectionSize(select: ReplicaSelection, total: number): number {
   if (select.count !== undefined) return Math.min(select.count, total);
   if (select.percent !== undefined) return Math.min(total, Math.ceil((select.percent / 100) * total));
   return Math.min(1, total);
 }
 
-/** Choose replicas: filter by zone and capacity among running ones, then random or oldest first. */
+/** Choose replicas: filter by zone and capacity among running ones, then random or oldest first; with
+ * `perZone`, that many from every zone (zones in name order, each chosen as a selection of its own). */
 export function selectReplicas<R extends Selectable>(
   replicas: readonly R[],
   select: ReplicaSelection,
   rng: () => number,
 ): R[] {
+  if (select.perZone === undefined) return selectFrom(replicas, select, rng);
+  const zones = [...new Set(replicas.map((r) => r.zone))].filter((z) => select.zone === undefined || z === select.zone);
+  const { perZone, ...one } = select;
+  return zones.sort().flatMap((zone) => selectFrom(replicas, { ...one, zone, count: perZone }, rng));
+}
+
+function selectFrom<R extends Selectable>(replicas: readonly R[], select: ReplicaSelection, rng: () => number): R[] {
   const candidates = replicas.filter(
     (r) =>
       (r.state === 'ready' || r.state === 'starting') &&

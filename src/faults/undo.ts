@@ -33,7 +33,7 @@ function str(args: Record<string, unknown>, key: string): string {
 /** Wait until the sandbox fleet is whole (ready === desired) or the time runs out. */
 async function waitForFleet(client: SandboxClient, desired: number, ctx: UndoContext): Promise<string> {
   const deadline = performance.now() + ctx.timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const status = await client.status(ctx.signal);
     last = `${status.ready}/${status.desired} ready`;

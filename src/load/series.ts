@@ -2,20 +2,11 @@
 // generator after its run, k6 while it runs. The buckets give load.ndjson (streamed out as they close)
 // and the load measurements of any window.
 
+import type { LoadBucketLine } from '../report/evidence.js';
 import type { LatencySummary } from '../report/types.js';
-import { BUCKET_MS, MetricBuckets, summarizeHistogram } from './buckets.js';
 
-/** One line of load.ndjson (docs/run-files.md). */
-export interface LoadBucketLine {
-  /** Bucket start, ms since the run's startedAt. */
-  t: number;
-  n: number;
-  errors: number;
-  p50?: number;
-  p95?: number;
-  p99?: number;
-  max?: number;
-}
+export type { LoadBucketLine } from '../report/evidence.js';
+import { BUCKET_MS, MetricBuckets, summarizeHistogram } from './buckets.js';
 
 /** Requests, errors and latency of the requests in one window. */
 export interface LoadWindowStats {

@@ -7,7 +7,7 @@ import type { ErrorBudgetMeasurement } from './types.js';
 const DAY_MS = 86_400_000;
 
 /** "30d", "4w", "36h". */
-function period(ms: number): string {
+export function formatPeriod(ms: number): string {
   if (ms % (7 * DAY_MS) === 0 && ms % (30 * DAY_MS) !== 0) return `${ms / (7 * DAY_MS)}w`;
   if (ms % DAY_MS === 0) return `${ms / DAY_MS}d`;
   return `${trimNumber(ms / 3_600_000, 2)}h`;
@@ -15,13 +15,16 @@ function period(ms: number): string {
 
 const burn = (v: number | null): string => (v === null ? '—' : `${trimNumber(v, v >= 10 ? 1 : 2)}×`);
 
+/** What the run burned: bad time (probe SLIs) or bad of all events (PromQL SLIs). */
+export function budgetBad(b: ErrorBudgetMeasurement): string {
+  return b.badMs !== null
+    ? `${formatDuration(b.badMs)} bad`
+    : `${trimNumber(b.events?.bad ?? 0, 1)} bad of ${trimNumber(b.events?.total ?? 0, 1)} events`;
+}
+
 /** One line per SLO: how much of the period's budget the run burned, and the burn rate in the fault window. */
 export function budgetLine(b: ErrorBudgetMeasurement): string {
-  const head = `error budget ${b.slo} (${trimNumber(b.objective, 4)}% over ${period(b.periodMs)}: ${formatDuration(b.budgetMs)})`;
+  const head = `error budget ${b.slo} (${trimNumber(b.objective, 4)}% over ${formatPeriod(b.periodMs)}: ${formatDuration(b.budgetMs)})`;
   if (b.consumedPercent === null) return `${head}: not measured`;
-  const bad =
-    b.badMs !== null
-      ? `${formatDuration(b.badMs)} bad`
-      : `${trimNumber(b.events?.bad ?? 0, 1)} bad of ${trimNumber(b.events?.total ?? 0, 1)} events`;
-  return `${head}: this run burned ${formatPercent(b.consumedPercent, 'up')} (${bad}); burn rate ${burn(b.burnRate.during)} during the fault, ${burn(b.burnRate.run)} over the run`;
+  return `${head}: this run burned ${formatPercent(b.consumedPercent, 'up')} (${budgetBad(b)}); burn rate ${burn(b.burnRate.during)} during the fault, ${burn(b.burnRate.run)} over the run`;
 }

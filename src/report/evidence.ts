@@ -10,6 +10,26 @@ import { redactText } from '../util/redact.js';
 
 export const EVIDENCE_FILES = { samples: 'samples.ndjson', load: 'load.ndjson' } as const;
 
+/** One line of samples.ndjson: probe, ms since startedAt, healthy, latency ms, detail on failures. */
+export interface SampleLine {
+  p: string;
+  t: number;
+  ok: boolean;
+  ms: number;
+  d?: string;
+}
+
+/** One line of load.ndjson: a 100 ms bucket starting `t` ms after startedAt; percentiles only when n > 0. */
+export interface LoadBucketLine {
+  t: number;
+  n: number;
+  errors: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+}
+
 /** Flush when this much is buffered, and at least every FLUSH_EVERY_MS. */
 const FLUSH_BYTES = 64 * 1024;
 const FLUSH_EVERY_MS = 1000;
@@ -55,11 +75,8 @@ const round = (v: number, digits: number): number => {
 };
 
 /** The samples.ndjson line of a probe sample; `originT` is the run-clock time of the run's startedAt. */
-export function sampleLine(
-  s: ProbeSample,
-  originT: number,
-): { p: string; t: number; ok: boolean; ms: number; d?: string } {
-  const line: { p: string; t: number; ok: boolean; ms: number; d?: string } = {
+export function sampleLine(s: ProbeSample, originT: number): SampleLine {
+  const line: SampleLine = {
     p: s.probe,
     t: round(s.t - originT, 1),
     ok: s.ok,

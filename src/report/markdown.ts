@@ -5,6 +5,7 @@ import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from '../m
 import { evidenceNotes, metricSections } from './markdown-metrics.js';
 import { code, escapeMarkdown, latencyCells, pct, table } from './markdown-util.js';
 import type { Report, SloMeasurement } from './types.js';
+import { xmlSafe } from './xml.js';
 
 export { escapeMarkdown } from './markdown-util.js';
 
@@ -258,13 +259,30 @@ function probes(r: Report): string[] {
   return ['## Probes', '', ...table(['Probe', 'Kind', 'Interval', 'Samples', 'Failures'], rows)];
 }
 
+/** The plan as the run noted it (targets, probes, steps, seed), once. */
+function plan(r: Report): string[] {
+  const notes = r.timeline.filter((e) => e.kind === 'plan');
+  if (notes.length === 0) return [];
+  return ['## Plan', '', '```', ...notes.map((e) => xmlSafe(e.message).replace(/`{3,}/g, "'''")), '```'];
+}
+
+/** "kind: message", without repeating the kind when the message already starts with it ("phase plan"). */
+function eventText(kind: string, message: string): string {
+  return message.startsWith(`${kind} `) || message.startsWith(`${kind}:`) ? message : `${kind}: ${message}`;
+}
+
 function timeline(r: Report): string[] {
   const lines = ['## Timeline', ''];
   if (r.timeline.length === 0) return [...lines, '_No events were recorded._'];
-  const shown = r.timeline.slice(0, MAX_TIMELINE_ROWS);
-  const rows = shown.map((e) => [formatOffset(e.t), escapeMarkdown(`${e.kind}: ${e.message}`)]);
+  // The plan's lines are listed once under Plan; its steps appear here as they run.
+  const events = r.timeline.filter((e, i, all) => e.kind !== 'plan' || all[i - 1]?.kind !== 'plan');
+  const shown = events.slice(0, MAX_TIMELINE_ROWS);
+  const rows = shown.map((e) => [
+    formatOffset(e.t),
+    escapeMarkdown(e.kind === 'plan' ? 'plan made (see Plan)' : eventText(e.kind, e.message)),
+  ]);
   lines.push(...table(['Time', 'Event'], rows));
-  const hidden = r.timeline.length - shown.length;
+  const hidden = events.length - shown.length;
   if (hidden > 0) lines.push('', `_${hidden} more events in report.json._`);
   return lines;
 }
@@ -288,6 +306,7 @@ export function toMarkdown(report: Report): string {
     objectives(report),
     measurements(report),
     probes(report),
+    plan(report),
     timeline(report),
     rollback(report),
   ];

@@ -51,12 +51,14 @@ export interface RunOptions {
   baselineMs?: number;
   /** How long probes may take to pass the initial steady state (default 30s). */
   steadyStateTimeoutMs?: number;
+  /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
+  seed?: number;
 }
 
 export interface RunResult {
   report: Report;
   runDir: string;
-  files: { json: string; junit: string; markdown: string; journal: string };
+  files: { json: string; junit: string; markdown: string; html: string; journal: string };
   /** DESIGN.md exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete. */
   exitCode: 0 | 1 | 2 | 3 | 4;
 }
@@ -143,8 +145,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.inventory() } : {}),
       ...(targets.aws ? { aws: await discoverAws(scenario, targets.aws, signal) } : {}),
     };
-    plan = planRun(scenario, inventory, seedFrom(runId));
+    plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
+    rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
     // Before any fault: a k6 script that does not load or PromQL that does not parse ends the run here.
     preflight = await preflightTools(scenario, { vars: targets.vars, signal });
 

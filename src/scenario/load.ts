@@ -6,7 +6,7 @@
 //   read:      not-found, not-a-file, unreadable, too-large, binary-file, empty-file
 //   parse:     yaml-syntax, duplicate-key, multiple-documents, alias-limit, yaml-warning (warning)
 //   document:  wrong-type (top level is not a mapping), foreign-format
-//   variables: unset-variable, runtime-variable, bad-interpolation
+//   variables: unset-variable, runtime-variable, bad-interpolation (unset variables are no problem with allowMissingEnv)
 //   shape:     unknown-key, unknown-probe-kind, unknown-fault, invalid-step, missing-key, wrong-type,
 //              invalid-format, invalid-value, invalid-name, out-of-range, invalid
 //   rules:     missing-probe-kind, multiple-probe-kinds, undefined-probe, out-of-range, conflicting-keys,
@@ -34,6 +34,11 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** Refuse larger files before reading them into the parser (default DEFAULT_MAX_BYTES). */
   maxBytes?: number;
+  /**
+   * Check structure without the environment: an unset ${VAR} is no error and the value holding it is not
+   * checked (`gameday validate --allow-missing-env`). The result then has no scenario when any was unset.
+   */
+  allowMissingEnv?: boolean;
 }
 
 export interface LoadResult {
@@ -41,6 +46,8 @@ export interface LoadResult {
   scenario?: Scenario;
   /** Errors and warnings in file order. */
   diagnostics: Diagnostic[];
+  /** With allowMissingEnv: the variables that were not set (their values were not checked). */
+  unsetVariables?: string[];
 }
 
 /** Read, validate and resolve one scenario file. */
@@ -138,19 +145,31 @@ export function loadScenarioText(input: string | Buffer, file: string, options: 
 
   const targets = (top as Record<string, unknown>).targets;
   const hasSandbox = typeof targets === 'object' && targets !== null && 'sandbox' in targets;
-  const variableProblems = interpolate(source, { env: options.env ?? process.env, hasSandbox });
+  const interpolation = interpolate(source, {
+    env: options.env ?? process.env,
+    hasSandbox,
+    allowMissing: options.allowMissingEnv === true,
+  });
+  const placeholders = new Set(
+    interpolation.filter((p) => p.code === 'unset-variable-allowed').map((p) => formatPath(p.path)),
+  );
+  const variableProblems = interpolation.filter((p) => p.code !== 'unset-variable-allowed');
   const interpolated = toData(source);
   if ('problem' in interpolated)
     return finish([...diagnostics, toDiagnostic(file, interpolated.problem, interpolated.position)]);
 
   const shape = checkShape(interpolated.value);
   // A value whose variable is unset is reported once, as the unset variable, not again as a bad value.
-  const reported = new Set(variableProblems.map((p) => formatPath(p.path)));
+  const reported = new Set([...variableProblems.map((p) => formatPath(p.path)), ...placeholders]);
   const shapeProblems = shape.problems.filter((p) => !reported.has(formatPath(p.path)));
-  const ruleProblems = checkRules(interpolated.value);
+  const ruleProblems = checkRules(interpolated.value).filter((p) => !placeholders.has(formatPath(p.path)));
   for (const p of [...variableProblems, ...shapeProblems, ...ruleProblems])
     diagnostics.push(positioned(file, source, p));
 
+  if (placeholders.size > 0) {
+    const unset = [...new Set(interpolation.filter((p) => p.code === 'unset-variable-allowed').map((p) => p.message))];
+    return { diagnostics: sorted(diagnostics), unsetVariables: unset.sort() };
+  }
   if (hasErrors(diagnostics) || shape.data === undefined) return finish(diagnostics);
   return { scenario: resolveScenario(shape.data, file), diagnostics: sorted(diagnostics) };
 }

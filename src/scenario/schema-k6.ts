@@ -15,7 +15,12 @@ export const K6Load = z
     vus: z.int().min(1).max(100_000).optional().meta({ description: "Override the script's VUs (k6 --vus)." }),
     duration: Duration.optional().meta({ description: "Override the script's duration (k6 --duration)." }),
     stages: z
-      .array(z.strictObject({ duration: Duration, target: z.int().min(0) }))
+      .array(
+        z.strictObject({
+          duration: Duration,
+          target: z.int().min(0).meta({ description: 'VUs at the end of this stage.' }),
+        }),
+      )
       .min(1)
       .optional()
       .meta({ description: "Override the script's ramp (k6 --stage duration:target)." }),

@@ -11,11 +11,15 @@ export const PrometheusConnection = {
     .strictObject({
       bearerTokenEnv: z.string().optional().meta({ description: 'Environment variable holding a bearer token.' }),
       basic: z
-        .strictObject({ usernameEnv: z.string(), passwordEnv: z.string() })
+        .strictObject({
+          usernameEnv: z.string().meta({ description: 'Environment variable holding the user name.' }),
+          passwordEnv: z.string().meta({ description: 'Environment variable holding the password.' }),
+        })
         .optional()
         .meta({ description: 'Environment variables holding the basic-auth user and password.' }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: 'Credentials for Prometheus, read from environment variables (bearer token or basic).' }),
   ca: z.string().optional().meta({ description: 'PEM file of a custom certificate authority (https).' }),
 };
 
@@ -25,9 +29,14 @@ export const PrometheusProbe = z
   .strictObject({
     ...PrometheusConnection,
     query: z.string().meta({ description: 'PromQL, evaluated as an instant query at every check.' }),
-    expect: z.strictObject({ op: z.enum(COMPARISONS), value: z.number() }).meta({
-      description: 'Healthy when every series of the result compares so with the value.',
-    }),
+    expect: z
+      .strictObject({
+        op: z.enum(COMPARISONS).meta({ description: 'How each series value compares with `value`.' }),
+        value: z.number().meta({ description: 'The number each series value is compared with.' }),
+      })
+      .meta({
+        description: 'Healthy when every series of the result compares so with the value.',
+      }),
     onNoData: z.enum(['fail', 'pass', 'ignore']).optional().meta({
       description: 'An empty result: a failing sample (default), a healthy one, or no sample at all.',
     }),

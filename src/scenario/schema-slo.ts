@@ -13,9 +13,12 @@ export const Period = z
 
 export const SloSpec = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-      error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
-    }),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+        error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
+      })
+      .meta({ description: 'The SLO name, used by `errorBudget` objectives and in reports.' }),
     objective: Percent.meta({ description: 'The SLO, e.g. "99.9%".' }),
     period: Period,
     sli: z
@@ -34,6 +37,12 @@ export const SloSpec = z
   })
   .meta({ description: 'A service level objective over a period, e.g. 99.9 % over 30 days (43.2 minutes of budget).' });
 
+/** `slos:` at the top of a scenario. */
+export const Slos = z
+  .array(SloSpec)
+  .min(1)
+  .meta({ description: "SLOs whose error budget the run measures: how much of the period's budget it burned." });
+
 export const ErrorBudgetObjective = z.strictObject({
   slo: z.string().meta({ description: 'An SLO named under `slos`.' }),
   maxBurn: Percent.meta({ description: 'The most of the period\'s error budget one run may consume, e.g. "2%".' }),
@@ -43,6 +52,10 @@ const oneOrMany = <T extends z.ZodType>(s: T) => z.union([s, z.array(s).min(1)])
 
 /** Objectives this file and schema-prometheus.ts add (spread into schema.ts's Objectives). */
 export const SloObjectivesSpec = {
-  promql: oneOrMany(PromqlObjective).optional(),
-  errorBudget: oneOrMany(ErrorBudgetObjective).optional(),
+  promql: oneOrMany(PromqlObjective)
+    .optional()
+    .meta({ description: 'A bound on PromQL over a window (range query), or a list of them.' }),
+  errorBudget: oneOrMany(ErrorBudgetObjective)
+    .optional()
+    .meta({ description: "The most of an SLO's error budget one run may burn, or a list of them." }),
 };

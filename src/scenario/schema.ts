@@ -9,7 +9,7 @@ export { Duration, Percent, Rate, WINDOWS } from './schema-common.js';
 import { Duration, Percent, Rate, WINDOWS, WindowField } from './schema-common.js';
 import { K6Load } from './schema-k6.js';
 import { PrometheusProbe } from './schema-prometheus.js';
-import { SloObjectivesSpec, SloSpec } from './schema-slo.js';
+import { SloObjectivesSpec, Slos } from './schema-slo.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
 import {
   AwsDbFailoverFields,
@@ -327,6 +327,10 @@ export function candidateTargets(fault: string, present: readonly string[]): str
 export const ReplicaSelector = z.strictObject({
   count: z.int().min(1).optional(),
   percent: Percent.optional(),
+  perZone: z.int().min(1).optional().meta({
+    description:
+      'Hit this many in every zone in one step (e.g. 1 = one per zone); not with count or percent. Zones: the sandbox zones, or on Kubernetes the nodes’ topology.kubernetes.io/zone labels.',
+  }),
   zone: z.string().optional(),
   capacity: z.enum(['spot', 'on-demand']).optional(),
   order: z.enum(['random', 'oldest']).optional(),
@@ -548,7 +552,7 @@ export const ScenarioSchema = z
     probes: z.record(Name, ProbeSpec).optional(),
     load: Load.optional(),
     markers: Markers.optional(),
-    slos: z.array(SloSpec).min(1).optional(),
+    slos: Slos.optional(),
     steadyState: z
       .array(z.string())
       .optional()

@@ -33,7 +33,7 @@ describe('killed run', () => {
     const child = spawn(
       process.execPath,
       [
-        path.join(root, 'node_modules/vite-node/vite-node.mjs'),
+        path.join(root, 'node_modules/.bin/vite-node'),
         path.join(here, 'fixtures/killed-run-child.ts'),
         moto.endpoint,
         journalPath,

@@ -38,7 +38,9 @@ export async function startMotoForTests(): Promise<Moto> {
     // Owned by this test process: a test run killed before afterAll still leaves nothing running.
     state = await startMoto({ timeoutMs: 60_000, ownerPid: process.pid });
   } catch (error) {
-    throw new Error(`the AWS tests need moto on loopback; install it with: ${INSTALL_HINT}\n${String(error)}`);
+    throw new Error(`the AWS tests need moto on loopback; install it with: ${INSTALL_HINT}\n${String(error)}`, {
+      cause: error,
+    });
   }
   return {
     endpoint: state.endpoint,

@@ -73,7 +73,9 @@ export async function startFixture(): Promise<Fixture> {
     state = await up({ stateDir, log, timeoutMs: 180_000, ownerPid: process.pid });
   } catch (error) {
     await down({ stateDir, log }).catch(() => undefined);
-    throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`);
+    throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`, {
+      cause: error,
+    });
   }
   const kube = (await import('../../infra-fixtures/kubernetes/lib/kube.mjs' as string)) as {
     KubeClient: { fromKubeconfig(file: string, context: string): AdminClient };

@@ -181,7 +181,7 @@ export async function shutdownCheckpointLsn(env, node) {
  */
 export async function waitReplayed(port, lsn, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
-  let last = null;
+  let last;
   for (;;) {
     last = await withClient(port, 'postgres', (c) =>
       c.query(

@@ -17,10 +17,14 @@ Print, as one JSON document, the IAM policies an AWS scenario needs:
                       region-failover runbook's Route 53 and RDS calls, the drill's S3 or RDS source)
   fisRolePolicy       for the FIS experiment role (what FIS does for the scenario's actions)
   fisRoleTrustPolicy  the role's trust policy: fis.amazonaws.com, limited to the scenario's accounts
-Nothing is read from or sent to AWS.`;
+Nothing is read from or sent to AWS. The output is JSON already: --json and --quiet change nothing.`;
 
 export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('iam', argv, { help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandArgs('iam', argv, {
+    help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+  });
   if (values['help']) {
     io.out(iamHelp);
     return 0;

@@ -1,6 +1,7 @@
 // gameday rbac <scenario>: the least-privilege Role / ClusterRole the scenario needs on its kubernetes target,
 // and on each other kube context its runbook's Kubernetes steps use.
 
+import { parseAllDocuments } from 'yaml';
 import { GamedayError } from '../../errors.js';
 import { runbookKubernetesNeeds } from '../../faults/kubernetes/needs.js';
 import { rbacYaml, type RbacSubject } from '../../faults/kubernetes/rbac.js';
@@ -14,13 +15,16 @@ Print, as YAML, the least-privilege RBAC the scenario needs on its kubernetes ta
 namespace it acts in and a ClusterRole for nodes. Runbook steps that act in another kube context
 (kubernetes-scale on the DR cluster) get a section of their own, headed by a comment naming the context:
 apply each section in its own cluster. With --user or --service-account, bindings too.
-Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario needs no Kubernetes access.`;
+Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario needs no Kubernetes access.
+--json prints the objects as a JSON list; --quiet changes nothing (the output is the manifest).`;
 
 export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('rbac', argv, {
     help: { type: 'boolean', short: 'h' },
     user: { type: 'string' },
     'service-account': { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(rbacHelp);
@@ -63,6 +67,18 @@ export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
     }
     subject = { kind: 'ServiceAccount', name, namespace };
   }
-  io.out(rbacYaml(scenario, subject).trimEnd());
+  const yaml = rbacYaml(scenario, subject);
+  // --json: the same objects as a JSON list (the YAML's comments, which name each section's context, are left out).
+  if (values['json'])
+    io.out(
+      JSON.stringify(
+        parseAllDocuments(yaml)
+          .map((d) => d.toJS() as unknown)
+          .filter(Boolean),
+        null,
+        2,
+      ),
+    );
+  else io.out(yaml.trimEnd());
   return 0;
 }

@@ -1,18 +1,25 @@
 // gameday report <run-dir>: re-render a run's reports from its report.json and print the summary.
 
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { readReport, toMarkdown, writeReportFiles } from '../../report/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const reportHelp = `Usage: gameday report <run-dir> [--json]
+export const reportHelp = `Usage: gameday report <run-dir> [--html] [--json] [--quiet]
 
-Print the summary of a finished run and write its junit.xml and summary.md again from report.json.`;
+Write a finished run's junit.xml, summary.md and report.html again from its report.json (and the
+samples.ndjson / load.ndjson beside it, when the run wrote them), then print the summary.
+--html prints the path of report.html instead (for runs made before gameday wrote HTML reports);
+--json prints report.json; --quiet prints nothing. Exit: 0 pass · 1 failed · 3 aborted or error.`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
     help: { type: 'boolean', short: 'h' },
     json: { type: 'boolean' },
+    html: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(reportHelp);
@@ -25,9 +32,14 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
       hint: 'gameday report reports/<scenario>/<run-id>',
     });
   }
-  const dir = positionals[0] as string;
+  const given = positionals[0] as string;
+  // A path to report.json itself names its run directory.
+  const dir = (await stat(given).catch(() => undefined))?.isFile() ? dirname(given) : given;
   const report = await readReport(dir);
-  await writeReportFiles(dir, report);
-  io.out(values['json'] ? JSON.stringify(report, null, 2) : toMarkdown(report));
+  const paths = await writeReportFiles(dir, report);
+  if (values['json']) io.out(JSON.stringify(report, null, 2));
+  else if (values['html']) {
+    if (!values['quiet']) io.out(paths.html);
+  } else if (!values['quiet']) io.out(toMarkdown(report));
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 3;
 }

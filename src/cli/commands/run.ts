@@ -2,20 +2,22 @@
 
 import { GamedayError } from '../../errors.js';
 import { runScenario } from '../../runner/run.js';
-import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { outputMode, outputOptions, parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { runWithConsole } from '../run-with-console.js';
 
-export const runHelp = `Usage: gameday run <file> [--report-dir D] [--quiet] [--json]
+export const runHelp = `Usage: gameday run <file> [--report-dir D] [--seed N] [--quiet] [--json]
 
 Run a scenario: steady state, faults, recovery, rollback (always), measurements and objectives.
 Reports go to <report-dir>/<scenario>/<run-id>/ (default report dir: reports/).
 Set GAMEDAY_SANDBOX_URL to run against an already running sandbox instead of starting one.
+--seed N makes the run's random choices (which replicas, pods, nodes) those of seed N: \`gameday plan --seed N
+--json\` shows them beforehand, and a run's timeline names its seed so it can be repeated.
 Exit: 0 pass · 1 an objective failed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, outputOptions);
+  const { values, positionals } = parseCommandArgs('run', argv, { ...outputOptions, ...seedOption });
   if (values['help']) {
     io.out(runHelp);
     return 0;
@@ -41,5 +43,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     reportDir: String(values['report-dir'] ?? 'reports'),
     mode,
     timeoutMs: scenario.guards.timeoutMs,
+    seed: seedValue('run', values),
   });
 }

@@ -1,22 +1,92 @@
-// gameday validate <files…>: every problem in every file, at once.
+// gameday validate <files…|->: every problem in every file, at once; usable as a CI lint step.
 
 import { GamedayError, isGamedayError } from '../../errors.js';
 import { checkK6 } from '../../load/k6-binary.js';
-import { loadScenarioFile } from '../../scenario/index.js';
+import { loadScenarioFile, loadScenarioText, type Diagnostic, type LoadResult } from '../../scenario/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printDiagnostics } from '../scenarios.js';
 
-export const validateHelp = `Usage: gameday validate <files…>
+export const validateHelp = `Usage: gameday validate <files…|-> [--allow-missing-env] [--strict] [--json] [--quiet]
 
 Check scenario files without running them. Prints every problem as file:line:col: path: message.
 A scenario with k6 load also needs k6 (v0.50 or newer) on this machine.
+  -                    read one scenario from standard input
+  --allow-missing-env  check structure without the environment: an unset \${VAR} is no error and the value
+                       holding it is not checked (CI lint steps without secrets)
+  --strict             warnings fail too (exit 2)
+  --json               machine-readable: { valid, errors, warnings, files: [{ file, valid, scenario, steps,
+                       unsetVariables, diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
+  --quiet              print problems only
 Exit 0 when all are valid, 2 otherwise.`;
+
+export interface FileVerdict {
+  file: string;
+  valid: boolean;
+  scenario: string | null;
+  steps: number | null;
+  unsetVariables: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Standard input as text (`validate -`). */
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function verdict(file: string, result: LoadResult, strict: boolean): FileVerdict {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error' || strict).length;
+  const unset = result.unsetVariables ?? [];
+  return {
+    file,
+    valid: errors === 0 && (result.scenario !== undefined || unset.length > 0),
+    scenario: result.scenario?.name ?? null,
+    steps: result.scenario?.steps.length ?? null,
+    unsetVariables: unset,
+    diagnostics: result.diagnostics,
+  };
+}
+
+/** A scenario with k6 load needs k6 on this machine: missing or too old is a problem of the file. */
+async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic | undefined> {
+  const load = result.scenario?.load;
+  if (load?.engine !== 'k6') return undefined;
+  try {
+    await checkK6(load.binary);
+    return undefined;
+  } catch (error) {
+    if (!isGamedayError(error)) throw error;
+    const d: Diagnostic = {
+      file,
+      line: 0,
+      col: 0,
+      path: 'load.k6',
+      code: error.code,
+      severity: 'error',
+      message: error.message,
+    };
+    if (error.hint) d.hint = error.hint;
+    return d;
+  }
+}
+
+function okLine(v: FileVerdict): string {
+  const what = v.scenario === null ? 'structure' : `${v.scenario}, ${v.steps} step${v.steps === 1 ? '' : 's'}`;
+  const unset = v.unsetVariables.length
+    ? `; not set, so not checked: ${v.unsetVariables.map((n) => `\${${n}}`).join(', ')}`
+    : '';
+  return `${v.file}: ok (${what}${unset})`;
+}
 
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('validate', argv, {
     help: { type: 'boolean', short: 'h' },
     quiet: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'allow-missing-env': { type: 'boolean' },
   });
   if (values['help']) {
     io.out(validateHelp);
@@ -26,31 +96,40 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
     throw new GamedayError('validate: no scenario file given', {
       kind: 'usage',
       code: 'USAGE',
-      hint: 'gameday validate scenarios/sandbox/*.yaml',
+      hint: 'gameday validate scenarios/sandbox/*.yaml (or - for standard input)',
     });
   }
-  let invalid = 0;
+  if (positionals.filter((f) => f === '-').length > 1) {
+    throw new GamedayError('validate: standard input (-) can be read once', { kind: 'usage', code: 'USAGE' });
+  }
+  const options = { allowMissingEnv: values['allow-missing-env'] === true };
+  const strict = values['strict'] === true;
+  const verdicts: FileVerdict[] = [];
   for (const file of positionals) {
-    const { scenario, diagnostics } = await loadScenarioFile(file);
-    printDiagnostics(diagnostics, io);
-    let errors = diagnostics.filter((d) => d.severity === 'error').length;
-    if (scenario?.load?.engine === 'k6') {
-      try {
-        await checkK6(scenario.load.binary);
-      } catch (error) {
-        if (!isGamedayError(error)) throw error;
-        io.err(`${file}: load.k6: ${error.message}`);
-        if (error.hint) io.err(`  hint: ${error.hint}`);
-        errors += 1;
-      }
-    }
-    if (errors > 0 || !scenario) invalid += 1;
-    else if (!values['quiet'])
-      io.out(`${file}: ok (${scenario.name}, ${scenario.steps.length} step${scenario.steps.length === 1 ? '' : 's'})`);
+    const result =
+      file === '-' ? loadScenarioText(await readStdin(), '<stdin>', options) : await loadScenarioFile(file, options);
+    const k6 = await k6Problem(result, file === '-' ? '<stdin>' : file);
+    if (k6) result.diagnostics.push(k6);
+    const v = verdict(file === '-' ? '<stdin>' : file, result, strict);
+    verdicts.push(v);
+    if (values['json']) continue;
+    printDiagnostics(v.diagnostics, io);
+    if (v.valid && !values['quiet']) io.out(okLine(v));
   }
-  if (invalid > 0) {
-    io.err(`${invalid} of ${positionals.length} file${positionals.length === 1 ? '' : 's'} invalid`);
-    return 2;
+  const invalid = verdicts.filter((v) => !v.valid).length;
+  const count = (severity: string): number =>
+    verdicts.reduce((n, v) => n + v.diagnostics.filter((d) => d.severity === severity).length, 0);
+  if (values['json']) {
+    io.out(
+      JSON.stringify(
+        { valid: invalid === 0, strict, errors: count('error'), warnings: count('warning'), files: verdicts },
+        null,
+        2,
+      ),
+    );
+  } else if (invalid > 0) {
+    const why = strict && count('error') === 0 ? ' (--strict: warnings fail)' : '';
+    io.err(`${invalid} of ${verdicts.length} file${verdicts.length === 1 ? '' : 's'} invalid${why}`);
   }
-  return 0;
+  return invalid > 0 ? 2 : 0;
 }

@@ -2,8 +2,7 @@
 // context or the in-cluster config, counts every request (for the bench), and retries throttling (429)
 // and server errors (5xx) with backoff, honouring Retry-After.
 
-import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
+import type { AgentOptions } from 'node:https';
 import {
   AppsV1Api,
   AuthorizationV1Api,
@@ -18,6 +17,7 @@ import {
   setHeaderOptions,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { Agent, request, type Dispatcher } from 'undici';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
 import { backoffMs, errorStatus } from './retry.js';
@@ -124,6 +124,17 @@ class HttpStatusError extends Error {
 
 const enc = encodeURIComponent;
 
+/**
+ * One keep-alive undici agent for a kubeconfig's https cluster, with the TLS options (CA, client
+ * certificate, server name, skip-verify) that the library would give each request's own agent.
+ */
+async function sharedDispatcher(kc: KubeConfig): Promise<Dispatcher> {
+  const tls: AgentOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const options = kc.createDispatcherOptions(kc.getCurrentCluster(), tls);
+  return new Agent({ connections: 64, ...(options.type === 'agent' ? { connect: options.connect } : {}) });
+}
+
 const processStats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
 
 /** Requests made by every client in this process since it started (for the bench). */
@@ -142,8 +153,8 @@ export class KubeClient {
   private readonly apps: AppsV1Api;
   private readonly authz: AuthorizationV1Api;
   private readonly watcher: Watch;
-  /** One keep-alive TLS agent for every request (the library makes a new agent, so a new TLS handshake, per call). */
-  private agent: HttpsAgent | undefined;
+  /** One keep-alive dispatcher for every request (the library makes a new one, so a new TLS handshake, per call). */
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly auth: SecurityAuthentication;
 
   constructor(opts: KubeConnectOptions) {
@@ -189,13 +200,12 @@ export class KubeClient {
     // only the connection is shared, so hundreds of evictions cost one handshake, not hundreds.
     const shareAgent = cluster.server.startsWith('https:') && !cluster.proxyUrl;
     const auth: SecurityAuthentication = {
-      getName: () => 'kubeconfig with a shared keep-alive agent',
+      getName: () => 'kubeconfig with a shared keep-alive dispatcher',
       applySecurityAuthentication: async (context: RequestContext): Promise<void> => {
         await kc.applySecurityAuthentication(context);
         if (!shareAgent) return;
-        const options = (context.getAgent() as { options?: AgentOptions } | undefined)?.options ?? {};
-        this.agent ??= new HttpsAgent({ ...options, keepAlive: true, maxSockets: 64 });
-        context.setAgent(this.agent);
+        this.dispatcher ??= sharedDispatcher(kc);
+        context.setDispatcher(await this.dispatcher);
       },
     };
     this.auth = auth;
@@ -211,8 +221,8 @@ export class KubeClient {
 
   /** Close the pooled connections (an idle keep-alive socket would keep the process alive). */
   close(): void {
-    this.agent?.destroy();
-    this.agent = undefined;
+    void this.dispatcher?.then((d) => d.destroy()).catch(() => undefined);
+    this.dispatcher = undefined;
   }
 
   private count(verb: string): void {
@@ -236,35 +246,21 @@ export class KubeClient {
   ): Promise<string> {
     const context = new RequestContext(`${this.server.replace(/\/+$/, '')}${path}`, method);
     await this.auth.applySecurityAuthentication(context);
-    const url = new URL(context.getUrl());
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string | number> = { ...context.getHeaders(), Accept: 'application/json' };
-    if (payload !== undefined) {
-      headers['Content-Type'] = opts.contentType ?? 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    const agent: HttpAgent | undefined = context.getAgent();
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return new Promise<string>((resolve, reject) => {
-      const req = send(url, { method, headers, ...(agent ? { agent } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            resolve(text);
-            return;
-          }
-          const flat: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-          reject(new HttpStatusError(status, text, flat));
-        });
-      });
-      req.on('error', reject);
-      req.end(payload);
+    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const dispatcher = context.getDispatcher();
+    const res = await request(context.getUrl(), {
+      method,
+      headers,
+      ...(payload !== undefined ? { body: payload } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
     });
+    const text = await res.body.text();
+    if (res.statusCode >= 200 && res.statusCode < 300) return text;
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
+    throw new HttpStatusError(res.statusCode, text, flat);
   }
 
   /**

@@ -123,7 +123,7 @@ export class PrometheusClient {
     const where = redactText(this.baseUrl);
     let status: number;
     let body: ApiBody | undefined;
-    let text = '';
+    let text: string;
     try {
       const res = await request(url, {
         method: 'POST',
