@@ -64,7 +64,7 @@ function onlyRunDir(scenario: string): string {
   return join(base, readdirSync(base).sort().at(-1) as string);
 }
 
-const whole = (): Promise<void> => fleetWhole(sandbox);
+const whole = (): Promise<void> => fleetWhole(sandbox.client);
 
 describe('Prometheus scraping the sandbox', () => {
   it("reports the sandbox's own request counts", async () => {

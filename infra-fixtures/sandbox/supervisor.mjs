@@ -138,6 +138,7 @@ const control = createControlApi({
   database,
   apiUrl: () => apiUrl,
   shutdown: () => void shutdown(0),
+  stateDir,
   metrics: () => balancer.metrics.render(),
 });
 const fileSd = createFileSd();

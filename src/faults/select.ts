@@ -1,5 +1,6 @@
 // Pure replica selection: which replicas a fault acts on, given the live inventory.
 
+import { GamedayError } from '../errors.js';
 import type { ReplicaSelection } from '../scenario/types.js';
 
 /** The part of a replica that selection looks at. */
@@ -33,9 +34,28 @@ export function seedFrom(text: string): number {
   return h >>> 0;
 }
 
-/** How many of `total` candidates a selection asks for (count, percent rounded up, default 1; perZone is per zone). */
+/**
+ * How many of `total` candidates a selection asks for (count, percent rounded up, default 1; perZone is per zone). A count
+ * larger than the candidates is an error, never clamped: a plan that silently did less than the scenario
+ * says would measure another experiment.
+ */
 export function selectionSize(select: ReplicaSelection, total: number): number {
-  if (select.count !== undefined) return Math.min(select.count, total);
+  if (select.count !== undefined) {
+    if (select.count > total) {
+      const where = [select.zone && `zone ${select.zone}`, select.capacity && `capacity ${select.capacity}`]
+        .filter(Boolean)
+        .join(', ');
+      throw new GamedayError(
+        `select.count ${select.count} is more than the ${total} candidate(s) the selection${where ? ` (${where})` : ''} can give`,
+        {
+          kind: 'invalid-input',
+          code: 'SELECTION_TOO_SMALL',
+          hint: `select at most ${total}, use a percent, or widen the selection`,
+        },
+      );
+    }
+    return select.count;
+  }
   if (select.percent !== undefined) return Math.min(total, Math.ceil((select.percent / 100) * total));
   return Math.min(1, total);
 }

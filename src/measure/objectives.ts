@@ -14,7 +14,7 @@ import type {
 } from '../report/types.js';
 import { formatDuration } from '../util/duration.js';
 import { percentileEvidence, proportionEvidence } from './confidence.js';
-import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from './format.js';
+import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from './format.js';
 import { metricObjectiveResults, type MetricMeasurements } from './objectives-metrics.js';
 
 export type Percentile = 'p50' | 'p90' | 'p95' | 'p99';
@@ -78,12 +78,22 @@ function rtoResult(o: NonNullable<ResolvedObjectives['rto']>, m: Measurements): 
   const target = `<= ${formatBoundMs(o.maxMs)}`;
   const rto = m.rto;
   if (rto === null) return notMeasured('rto', target, o.maxMs, 'ms', m.notMeasured?.rto ?? DEFAULT_NOT_MEASURED.rto);
+  if (rto.status === 'no-impact' && rto.abortedAtMs !== undefined) {
+    // Why not a pass: the window in which impact would have shown was cut short by the abort.
+    return notMeasured(
+      'rto',
+      target,
+      o.maxMs,
+      'ms',
+      `no impact observed before the abort at +${formatDuration(rto.abortedAtMs)}`,
+    );
+  }
   if (rto.status === 'no-impact') return atMost('rto', o.maxMs, 0, 'ms', { target, actual: 'no impact (0s)' });
   if (rto.status === 'not-recovered' || rto.ms === null) {
     return {
       name: 'rto',
       target,
-      actual: `not recovered within ${formatDuration(rto.observedMs)}`,
+      actual: unrecoveredText(rto),
       pass: false,
       targetValue: o.maxMs,
       actualValue: null,

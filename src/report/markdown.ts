@@ -1,7 +1,7 @@
 // summary.md: a human-readable report for pull requests, CI job summaries and game-day notes.
 
 import { formatDuration } from '../util/duration.js';
-import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from '../measure/format.js';
+import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from '../measure/format.js';
 import { evidenceNotes, metricSections } from './markdown-metrics.js';
 import { code, escapeMarkdown, latencyCells, pct, table } from './markdown-util.js';
 import type { Report, SloMeasurement } from './types.js';
@@ -59,9 +59,10 @@ function rtoSection(r: Report): string[] {
   if (m === null) return [];
   const lines = ['### Recovery time (RTO)', ''];
   lines.push(`- **Probe:** ${code(m.probe)}, stable for ${formatBoundMs(m.stableForMs)}`);
-  if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
-  else if (m.status === 'not-recovered' || m.ms === null)
-    lines.push(`- **RTO:** not recovered within ${formatDuration(m.observedMs)}`);
+  if (m.status === 'no-impact' && m.abortedAtMs !== undefined)
+    lines.push(`- **RTO:** no impact observed before the abort at +${formatDuration(m.abortedAtMs)}`);
+  else if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
+  else if (m.status === 'not-recovered' || m.ms === null) lines.push(`- **RTO:** ${unrecoveredText(m)}`);
   else lines.push(`- **RTO:** ${formatDuration(m.ms)} ± ${formatDuration(m.errorBoundMs)}`);
   if (m.lastFailingMs !== null && m.firstHealthyMs !== null) {
     lines.push(

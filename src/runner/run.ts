@@ -20,7 +20,8 @@ import { formatDuration } from '../util/duration.js';
 import { redactText } from '../util/redact.js';
 import type { Phase, Reporter, Verdict } from './events.js';
 import { kubernetesGuardViolations } from '../faults/kubernetes/guards.js';
-import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
+import { checkGuards } from './guards.js';
+import { lockSystems, releaseLocks, type TargetLock, type TargetLockBackend } from './lock/index.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
 import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
@@ -30,7 +31,7 @@ import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
-import { connectTargets, fillRuntimeVariables, type ConnectedTargets } from './targets.js';
+import { connectTargets, fillRuntimeVariables, journalSystems, type ConnectedTargets } from './targets.js';
 import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
@@ -53,6 +54,8 @@ export interface RunOptions {
   steadyStateTimeoutMs?: number;
   /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
   seed?: number;
+  /** Where target locks live (default: lock files in the user's lock directory, see lock/file.ts). */
+  lockBackend?: TargetLockBackend;
 }
 
 export interface RunResult {
@@ -67,7 +70,9 @@ export { newRunId } from './open-run.js';
 
 function exitCodeFor(verdict: Verdict, rollbackComplete: boolean, invalidInput: boolean): RunResult['exitCode'] {
   if (!rollbackComplete) return 4;
-  if (invalidInput) return 2;
+  // Why the verdict first: an abort (SIGINT, guards.timeout) that surfaces through a check of the user's
+  // input (the AWS identity guard) is still an abort: exit 3, never 2.
+  if (invalidInput && verdict !== 'aborted') return 2;
   if (verdict === 'pass') return 0;
   if (verdict === 'fail') return 1;
   return 3;
@@ -93,6 +98,19 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     input.guards.timeoutMs,
   );
   const signal = ctl.signal;
+  // When the run was aborted (run clock), for the report's "not recovered before the abort at +Xs".
+  let abortT: number | null = null;
+  signal.addEventListener(
+    'abort',
+    () => {
+      abortT = clock.now();
+      rec.event(
+        { kind: 'abort', t: abortT, reason: redactText(describeError(signal.reason)) },
+        `abort: ${redactText(describeError(signal.reason))}`,
+      );
+    },
+    { once: true },
+  );
   const phase = (p: Phase, detail?: string): void =>
     rec.event(
       { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
@@ -102,7 +120,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let scenario = input;
   let targets: ConnectedTargets | undefined;
   let plan: Plan | undefined;
-  let lock: TargetLock | undefined;
+  let locks: TargetLock[] = [];
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
@@ -138,6 +156,20 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     // PromQL may select the sandbox's own series (its targets carry api="${SANDBOX_API_URL}").
     scenario = { ...scenario, objectives: fillRuntimeVariables(scenario.objectives, targets.vars) };
     if (scenario.slos) scenario = { ...scenario, slos: fillRuntimeVariables(scenario.slos, targets.vars) };
+    journalSystems(journal, targets.systems);
+    // Why before planning: a target another run acts on — or one a killed run left changed — must not
+    // even be planned against; the inventory would describe a system in the middle of someone's fault.
+    locks = await lockSystems(
+      targets.systems.map((t) => t.key),
+      {
+        runId,
+        purpose: 'run',
+        journal,
+        ...(opts.lockBackend ? { backend: opts.lockBackend } : {}),
+        onLost: (error) => ctl.abort(error),
+        log: (m) => rec.note('guards', m, 'warn'),
+      },
+    );
 
     phase('plan');
     const inventory = {
@@ -160,7 +192,6 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
         ...(violations[0]?.hint === undefined ? {} : { hint: violations[0].hint }),
       });
     }
-    lock = acquireTargetLock(targets.lockKey, runDir);
 
     const sandbox = targets.sandbox;
     const sandboxStatus = sandbox
@@ -239,6 +270,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     faults = executed.faults;
     runbook = executed.runbook;
     stepsEndT = clock.now();
+    if (executed.error !== undefined) throw executed.error;
 
     phase('recovery');
     await observeRecovery(scenario, rec, faults, stepsEndT, signal);
@@ -287,7 +319,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   } catch (error) {
     rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
   }
-  lock?.release();
+  await releaseLocks(locks, rollbackResult.complete);
   opts.signal?.removeEventListener('abort', onOuterAbort);
   const podTimings = targets?.kubernetes?.podTimings();
   await targets?.kubernetes?.close().catch(() => undefined);
@@ -316,6 +348,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     loadResult,
     markers: markers ? { acknowledged: markers.acknowledged, surviving, error: rpoError } : undefined,
     steadyAfterFailures,
+    abortT,
     rollback: rollbackResult,
     failure:
       failure === undefined

@@ -1,14 +1,14 @@
-// Waiting on a test sandbox (a condition, never a fixed sleep).
+// Waiting on a real sandbox between tests.
 
-import type { SandboxHandle } from '../../src/drivers/sandbox/index.js';
+import type { SandboxClient } from '../../src/drivers/sandbox/index.js';
 import { eventually } from './cli.js';
 
-/** Resolve once every desired replica of the sandbox is ready again. */
-export async function fleetWhole(sandbox: SandboxHandle, timeoutMs = 30_000): Promise<void> {
+/** Wait until every zone is up and the fleet is whole (ready = desired). */
+export async function fleetWhole(client: SandboxClient, timeoutMs = 30_000): Promise<void> {
   await eventually(
     async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired ? true : undefined;
+      const s = await client.status();
+      return s.ready === s.desired && !s.rebalancing && Object.values(s.zones).every((z) => z.up) ? true : undefined;
     },
     timeoutMs,
     'the sandbox fleet to be whole',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, portOpen } from '../../shared/net.mjs';
 import { startOwnerWatchdog } from '../../shared/watchdog.mjs';
-import { fileSdDir } from '../../sandbox/lib/prometheus-sd.mjs';
+import { fileSdDir, removeFileSdDirIfEmpty } from '../../sandbox/lib/prometheus-sd.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const PID_FILE = 'prometheus.pid';
@@ -181,6 +181,8 @@ export async function stopPrometheus({ stateDir, log = () => {}, removeDir = fal
     }
   }
   fs.rmSync(pidFile, { force: true });
+  const sdDir = readPrometheusState(stateDir)?.sdDir;
+  if (typeof sdDir === 'string') removeFileSdDirIfEmpty(sdDir);
   if (removeDir) fs.rmSync(stateDir, { recursive: true, force: true });
 }
 

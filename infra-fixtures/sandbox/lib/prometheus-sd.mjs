@@ -15,6 +15,15 @@ export function fileSdDir(env = process.env) {
   return env.GAMEDAY_PROMETHEUS_SD_DIR || path.join(os.tmpdir(), 'gameday-prometheus-sd');
 }
 
+/** Remove the shared folder once no sandbox and no Prometheus fixture uses it (nothing left in /tmp). */
+export function removeFileSdDirIfEmpty(dir) {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Not empty (another sandbox's file is there), or already gone.
+  }
+}
+
 /**
  * Keeps `<dir>/sandbox-<pid>.json` in step with the fleet: one target per replica that has a port
  * (labels replica, zone, region, capacity) and one for the balancer's counters (the control API).
@@ -54,12 +63,22 @@ export function createFileSd({ dir = fileSdDir(), name = `sandbox-${process.pid}
       }
       const text = JSON.stringify(groups);
       if (text === last) return;
+      const write = () => {
+        fs.mkdirSync(dir, { recursive: true });
+        writeJsonAtomic(file, groups);
+      };
+      try {
+        write();
+      } catch (error) {
+        // Another sandbox removed the shared folder as it became empty, between mkdir and write: again.
+        if (error.code !== 'ENOENT') throw error;
+        write();
+      }
       last = text;
-      fs.mkdirSync(dir, { recursive: true });
-      writeJsonAtomic(file, groups);
     },
     remove() {
       fs.rmSync(file, { force: true });
+      removeFileSdDirIfEmpty(dir);
     },
   };
 }

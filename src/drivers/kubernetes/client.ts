@@ -17,8 +17,11 @@ import {
   setHeaderOptions,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { GamedayError } from '../../errors.js';
+import { defaultKubeconfig } from './kubeconfig-path.js';
 import { sleep } from '../../util/clock.js';
 import { backoffMs, errorStatus } from './retry.js';
 
@@ -124,6 +127,9 @@ class HttpStatusError extends Error {
 
 const enc = encodeURIComponent;
 
+/** Time one direct request may stay silent (socket inactivity) before it fails. */
+const DIRECT_TIMEOUT_MS = 60_000;
+
 /**
  * One keep-alive undici agent for a kubeconfig's https cluster, with the TLS options (CA, client
  * certificate, server name, skip-verify) that the library would give each request's own agent.
@@ -148,6 +154,8 @@ export class KubeClient {
   /** API server URL, e.g. https://127.0.0.1:6443. */
   readonly server: string;
   readonly context: string;
+  /** The kubeconfig file(s) loaded (a path list), undefined in a pod's in-cluster config. */
+  readonly kubeconfig: string | undefined;
   readonly stats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
@@ -159,15 +167,35 @@ export class KubeClient {
 
   constructor(opts: KubeConnectOptions) {
     const kc = new KubeConfig();
+    // Why resolved here and not by loadFromDefault: without any kubeconfig that falls back to an invented
+    // "loaded-context" on localhost:8080, and every later message would name that instead of the cause.
+    const files = opts.inCluster ? undefined : (opts.kubeconfig ?? defaultKubeconfig());
+    const podConfig = files === undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    if (!opts.inCluster && files === undefined && !podConfig) {
+      throw new GamedayError('no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist', {
+        kind: 'invalid-input',
+        code: 'K8S_CONFIG',
+        hint: 'set KUBECONFIG or targets.kubernetes.kubeconfig to a kubeconfig file (or inCluster: true inside a pod)',
+      });
+    }
     try {
-      if (opts.inCluster) kc.loadFromCluster();
-      else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
+      if (opts.inCluster || files === undefined) kc.loadFromCluster();
+      else {
+        // A KUBECONFIG-style list: the first file, then the others merged in, as kubectl does.
+        const [first, ...rest] = files.split(delimiter).filter((f) => f !== '');
+        kc.loadFromFile(first ?? files);
+        for (const f of rest) {
+          const more = new KubeConfig();
+          more.loadFromFile(f);
+          kc.mergeConfig(more);
+        }
+      }
+      this.kubeconfig = files;
     } catch (error) {
       throw new GamedayError(
         opts.inCluster
           ? 'cannot load the in-cluster Kubernetes config'
-          : `cannot load kubeconfig ${opts.kubeconfig ?? '(default: $KUBECONFIG or ~/.kube/config)'}`,
+          : `cannot load kubeconfig ${files ?? '(in-cluster)'}`,
         {
           kind: 'invalid-input',
           code: 'K8S_CONFIG',
@@ -184,7 +212,7 @@ export class KubeClient {
         throw new GamedayError(`kubeconfig has no context "${opts.context}"`, {
           kind: 'invalid-input',
           code: 'K8S_CONTEXT',
-          hint: `contexts: ${names.join(', ') || 'none'}`,
+          hint: `contexts in ${files ?? 'the kubeconfig'}: ${names.join(', ') || 'none'}`,
         });
       }
       kc.setCurrentContext(opts.context);
@@ -255,6 +283,9 @@ export class KubeClient {
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
       ...(dispatcher ? { dispatcher } : {}),
+      // An API server that accepts the connection and never answers must not hold a fault or an undo forever.
+      headersTimeout: DIRECT_TIMEOUT_MS,
+      bodyTimeout: DIRECT_TIMEOUT_MS,
     });
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) return text;
@@ -449,24 +480,27 @@ export class KubeClient {
     };
   }
 
-  /** Set spec.replicas with a JSON merge patch (needs patch on deployments, not deployments/scale). */
+  /**
+   * Set spec.replicas through the scale subresource (a JSON merge patch of deployments/scale): it needs
+   * patch on deployments/scale only, which cannot change anything else of the Deployment (its image).
+   */
   async setDeploymentReplicas(
     namespace: string,
     name: string,
     replicas: number,
     signal?: AbortSignal,
   ): Promise<number> {
-    const d = await this.call(
+    const scale = await this.call(
       'patch',
       `scale deployment ${namespace}/${name}`,
       () =>
-        this.apps.patchNamespacedDeployment(
+        this.apps.patchNamespacedDeploymentScale(
           { namespace, name, body: { spec: { replicas } } },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
       signal ? { signal } : {},
     );
-    return d.spec?.replicas ?? replicas;
+    return scale.spec?.replicas ?? replicas;
   }
 
   async createNode(node: Record<string, unknown>): Promise<'created' | 'exists'> {
@@ -492,13 +526,14 @@ export class KubeClient {
 
   // ---------- authorization ----------
 
-  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`)? */
+  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`; object `name`)? */
   async canI(attrs: {
     verb: string;
     group: string;
     resource: string;
     subresource?: string;
     namespace?: string;
+    name?: string;
   }): Promise<boolean> {
     const review = await this.call('create', 'selfsubjectaccessreview', () =>
       this.authz.createSelfSubjectAccessReview({

@@ -36,7 +36,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Why: pids in an old state file may have been reused; only processes running sandbox programs are signalled. */
-function isSandboxProcess(pid: number): boolean {
+export function isSandboxProcess(pid: number): boolean {
   try {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     return /supervisor\.mjs|api\.mjs|postgres|postmaster/.test(cmdline);
@@ -56,7 +56,7 @@ export async function waitGone(pids: number[], timeoutMs: number): Promise<numbe
   return alive;
 }
 
-function readState(stateDir: string): Partial<SandboxStateFile> | null {
+export function readState(stateDir: string): Partial<SandboxStateFile> | null {
   try {
     return JSON.parse(fs.readFileSync(path.join(stateDir, 'sandbox.json'), 'utf8')) as Partial<SandboxStateFile>;
   } catch {
@@ -64,7 +64,7 @@ function readState(stateDir: string): Partial<SandboxStateFile> | null {
   }
 }
 
-function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null): number | null {
+export function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null): number | null {
   if (typeof state?.pid === 'number') return state.pid;
   try {
     const pid = Number(fs.readFileSync(path.join(stateDir, 'supervisor.pid'), 'utf8').trim());
@@ -74,7 +74,7 @@ function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null
   }
 }
 
-function dataDirs(stateDir: string, state: Partial<SandboxStateFile> | null): string[] {
+export function dataDirs(stateDir: string, state: Partial<SandboxStateFile> | null): string[] {
   const dirs = new Set(state?.pgDataDirs ?? []);
   const root = path.join(stateDir, 'pg');
   if (fs.existsSync(root)) {
@@ -131,7 +131,15 @@ export async function stopSandboxFromState(
   }
   const alive = await waitGone(pids, 5000);
   // The supervisor removes its Prometheus targets file when it stops; a killed one cannot.
-  if (state?.fileSd && alive.length === 0) fs.rmSync(state.fileSd, { force: true });
+  if (state?.fileSd && alive.length === 0) {
+    fs.rmSync(state.fileSd, { force: true });
+    // The shared targets folder goes with its last file (another sandbox's file keeps it: rmdir refuses).
+    try {
+      fs.rmdirSync(path.dirname(state.fileSd));
+    } catch {
+      // not empty, or gone
+    }
+  }
   if (alive.length > 0) {
     throw new GamedayError(`sandbox processes still alive after teardown: ${alive.join(', ')}`, {
       kind: 'runtime',

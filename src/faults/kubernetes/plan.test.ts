@@ -84,7 +84,7 @@ describe('kubernetes planning (pure)', () => {
     if (fault?.kind !== 'fault' || fault.fault.type !== 'pod-kill') throw new Error('expected pod-kill');
     for (let seed = 0; seed < 20; seed++) {
       const planned = kubernetesPodKill.plan(
-        { ...fault.fault, select: { ...fault.fault.select, count: 5 } },
+        { ...fault.fault, select: { ...fault.fault.select, count: 4 } },
         { kubernetes: inventory({ self: { name: 'p3', namespace: 'production' } }) },
         seededRandom(seed),
       );

@@ -17,6 +17,8 @@ import {
   kubernetesRuntime,
   projectedPlan,
   worstWorkload,
+  workloadPools,
+  checkLiveWorkloads,
 } from './common.js';
 import { accessArgs } from './undo.js';
 import type { KubernetesInventory } from './types.js';
@@ -97,6 +99,7 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
       affected: chosen.map((p) => `${p.namespace}/${p.name}`),
       unavailable: worst.unavailable,
       fleet: worst.fleet,
+      pools: workloadPools(chosen, pods),
     };
   },
 
@@ -122,6 +125,7 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
           ? planned.affected.map((id) => live.get(id) as PodInfo)
           : choose(pods, fault.select, runtime.rng, nodes ?? []);
       if (victims.length === 0) continue;
+      checkLiveWorkloads(runtime, victims, pods, planned.pools);
       const readyBefore = pods.filter((p) => p.ready).length;
       // Undo: nothing to put back (the workload's controller replaces the pods); rollback verifies that
       // as many matching pods are Ready again as before the fault.
