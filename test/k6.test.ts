@@ -161,6 +161,18 @@ describe('k6 as the load engine', () => {
     expect(report.objectives.find((o) => o.name === 'k6 threshold http_req_failed')?.pass).toBe(true);
   }, 120_000);
 
+  it('ends the run as a runtime error (exit 3), rolled back, when k6 fails mid-run (exit 108)', async () => {
+    await whole();
+    const res = await runCli(['run', 'test/fixtures/runs/k6-abort.yaml', '--report-dir', reportDir], env());
+    expect(res.code, res.stderr + res.stdout).toBe(3);
+    const runDir = runDirOf('it-k6-abort') as string;
+    const report = readJson<Report>(join(runDir, 'report.json'));
+    expect(report.load?.k6).toMatchObject({ exitCode: 108, status: 'failed' });
+    expect(report.reason).toMatch(/k6 exited 108 during the run: .*the script gave up on purpose/);
+    expect(report.rollback.complete).toBe(true);
+    expect(existsSync(join(runDir, 'k6.pid'))).toBe(false);
+  }, 120_000);
+
   it('refuses a script that does not load (exit 2) at plan, and at run before any fault', async () => {
     await whole();
     const plan = await runCli(['plan', 'test/fixtures/runs/k6-broken.yaml'], env());

@@ -138,6 +138,9 @@ describe('Prometheus in scenarios', () => {
     // The load sent about 50 requests a second for 15 s; Prometheus counted them over the run window.
     expect(budget?.events?.total).toBeGreaterThan(400);
     expect(report.objectives.find((o) => o.name === 'error budget(requests)')?.pass).toBe(true);
+    const md = readFileSync(join(onlyRunDir('sandbox-pod-kill-prometheus'), 'summary.md'), 'utf8');
+    expect(md).toMatch(/### Error budgets\n\n- error budget requests \(99\.9% over 30d: 43m 12s\): this run burned/);
+    expect(md).toMatch(/### PromQL/);
   }, 120_000);
 
   it('refuses bad PromQL (exit 2) at plan, and at run before any fault', async () => {
