@@ -173,6 +173,18 @@ describe('k6 as the load engine', () => {
     expect(existsSync(join(runDir, 'k6.pid'))).toBe(false);
   }, 120_000);
 
+  it("shows the script's options and thresholds at plan (k6 inspect), changing nothing", async () => {
+    await whole();
+    const before = await sandbox.client.status();
+    const plan = await runCli(['plan', 'scenarios/sandbox/pod-kill-k6.yaml'], env());
+    expect(plan.code, plan.stderr).toBe(0);
+    const after = await sandbox.client.status();
+    expect(after.replicas.map((r) => r.id).sort()).toEqual(before.replicas.map((r) => r.id).sort());
+    expect(plan.stdout).toMatch(
+      /thresholds \(each becomes an objective\): http_req_duration: p\(95\)<500; http_req_failed: rate<0\.05/,
+    );
+  }, 60_000);
+
   it('refuses a script that does not load (exit 2) at plan, and at run before any fault', async () => {
     await whole();
     const plan = await runCli(['plan', 'test/fixtures/runs/k6-broken.yaml'], env());
