@@ -2,6 +2,8 @@
 // (infra-fixtures/prometheus) scraping a real sandbox every second through its file_sd targets file.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +183,40 @@ describe('the Prometheus client', () => {
     expect(
       () => new PrometheusClient({ url: prometheus.url, bearerTokenEnv: 'GAMEDAY_TEST_UNSET_TOKEN' }, 1000, {}),
     ).toThrow(/GAMEDAY_TEST_UNSET_TOKEN \(Prometheus credentials\) is not set/);
+  });
+
+  it('says which failure it was when a server in front of Prometheus stays silent or fails (a real HTTP server)', async () => {
+    // A reverse proxy's failures, played by a plain HTTP server: /silent never answers, /broken answers 502.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      if (req.url?.startsWith('/broken/'))
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad Gateway</h1>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = { PROM_TOKEN: 'gameday-test-token' };
+    try {
+      const silent = new PrometheusClient({ url: `${base}/silent`, bearerTokenEnv: 'PROM_TOKEN' }, 500, token);
+      await expect(silent.query('up')).rejects.toMatchObject({
+        code: 'PROMETHEUS_TIMEOUT',
+        kind: 'runtime',
+        message: expect.stringMatching(/did not answer within 500ms/),
+      });
+      await silent.close();
+      const broken = new PrometheusClient({ url: `${base}/broken`, bearerTokenEnv: 'PROM_TOKEN' }, 5000, token);
+      await expect(broken.queryRange('up', { start: 0, end: 10, stepSec: 1 })).rejects.toMatchObject({
+        code: 'PROMETHEUS_HTTP',
+        kind: 'runtime',
+        message: expect.stringMatching(/answered HTTP 502 to "up": <h1>Bad Gateway<\/h1>/),
+      });
+      await broken.close();
+      // The bearer token went in the Authorization header of both requests.
+      expect(seen).toEqual(['Bearer gameday-test-token', 'Bearer gameday-test-token']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('speaks basic auth and TLS with a custom CA', async () => {
