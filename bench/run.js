@@ -1,5 +1,7 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
+// Usage: node bench/run.js [rto] [rto-limit] [scheduler] [load] [rpo] [restore] [k8s] [html] [k6] [prometheus]
+//        [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
+//        [--k6-duration 10m] [--prometheus-duration 10m]   (the long k6 RSS run and the Prometheus probe run)
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
@@ -12,14 +14,26 @@ import { benchRestore } from './restore.js';
 import { benchRpo, formatRpoRow } from './rpo.js';
 import { benchRto } from './rto.js';
 import { benchScheduler } from './scheduler.js';
-import { judgeFuzz, judgeIam, judgeMaxRate, judgeRpo, judgeRto } from './verdicts.js';
+import { judgeFuzz, judgeIam, judgeK6Ingest, judgeK6Rss, judgeMaxRate, judgeRpo, judgeRto } from './verdicts.js';
+import { benchBuiltinVsK6, benchK6Ingest, benchK6Rss } from './k6.js';
+import { benchPrometheusProbes } from './prometheus.js';
+import { benchRtoOutages, judgeRto as judgeRtoOutages } from './rto-outage.js';
 import { startSandbox } from '../dist/index.js';
+import { parseDuration } from '../dist/util/duration.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** The value after a --flag, as a duration in ms. */
+const durationArg = (name, fallback) => {
+  const i = args.indexOf(name);
+  const text = i >= 0 ? args[i + 1] : undefined;
+  return (text && parseDuration(text)) || fallback;
+};
+/** Flags followed by a value (the value is not a benchmark name). */
+const VALUE_FLAGS = ['--cases', '--k6-duration', '--prometheus-duration'];
 const casesAt = args.indexOf('--cases');
 const fuzzCases = casesAt >= 0 ? Number(args[casesAt + 1]) : undefined;
-const words = args.filter((a, i) => !a.startsWith('--') && (casesAt < 0 || i !== casesAt + 1));
+const words = args.filter((a, i) => !a.startsWith('--') && !VALUE_FLAGS.includes(args[i - 1] ?? ''));
 // Words after `crash` choose its targets (crash sandbox k8s aws); they are not benchmarks of their own.
 const crashAt = words.indexOf('crash');
 const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => ['sandbox', 'k8s', 'aws'].includes(a));
@@ -41,6 +55,21 @@ if (want('rto')) {
     );
   }
   say(judgeRto(rows).line);
+}
+
+if (want('rto-limit')) {
+  const outages = quick ? 5 : 20;
+  console.log(
+    `\n# RTO to the sampling limit: ${outages} outages of known length (ground-truth server), probes at 100 ms and 50 ms`,
+  );
+  const rows = await benchRtoOutages({ outages, intervalsMs: [100, 50] });
+  for (const intervalMs of [100, 50]) {
+    const m = judgeRtoOutages(rows.midpoint[intervalMs], intervalMs);
+    const b = judgeRtoOutages(rows['first healthy sample'][intervalMs], intervalMs);
+    say(
+      `rto ${intervalMs} ms interval: baseline (first healthy sample) mean |error| ${b.meanAbsMs.toFixed(1)} ms, max ${b.maxAbsMs.toFixed(1)} ms; midpoint mean ${m.meanAbsMs.toFixed(1)} ms (goal <= ${m.meanGoalMs}), max ${m.maxAbsMs.toFixed(1)} ms (goal <= ${m.maxGoalMs}) — ${m.verdict}`,
+    );
+  }
 }
 
 if (want('scheduler')) {
@@ -111,6 +140,33 @@ if (want('html')) {
   const m = await benchHtml({ hours, intervalMs: 100, probes: 2 });
   for (const line of htmlBenchLines(m)) say(line);
   if (m.consoleErrors.length > 0) say(`html render: console errors: ${m.consoleErrors.join(' | ')}`);
+}
+
+if (want('k6')) {
+  const ingestMs = quick ? 10_000 : 30_000;
+  console.log(
+    `\n# k6 ingest: k6 at its maximum rate against the sandbox for ${ingestMs / 1000} s, then gameday parses its NDJSON`,
+  );
+  const i = await benchK6Ingest({ durationMs: ingestMs });
+  say(judgeK6Ingest(i).line);
+  const rssMs = durationArg('--k6-duration', quick ? 60_000 : 600_000);
+  console.log(`\n# k6 RSS: gameday ingesting a ${rssMs / 60_000}-minute k6 run live (500 req/s), in its own process`);
+  const r = await benchK6Rss({ durationMs: rssMs });
+  say(judgeK6Rss(r).line);
+  console.log(`\n# built-in generator vs k6: maximum rate against the same trivial server, 50 connections / VUs`);
+  const v = await benchBuiltinVsK6({ durationMs: quick ? 6_000 : 15_000 });
+  say(
+    `builtin vs k6: k6 ${Math.round(v.k6.perSec)} req/s at ${v.k6.cpuUsPerRequest.toFixed(1)} µs CPU/request; builtin ${Math.round(v.builtin.perSec)} req/s at ${v.builtin.cpuUsPerRequest.toFixed(1)} µs CPU/request; rate ratio ${v.rateRatio.toFixed(2)}, CPU ratio ${v.cpuRatio.toFixed(2)} (reported)`,
+  );
+}
+
+if (want('prometheus')) {
+  const ms = durationArg('--prometheus-duration', quick ? 60_000 : 600_000);
+  console.log(`\n# Prometheus probes: 10 probes at 1 s for ${ms / 60_000} min against the Prometheus fixture`);
+  const p = await benchPrometheusProbes({ durationMs: ms });
+  say(
+    `prometheus probes: queries/s expected ${p.expectedQueriesPerSec}, Prometheus counted ${p.queriesPerSec.toFixed(2)}; gameday CPU ${p.gamedayCpuPercentOfCore.toFixed(2)}% of a core (${Math.round(p.gamedayCpuUsPerQuery)} µs per query), Prometheus ${p.prometheusCpuPercentOfCore.toFixed(2)}%; ${p.failures} failed samples (reported)`,
+  );
 }
 
 if (want('crash')) {

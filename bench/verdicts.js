@@ -324,3 +324,23 @@ export function judgeCrash({ outcomes, minutes }) {
     line: `crash matrix: ${outcomes.length - failed.length}/${outcomes.length} kill points converged in ${minutes.toFixed(1)} min — ${v.verdict}${misses.length ? ` (${misses.join('; ')})` : ''}`,
   };
 }
+
+// ---- k6 --------------------------------------------------------------------------------------------
+
+/** gameday parses k6's NDJSON at least `goalRatio` times as fast as k6 writes it at its maximum rate. */
+export function judgeK6Ingest({ emitted, parsed, requestsPerSec, ratio, goalRatio = 3 }) {
+  const v = verdictOf(ratio >= goalRatio ? [] : [`parsed only ${ratio.toFixed(1)}x as fast as k6 wrote`]);
+  return {
+    ...v,
+    line: `k6 ingest: k6 wrote ${Math.round(emitted.linesPerSec)} lines/s (${emitted.mbPerSec.toFixed(2)} MB/s) at ${Math.round(requestsPerSec)} req/s; gameday parsed ${Math.round(parsed.linesPerSec)} lines/s (${parsed.mbPerSec.toFixed(1)} MB/s): ${ratio.toFixed(1)}x (goal >= ${goalRatio}) — ${v.verdict}`,
+  };
+}
+
+/** Ingesting a long k6 run live: RSS grows by less than `goalMb` after the first 30 s (streaming, not buffering). */
+export function judgeK6Rss({ durationMs, linesRead, ndjsonMb, rssBaselineMb, rssPeakMb, rssGrowthMb, goalMb = 50 }) {
+  const v = verdictOf(rssGrowthMb < goalMb ? [] : [`RSS grew ${rssGrowthMb} MB`]);
+  return {
+    ...v,
+    line: `k6 RSS over ${Math.round(durationMs / 1000)} s (${linesRead} lines, ${ndjsonMb} MB): baseline ${rssBaselineMb} MB after 30 s, peak ${rssPeakMb} MB, growth ${rssGrowthMb} MB (goal < ${goalMb}) — ${v.verdict}`,
+  };
+}

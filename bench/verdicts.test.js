@@ -14,6 +14,8 @@ import {
   judgeCrash,
   judgeFuzz,
   judgeIam,
+  judgeK6Ingest,
+  judgeK6Rss,
   judgeK8sScale,
   judgeMaxRate,
   judgeRestore,
@@ -343,5 +345,32 @@ describe('crash matrix (node bench/run.js crash)', () => {
     expect(one.verdict).toBe(MISSES);
     expect(one.misses).toEqual(['sandbox · zone-outage · kill after applied #2 did not converge']);
     expect(judgeCrash({ outcomes: [], minutes: 0 }).verdict).toBe(MISSES);
+  });
+});
+
+describe('k6 ingest and memory (node bench/run.js k6)', () => {
+  const ingest = (ratio) => ({
+    emitted: { linesPerSec: 40_000, mbPerSec: 9.5 },
+    parsed: { linesPerSec: 40_000 * ratio, mbPerSec: 9.5 * ratio },
+    requestsPerSec: 6_000,
+    ratio,
+  });
+  const rss = (rssGrowthMb) => ({
+    durationMs: 600_000,
+    linesRead: 3_000_000,
+    ndjsonMb: 700,
+    rssBaselineMb: 120,
+    rssPeakMb: 120 + rssGrowthMb,
+    rssGrowthMb,
+  });
+
+  it('meets the goals when parsing outruns k6 and memory stays flat', () => {
+    expect(judgeK6Ingest(ingest(8)).verdict).toBe(MEETS);
+    expect(judgeK6Rss(rss(12)).line).toMatch(/growth 12 MB \(goal < 50\) — meets goal$/);
+  });
+
+  it('misses for a parser slower than k6 writes, and for memory that follows the file (buffering)', () => {
+    expect(judgeK6Ingest(ingest(2.5)).misses).toEqual(['parsed only 2.5x as fast as k6 wrote']);
+    expect(judgeK6Rss(rss(700)).verdict).toBe(MISSES);
   });
 });

@@ -1,5 +1,6 @@
 // The final verdict table printed after a run.
 
+import { budgetLine } from '../report/budget-text.js';
 import { toJson, verdictTable } from '../report/index.js';
 import type { RunResult } from '../runner/run.js';
 import type { CliIo } from './io.js';
@@ -40,6 +41,7 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   io.out(head);
   const rows = verdictTable(report);
   if (rows.length > 1) for (const line of table(rows, io.colour)) io.out(`  ${line}`);
+  for (const b of report.measurements.errorBudgets ?? []) io.out(`  ${budgetLine(b)}`);
   if (!report.rollback.complete) {
     io.out(`  ROLLBACK INCOMPLETE: ${report.rollback.failed.map((f) => f.error).join('; ')}`);
     for (const f of report.rollback.failed) if (f.hint) io.out(`  what to do (${f.code ?? f.id}): ${f.hint}`);

@@ -78,8 +78,12 @@ export class LoadOutcomes {
   }
 }
 
-/** Percent of finished arrivals (dropped ones included) with intended start in [fromT, toT) that failed; null when none. */
-export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: number, toT: number): number | null {
+/** Finished arrivals (dropped ones included) with intended start in [fromT, toT), and how many failed. */
+export function countBetween(
+  result: { outcomes: LoadOutcomes },
+  fromT: number,
+  toT: number,
+): { finished: number; failed: number } {
   const o = result.outcomes;
   const [lo, hi] = o.range(fromT, toT);
   let finished = 0;
@@ -91,8 +95,13 @@ export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: numb
     if (s === FAILED) failed++;
   }
   const dropped = o.droppedBetween(fromT, toT);
-  const total = finished + dropped;
-  return total === 0 ? null : ((failed + dropped) / total) * 100;
+  return { finished: finished + dropped, failed: failed + dropped };
+}
+
+/** Percent of finished arrivals (dropped ones included) with intended start in [fromT, toT) that failed; null when none. */
+export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: number, toT: number): number | null {
+  const { finished, failed } = countBetween(result, fromT, toT);
+  return finished === 0 ? null : (failed / finished) * 100;
 }
 
 /** Latency summary (ms, from intended start) of requests with intended start in [fromT, toT); null when none. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedLoad } from '../scenario/types.js';
+import type { ResolvedBuiltinLoad } from '../scenario/types.js';
 import { systemClock } from '../util/clock.js';
 import { errorRateBetween, latencyBetween } from './outcomes.js';
 import { runLoad, type LoadProgress } from './run.js';
@@ -42,7 +42,7 @@ const constant = (ratePerSec: number, durationMs: number) => [
   { fromRatePerSec: ratePerSec, toRatePerSec: ratePerSec, durationMs },
 ];
 
-function loadFor(path: string, extra: Partial<ResolvedLoad> = {}): ResolvedLoad {
+function loadFor(path: string, extra: Partial<ResolvedBuiltinLoad> = {}): ResolvedBuiltinLoad {
   return {
     engine: 'builtin',
     url: `${base}${path}`,

@@ -5,7 +5,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { GamedayError } from '../errors.js';
 import { errorCode } from '../probes/detail.js';
 import type { LatencySummary, LoadReport } from '../report/types.js';
-import type { ResolvedLoad } from '../scenario/types.js';
+import type { ResolvedBuiltinLoad } from '../scenario/types.js';
 import type { Clock } from '../util/clock.js';
 import { Exchange } from './exchange.js';
 import { summarizeLatency } from '../measure/latency.js';
@@ -68,7 +68,7 @@ const ABORTED = new Error('aborted');
 const MAX_SLEEP_MS = 10;
 
 /** Generate open-model HTTP load as configured and report what happened. Never throws for a failing target. */
-export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise<LoadResult> {
+export async function runLoad(load: ResolvedBuiltinLoad, opts: RunLoadOptions): Promise<LoadResult> {
   const { clock } = opts;
   const url = parseUrl(load.url);
   const schedule = new ArrivalSchedule(load.stages);

@@ -7,7 +7,8 @@ import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { RunbookTiming } from '../runbook/types.js';
-import { runLoad, type LoadResult } from '../load/index.js';
+import type { LoadRunResult } from '../load/windows.js';
+import { EvidenceFiles } from '../report/evidence.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
 import type { Probe } from '../probes/types.js';
 import { computeRto } from '../measure/index.js';
@@ -23,7 +24,10 @@ import { checkGuards } from './guards.js';
 import { lockSystems, releaseLocks, type TargetLock, type TargetLockBackend } from './lock/index.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
-import { buildReport, measuredFault } from './measure-run.js';
+import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
+import { measurePrometheus } from './measure-metrics.js';
+import { startLoad } from './load-run.js';
+import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -120,9 +124,11 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
-  let loadPromise: Promise<LoadResult> | undefined;
+  let loadPromise: Promise<LoadRunResult> | undefined;
   const loadCtl = new AbortController();
-  let loadResult: LoadResult | null = null;
+  let loadResult: LoadRunResult | null = null;
+  let preflight: Preflight | undefined;
+  let evidence: EvidenceFiles | undefined;
   let stopAbortWatch: (() => void) | undefined;
   let observeStartT: number | null = null;
   let observeEndT: number | null = null;
@@ -147,6 +153,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
     if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
+    // PromQL may select the sandbox's own series (its targets carry api="${SANDBOX_API_URL}").
+    scenario = { ...scenario, objectives: fillRuntimeVariables(scenario.objectives, targets.vars) };
+    if (scenario.slos) scenario = { ...scenario, slos: fillRuntimeVariables(scenario.slos, targets.vars) };
     journalSystems(journal, targets.systems);
     // Why before planning: a target another run acts on — or one a killed run left changed — must not
     // even be planned against; the inventory would describe a system in the middle of someone's fault.
@@ -171,6 +180,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
     rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
+    // Before any fault: a k6 script that does not load or PromQL that does not parse ends the run here.
+    preflight = await preflightTools(scenario, { vars: targets.vars, signal });
 
     phase('guards');
     const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
@@ -202,7 +213,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
     phase('observe');
     observeStartT = clock.now();
-    scheduler = startProbes(probes, { clock, onSample: (s) => rec.sample(s), signal });
+    evidence = new EvidenceFiles(runDir, startT);
+    const files = evidence;
+    scheduler = startProbes(probes, {
+      clock,
+      onSample: (s) => {
+        rec.sample(s);
+        files.sample(s);
+      },
+      signal,
+    });
     stopAbortWatch = watchAbortConditions(scenario.guards.abortWhen, rec, observeStartT, (reason) =>
       ctl.abort(new GamedayError(reason, { kind: 'aborted', code: 'ABORT_CONDITION' })),
     );
@@ -219,12 +239,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
     }
     if (scenario.load) {
-      const load = scenario.load;
-      loadPromise = runLoad(load, {
+      loadPromise = startLoad(scenario.load, {
         clock,
+        rec,
         signal: AbortSignal.any([signal, loadCtl.signal]),
-        progressEveryMs: 1000,
-        onProgress: (p) => rec.event({ kind: 'load-progress', ...p }),
+        runDir,
+        originT: startT,
+        evidence,
+        ...(preflight.k6 ? { k6: preflight.k6.found } : {}),
+        vars: targets.vars,
+        onFailure: (error) => ctl.abort(error),
       });
       loadPromise.catch(() => undefined);
     }
@@ -253,6 +277,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (loadPromise) {
       rec.note('load', 'waiting for the load run to finish');
       loadResult = await loadPromise;
+      if (loadResult.engine === 'k6' && loadResult.error) throw loadResult.error;
     }
     if (scenario.rollback.steadyStateAfter) {
       phase('steady-state-after');
@@ -268,6 +293,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (scheduler) observeEndT = clock.now();
     loadCtl.abort();
     if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
+    evidence?.close();
     if (markers) {
       await markers.stop();
       try {
@@ -304,7 +330,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
   const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
   const abortReason = signal.aborted ? signal.reason : failure;
-  const report = buildReport({
+  const observations: RunObservations = {
     scenario,
     runId,
     startedAt,
@@ -328,7 +354,12 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       failure === undefined
         ? undefined
         : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
-  });
+  };
+  if (preflight && preflight.promql.length > 0) {
+    const { bounds } = runWindows(observations);
+    observations.prometheus = await measurePrometheus(scenario, bounds, (t) => clock.wall(t));
+  }
+  const report = buildReport(observations);
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;

@@ -50,7 +50,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'unknown-probe-kind.yaml': [
     'unknown-probe-kind.yaml:7:5: probes.api.grpc: unknown probe kind "grpc"',
-    '  hint: probe kinds: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds',
+    '  hint: probe kinds: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus',
   ],
   'undefined-probe.yaml': [
     'undefined-probe.yaml:10:18: steps[1].wait.for: probe "apii" is not defined',
@@ -150,7 +150,7 @@ const INVALID: Record<string, string[]> = {
     'several-errors.yaml:9:15: probes.api.interval: probe interval must be at least 50ms, got 10ms',
     '  hint: sampling faster than 20 times a second measures the harness more than the system',
     'several-errors.yaml:12:5: probes.fleet.intervall: unknown key "intervall"',
-    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, interval, timeout',
+    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus, interval, timeout',
     'several-errors.yaml:15:25: steps[0].select.percent: use either "count" or "percent" in select, not both',
     'several-errors.yaml:16:5: steps[1]: missing required key "zone"',
     '  hint: the zone to act on, e.g. "zone: a"',
@@ -351,7 +351,7 @@ describe('shape messages', () => {
   it('reports an unknown top-level key once, not also as a missing one', () => {
     expect(lines(text(`${sandbox}step: [{ fault: pod-kill }]\n`).diagnostics)).toEqual([
       't.yaml:5:1: step: unknown key "step"',
-      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, steadyState, steps, drill, objectives, rollback',
+      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, slos, steadyState, steps, drill, objectives, rollback',
     ]);
   });
 });

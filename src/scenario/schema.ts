@@ -5,8 +5,11 @@ import { z } from 'zod';
 
 export const API_VERSION = 'gameday/v1';
 
-export { Duration, Percent, Rate } from './schema-common.js';
-import { Duration, Percent, Rate } from './schema-common.js';
+export { Duration, Percent, Rate, WINDOWS } from './schema-common.js';
+import { Duration, Percent, Rate, WINDOWS, WindowField } from './schema-common.js';
+import { K6Load } from './schema-k6.js';
+import { PrometheusProbe } from './schema-prometheus.js';
+import { SloObjectivesSpec, Slos } from './schema-slo.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
 import { ZoneOutageKubernetesFields } from './schema-zone-outage.js';
 import {
@@ -212,7 +215,17 @@ export const KubernetesProbe = z
       'A Kubernetes check read from watches: one of deployment / statefulSet, pdb, podRestarts or nodesReady.',
   });
 
-export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox', 'kubernetes', 'cloudwatch', 'rds'] as const;
+export const PROBE_KINDS = [
+  'http',
+  'tcp',
+  'sql',
+  'command',
+  'sandbox',
+  'kubernetes',
+  'cloudwatch',
+  'rds',
+  'prometheus',
+] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const ProbeSpec = z
@@ -225,12 +238,13 @@ export const ProbeSpec = z
     kubernetes: KubernetesProbe.optional(),
     cloudwatch: CloudWatchProbe.optional(),
     rds: RdsProbe.optional(),
+    prometheus: PrometheusProbe.optional(),
     interval: Duration.optional().meta({ description: 'Sampling interval (default 1s, at least 50ms).' }),
     timeout: Duration.optional().meta({ description: 'Per-check time limit (default: the interval, at least 1s).' }),
   })
   .meta({
     description:
-      'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, with an interval.',
+      'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus, with an interval.',
   });
 
 // ---------- load ----------
@@ -265,6 +279,7 @@ export const BuiltinLoad = z.strictObject({
 
 export const Load = z.strictObject({
   builtin: BuiltinLoad.optional(),
+  k6: K6Load.optional(),
 });
 
 // ---------- markers ----------
@@ -476,8 +491,6 @@ export const RpoObjective = z.strictObject({
   maxLostWrites: z.int().min(0).optional(),
 });
 
-export const WINDOWS = ['before', 'during', 'after', 'run'] as const;
-
 export const AvailabilityObjective = z.strictObject({
   probe: z.string(),
   window: z
@@ -497,6 +510,7 @@ export const LatencyObjective = z.strictObject({
 });
 
 export const LoadObjective = z.strictObject({
+  window: WindowField,
   maxErrorRate: Percent.optional(),
   p95: Duration.optional(),
   p99: Duration.optional(),
@@ -511,6 +525,7 @@ export const Objectives = z.strictObject({
   latency: oneOrMany(LatencyObjective).optional(),
   load: LoadObjective.optional(),
   ...DrillObjectivesSpec,
+  ...SloObjectivesSpec,
 });
 
 // ---------- rollback ----------
@@ -539,6 +554,7 @@ export const ScenarioSchema = z
     probes: z.record(Name, ProbeSpec).optional(),
     load: Load.optional(),
     markers: Markers.optional(),
+    slos: Slos.optional(),
     steadyState: z
       .array(z.string())
       .optional()

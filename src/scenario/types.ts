@@ -13,8 +13,18 @@ import type {
   AwsSpotInterruptionFault,
 } from '../faults/aws/config.js';
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
+import type {
+  PrometheusCheck,
+  ResolvedErrorBudgetObjective,
+  ResolvedK6Load,
+  ResolvedPromqlObjective,
+  ResolvedSlo,
+} from './types-metrics.js';
 
-export type WindowName = 'before' | 'during' | 'after' | 'run';
+export type * from './types-metrics.js';
+
+export type { WindowName } from './schema-common.js';
+import type { WindowName } from './schema-common.js';
 
 export interface SandboxTargetConfig {
   /** Control URL of an already-running sandbox; undefined → gameday starts one for the run. */
@@ -80,7 +90,8 @@ export type ResolvedProbeCheck =
   | { kind: 'sandbox'; readyAtLeast?: number }
   | ({ kind: 'kubernetes' } & KubernetesCheck)
   | { kind: 'cloudwatch'; cloudwatch: CloudWatchProbeConfig }
-  | { kind: 'rds'; rds: RdsProbeConfig };
+  | { kind: 'rds'; rds: RdsProbeConfig }
+  | PrometheusCheck;
 
 export interface ResolvedProbe {
   name: string;
@@ -90,7 +101,10 @@ export interface ResolvedProbe {
   check: ResolvedProbeCheck;
 }
 
-export interface ResolvedLoad {
+/** The load a scenario runs: the built-in generator or k6. */
+export type ResolvedLoad = ResolvedBuiltinLoad | ResolvedK6Load;
+
+export interface ResolvedBuiltinLoad {
   engine: 'builtin';
   url: string;
   method: string;
@@ -182,7 +196,9 @@ export interface ResolvedObjectives {
     window: WindowName;
     percentiles: Partial<Record<'p50' | 'p90' | 'p95' | 'p99', number>>;
   }>;
-  load?: { maxErrorRate?: number; p95Ms?: number; p99Ms?: number };
+  load?: { window?: WindowName; maxErrorRate?: number; p95Ms?: number; p99Ms?: number };
+  promql?: ResolvedPromqlObjective[];
+  errorBudget?: ResolvedErrorBudgetObjective[];
 }
 
 export interface ResolvedRollback {
@@ -202,6 +218,8 @@ export interface Scenario {
   probes: Record<string, ResolvedProbe>;
   load?: ResolvedLoad;
   markers: ResolvedMarkers;
+  /** SLOs whose error budget the report accounts for. */
+  slos?: ResolvedSlo[];
   steadyState: string[];
   steps: ResolvedStep[];
   objectives: ResolvedObjectives;

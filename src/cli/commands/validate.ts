@@ -1,6 +1,7 @@
 // gameday validate <files…|->: every problem in every file, at once; usable as a CI lint step.
 
-import { GamedayError } from '../../errors.js';
+import { GamedayError, isGamedayError } from '../../errors.js';
+import { checkK6 } from '../../load/k6-binary.js';
 import { loadScenarioFile, loadScenarioText, type Diagnostic, type LoadResult } from '../../scenario/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -9,6 +10,7 @@ import { printDiagnostics } from '../scenarios.js';
 export const validateHelp = `Usage: gameday validate <files…|-> [--allow-missing-env] [--strict] [--json] [--quiet]
 
 Check scenario files without running them. Prints every problem as file:line:col: path: message.
+A scenario with k6 load also needs k6 (v0.50 or newer) on this machine.
   -                    read one scenario from standard input
   --allow-missing-env  check structure without the environment: an unset \${VAR} is no error and the value
                        holding it is not checked (CI lint steps without secrets)
@@ -47,6 +49,29 @@ function verdict(file: string, result: LoadResult, strict: boolean): FileVerdict
   };
 }
 
+/** A scenario with k6 load needs k6 on this machine: missing or too old is a problem of the file. */
+async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic | undefined> {
+  const load = result.scenario?.load;
+  if (load?.engine !== 'k6') return undefined;
+  try {
+    await checkK6(load.binary);
+    return undefined;
+  } catch (error) {
+    if (!isGamedayError(error)) throw error;
+    const d: Diagnostic = {
+      file,
+      line: 0,
+      col: 0,
+      path: 'load.k6',
+      code: error.code,
+      severity: 'error',
+      message: error.message,
+    };
+    if (error.hint) d.hint = error.hint;
+    return d;
+  }
+}
+
 function okLine(v: FileVerdict): string {
   const what = v.scenario === null ? 'structure' : `${v.scenario}, ${v.steps} step${v.steps === 1 ? '' : 's'}`;
   const unset = v.unsetVariables.length
@@ -83,6 +108,8 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   for (const file of positionals) {
     const result =
       file === '-' ? loadScenarioText(await readStdin(), '<stdin>', options) : await loadScenarioFile(file, options);
+    const k6 = await k6Problem(result, file === '-' ? '<stdin>' : file);
+    if (k6) result.diagnostics.push(k6);
     const v = verdict(file === '-' ? '<stdin>' : file, result, strict);
     verdicts.push(v);
     if (values['json']) continue;
