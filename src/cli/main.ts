@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
+import { ackCommand } from './commands/ack.js';
+import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { gateCommand } from './commands/gate.js';
+import { historyCommand } from './commands/history.js';
+import { noteCommand } from './commands/note.js';
 import { drillCommand } from './commands/drill.js';
 import { iamCommand } from './commands/iam.js';
 import { planCommand } from './commands/plan.js';
@@ -28,6 +33,12 @@ Commands:
   iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
   rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
   report <run-dir>               print a finished run's summary
+  run <gameday.yaml>             run a game day: scenarios and drills in order, checkpoints, hypotheses, retro
+  gate <files|dirs…>             the CI gate: combined junit.xml, summary, annotations, --baseline regression
+  note <run-dir> "text"          add an observation to a live or finished run's timeline
+  ack <run-dir>                  answer the checkpoint a run is waiting on
+  history [<scenario>]           earlier runs with sparklines of RTO, p95, availability, restore time, score
+  compare <run-a> <run-b>        two runs side by side with deltas
 
 Options: --report-dir D (default reports/) · --quiet · --json · --help · --version
 Exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete`;
@@ -52,6 +63,11 @@ const COMMANDS: Record<string, Command> = {
   iam: iamCommand,
   rbac: rbacCommand,
   report: reportCommand,
+  gate: gateCommand,
+  note: noteCommand,
+  ack: ackCommand,
+  history: historyCommand,
+  compare: compareCommand,
 };
 
 function version(): string {

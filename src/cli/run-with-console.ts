@@ -15,7 +15,7 @@ export async function runWithConsole(
   runner: ScenarioRunner,
   scenario: Scenario,
   io: CliIo,
-  opts: { reportDir: string; mode: OutputMode; timeoutMs: number },
+  opts: { reportDir: string; mode: OutputMode; timeoutMs: number; run?: Partial<RunOptions> },
 ): Promise<number> {
   let runDir: string | undefined;
   const signals = abortOnSignals(io, () => runDir);
@@ -29,6 +29,7 @@ export async function runWithConsole(
         { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },
       ],
       ...(sandboxUrl ? { sandboxUrl } : {}),
+      ...opts.run,
     });
     printRunResult(result, io, opts.mode);
     return result.exitCode;

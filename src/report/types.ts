@@ -1,6 +1,9 @@
 // report.json — the contract that scripts and CI rely on (see DESIGN.md, "CLI").
 
 import type { Verdict } from '../runner/events.js';
+import type { CheckpointOutcome, NoteEntry, NotificationResult, RegressionResult } from './types-live.js';
+
+export type * from './types-live.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -254,4 +257,12 @@ export interface Report {
     undone: number;
     failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
   };
+  /** Observations added with `gameday note`, live or afterwards (also on the timeline). */
+  notes?: NoteEntry[];
+  /** Each checkpoint step: who answered, what was decided, how long the run waited. */
+  checkpoints?: CheckpointOutcome[];
+  /** `gameday gate --baseline`: the comparison with earlier runs. */
+  regression?: RegressionResult;
+  /** Webhooks sent for this run (`notify:`); a failed one never fails the run. */
+  notifications?: NotificationResult[];
 }

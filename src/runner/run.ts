@@ -31,6 +31,8 @@ import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
+import type { CheckpointIo } from '../live/checkpoint.js';
+import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
 export interface RunOptions {
   /** Reports go to <reportDir>/<scenario>/<runId>/. */
@@ -47,6 +49,8 @@ export interface RunOptions {
   baselineMs?: number;
   /** How long probes may take to pass the initial steady state (default 30s). */
   steadyStateTimeoutMs?: number;
+  /** How checkpoint steps hear the people running the game day (a terminal, `gameday ack`); absent: nobody. */
+  checkpoints?: CheckpointIo;
 }
 
 export interface RunResult {
@@ -87,6 +91,15 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     input.guards.timeoutMs,
   );
   const signal = ctl.signal;
+  signal.addEventListener(
+    'abort',
+    () => rec.event({ kind: 'abort', t: clock.now(), reason: abortText(signal.reason) }),
+    {
+      once: true,
+    },
+  );
+  // Notes and checkpoint answers from other terminals (gameday note / ack) reach the run through its inbox.
+  const live = startLive(runDir, rec, opts.checkpoints);
   const phase = (p: Phase, detail?: string): void =>
     rec.event(
       { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
@@ -207,6 +220,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.runtime } : {}),
       ...(targets.aws ? { aws: targets.aws } : {}),
       ...(markers ? { markers } : {}),
+      live,
+      runDir,
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;
@@ -265,6 +280,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   targets?.aws?.close();
 
   phase('measure');
+  live.stop();
   const endT = clock.now();
   const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
   const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
@@ -293,6 +309,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
         ? undefined
         : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
   });
+  Object.assign(report, liveReportParts(live));
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;
@@ -307,6 +324,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
   phase('report');
   const files = await writeReportFiles(runDir, report);
+  await afterReport(opts.reportDir, runDir);
   return {
     report,
     runDir,

@@ -14,6 +14,8 @@ import type { Plan } from './plan.js';
 import type { RunRecorder } from './recorder.js';
 import type { SandboxConnection } from './targets.js';
 import type { AwsConnection } from './targets-aws.js';
+import type { LiveSession } from '../live/session.js';
+import { runInteractiveStep } from '../live/steps.js';
 
 export interface StepOutcome {
   index: number;
@@ -36,6 +38,9 @@ export interface StepContext {
   aws?: AwsConnection;
   /** The run's RPO marker writer, for runbook steps that point it at the new primary. */
   markers?: FaultRuntime['markers'];
+  /** The run's inbox (notes, checkpoint answers) and its directory, for checkpoint and action steps. */
+  live?: LiveSession;
+  runDir?: string;
 }
 
 /** Run every step. A failed wait or verify stops the sequence (the rest are skipped); errors propagate. */
@@ -95,6 +100,16 @@ export async function executeSteps(
           `fault injected: ${detail}`,
         );
         for (const f of exec.findings) rec.note('finding', f, 'warn');
+      } else if (step.step.kind === 'checkpoint' || step.step.kind === 'action') {
+        ({ ok, detail } = await runInteractiveStep(step.step, {
+          journal: ctx.journal,
+          signal,
+          ...(ctx.live ? { live: ctx.live } : {}),
+          runDir: ctx.runDir ?? '<run-dir>',
+          file: scenario.file,
+          index: step.index,
+          note: (kind, m) => rec.note(kind, m),
+        }));
       } else if (step.step.kind === 'sleep') {
         await sleep(step.step.durationMs, signal);
         detail = `waited ${formatDuration(step.step.durationMs)}`;
@@ -135,6 +150,5 @@ export async function executeSteps(
     );
     if (!ok) break;
   }
-  void scenario;
   return { outcomes, faults, runbook: [...faults.flatMap((f) => f.runbook ?? []), ...runbookOnly] };
 }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { parseDuration, parsePercent, parseRate } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveDrill } from './resolve-drill.js';
+import { resolveAction, resolveCheckpoint, resolveNotify } from './resolve-gameday.js';
 import { resolveAwsCheck, resolveAwsOnlyFault, resolveAwsTarget, withAws } from './resolve-aws.js';
 import { candidateTargets } from './schema.js';
 import type { FaultStep, FaultType, ProbeSpec, ReplicaSelector, ScenarioParsed, Step } from './schema.js';
@@ -82,6 +83,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
     };
   }
   if (input.drill !== undefined) scenario.drill = resolveDrill(input.metadata.name, input.drill, input.objectives);
+  if (input.notify !== undefined) scenario.notify = resolveNotify(input.notify);
   return scenario;
 }
 
@@ -214,6 +216,8 @@ function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): 
       if (step.measure !== undefined) resolved.measure = step.measure;
       return resolved;
     }
+    if ('checkpoint' in step) return resolveCheckpoint(step, step.name ?? autoName('checkpoint'));
+    if ('action' in step) return resolveAction(step, step.name ?? autoName('action'));
     if ('wait' in step) {
       const w = step.wait;
       if ('duration' in w)

@@ -38,7 +38,7 @@ interface Issue {
   issues?: Issue[];
 }
 
-const STEP_ACTIONS = ['fault', 'wait', 'verify'] as const;
+const STEP_ACTIONS = ['fault', 'wait', 'verify', 'checkpoint', 'action'] as const;
 const PROBE_SETTINGS = ['interval', 'timeout'];
 
 /** Validate the shape of a whole scenario; `data` is set only when there are no problems. */
@@ -46,6 +46,14 @@ export function checkShape(value: unknown): { data?: ScenarioParsed; problems: P
   const result = ScenarioSchema.safeParse(value);
   if (result.success) return { data: result.data, problems: [] };
   const problems = issuesToProblems(ScenarioSchema, value, [], result.error.issues as unknown as Issue[]);
+  return { problems: dropMissingExplainedByTypo(problems) };
+}
+
+/** Validate another gameday document (a game day file) against its schema, with the same messages. */
+export function checkShapeOf<S extends Schema>(schema: S, value: unknown): { data?: unknown; problems: Problem[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { data: result.data, problems: [] };
+  const problems = issuesToProblems(schema, value, [], result.error.issues as unknown as Issue[]);
   return { problems: dropMissingExplainedByTypo(problems) };
 }
 
@@ -182,7 +190,7 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       problem: problem(
         path,
         'wrong-type',
-        `expected a step (a mapping with fault, wait or verify), got ${describeValue(value)}`,
+        `expected a step (a mapping with fault, wait, verify, checkpoint or action), got ${describeValue(value)}`,
       ),
     };
   }
@@ -192,9 +200,14 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       .map((k) => didYouMean(k, STEP_ACTIONS))
       .find((g) => g !== undefined);
     return {
-      problem: problem(path, 'invalid-step', 'a step needs one of "fault", "wait" or "verify"', {
-        hint: `${typo === undefined ? '' : `did you mean "${typo}"? `}write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"`,
-      }),
+      problem: problem(
+        path,
+        'invalid-step',
+        'a step needs one of "fault", "wait", "verify", "checkpoint" or "action"',
+        {
+          hint: `${typo === undefined ? '' : `did you mean "${typo}"? `}write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"`,
+        },
+      ),
     };
   }
   if (present.length > 1) {
@@ -202,7 +215,7 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       problem: problem(
         [...path, present[1] as string],
         'invalid-step',
-        `a step has exactly one of "fault", "wait" or "verify"; this one has ${present.map((p) => `"${p}"`).join(' and ')}`,
+        `a step has exactly one of "fault", "wait", "verify", "checkpoint" or "action"; this one has ${present.map((p) => `"${p}"`).join(' and ')}`,
         {
           hint: 'split it into one step per action',
           at: 'key',

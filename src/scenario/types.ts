@@ -12,6 +12,7 @@ import type {
   AwsSpotInterruptionFault,
 } from '../faults/aws/config.js';
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
+import type { ResolvedAction, ResolvedCheckpoint, ResolvedNotifyTarget } from './types-gameday.js';
 
 export type WindowName = 'before' | 'during' | 'after' | 'run';
 
@@ -166,7 +167,9 @@ export type ResolvedStep =
   | { kind: 'fault'; name: string; target: FaultTarget; fault: ResolvedFault & { type: FaultType }; measure?: boolean }
   | { kind: 'wait-probe'; name: string; probe: string; timeoutMs: number }
   | { kind: 'sleep'; name: string; durationMs: number }
-  | { kind: 'verify'; name: string; probe: string; timeoutMs: number };
+  | { kind: 'verify'; name: string; probe: string; timeoutMs: number }
+  | ({ kind: 'checkpoint'; name: string } & ResolvedCheckpoint)
+  | ({ kind: 'action'; name: string } & ResolvedAction);
 
 export interface ResolvedObjectives {
   rto?: { probe: string; maxMs: number; stableForMs: number };
@@ -203,6 +206,8 @@ export interface Scenario {
   rollback: ResolvedRollback;
   /** A backup-restore drill (gameday drill); absent for chaos experiments. */
   drill?: DrillConfig;
+  /** Webhooks on start, abort and end (src/notify). */
+  notify?: ResolvedNotifyTarget[];
 }
 
 /** Names of variables gameday provides at run time (after targets start); left as-is by load-time interpolation. */

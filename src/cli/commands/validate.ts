@@ -2,6 +2,7 @@
 
 import { GamedayError } from '../../errors.js';
 import { loadScenarioFile } from '../../scenario/index.js';
+import { loadGameDayIfOne } from '../../suite/gameday/load.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printDiagnostics } from '../scenarios.js';
@@ -29,6 +30,14 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   }
   let invalid = 0;
   for (const file of positionals) {
+    const gameday = await loadGameDayIfOne(file);
+    if (gameday) {
+      printDiagnostics(gameday.diagnostics, io);
+      if (!gameday.gameday) invalid += 1;
+      else if (!values['quiet'])
+        io.out(`${file}: ok (game day ${gameday.gameday.name}, ${gameday.gameday.items.length} items)`);
+      continue;
+    }
     const { scenario, diagnostics } = await loadScenarioFile(file);
     printDiagnostics(diagnostics, io);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
