@@ -35,7 +35,8 @@ export function parseTolerances(text: string): Tolerances {
     const m = /^([a-z0-9]+)=(\d+(?:\.\d+)?)%$/.exec(part);
     const key = m?.[1] as MetricKey | undefined;
     if (!m || key === undefined || !(key in METRICS)) {
-      throw new GamedayError(`--tolerance ${part}: expected <metric>=<percent>%`, {
+      const what = m ? `unknown metric "${m[1]}"` : 'expected <metric>=<percent>%';
+      throw new GamedayError(`--tolerance ${part}: ${what}`, {
         kind: 'usage',
         code: 'USAGE',
         hint: `metrics: ${Object.keys(METRICS).join(', ')}; e.g. --tolerance rto=25%,p95=20%`,

@@ -1,5 +1,6 @@
 // junit.xml: one test case per objective, so CI shows which promise a run broke.
 
+import { hostname } from 'node:os';
 import type { Report } from './types.js';
 import { escapeAttr, escapeText } from './xml.js';
 
@@ -91,7 +92,7 @@ export function toJunit(report: Report): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(`<testsuites${attrs([['name', 'gameday'], ...totals, ['time', time]])}>`);
   lines.push(
-    `  <testsuite${attrs([['name', suite], ...totals, ['skipped', 0], ['time', time], ['timestamp', junitTimestamp(report.startedAt)]])}>`,
+    `  <testsuite${attrs([['name', suite], ...totals, ['skipped', 0], ['time', time], ['timestamp', junitTimestamp(report.startedAt)], ['hostname', hostname() || 'localhost']])}>`,
   );
   lines.push('    <properties>');
   for (const [name, value] of [
