@@ -4,6 +4,7 @@ import { formatDuration } from '../util/duration.js';
 import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from '../measure/format.js';
 import type { LatencySummary, Report, SloMeasurement } from './types.js';
 import { xmlSafe } from './xml.js';
+import { liveSections } from './markdown-live.js';
 
 /** Timelines longer than this are cut in the summary (report.json keeps every entry). */
 const MAX_TIMELINE_ROWS = 500;
@@ -309,6 +310,7 @@ export function toMarkdown(report: Report): string {
   const sections = [
     header(report),
     objectives(report),
+    ...liveSections(report, escapeMarkdown),
     measurements(report),
     probes(report),
     timeline(report),
