@@ -46,14 +46,27 @@ describe('gameday run <gameday.yaml>', () => {
       GD_GRAFANA_TOKEN: 'glsa_token_never_in_reports',
       GD_BROKEN_URL: `${rx.url}/broken`,
     };
-    const { child, done } = startCli(['run', 'test/fixtures/gameday/two-scenarios.yaml', '--report-dir', reportDir], env);
-    const running = <T>(check: () => T | undefined) => () => {
-      if (child.exitCode !== null) throw new Error(`gameday exited early with ${child.exitCode}`);
-      return check();
-    };
+    const { child, done } = startCli(
+      ['run', 'test/fixtures/gameday/two-scenarios.yaml', '--report-dir', reportDir],
+      env,
+    );
+    const running =
+      <T>(check: () => T | undefined) =>
+      () => {
+        if (child.exitCode !== null) throw new Error(`gameday exited early with ${child.exitCode}`);
+        return check();
+      };
     // A note from another terminal while the first scenario runs.
-    const dir = await eventually(running(() => onlyDir(join(reportDir, 'it-gameday'))), 60_000, 'the game day directory');
-    await eventually(running(() => onlyDir(join(reportDir, 'it-pod-kill'))), 60_000, 'the first scenario to start');
+    const dir = await eventually(
+      running(() => onlyDir(join(reportDir, 'it-gameday'))),
+      60_000,
+      'the game day directory',
+    );
+    await eventually(
+      running(() => onlyDir(join(reportDir, 'it-pod-kill'))),
+      60_000,
+      'the first scenario to start',
+    );
     const live = await runCli(['note', dir, '--author', 'ana', 'the dashboard lagged 10 s behind']);
     expect(live.stdout).toMatch(/the run picks it up within a second/);
     const res = await done;
