@@ -1,13 +1,17 @@
-// Writes schema/scenario.schema.json from the compiled zod schema. Run through `npm run schema`,
+// Writes schema/scenario.schema.json and schema/gameday.schema.json from the compiled zod schema. Run through `npm run schema`,
 // which builds dist/ first.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarioJsonSchemaText } from '../dist/scenario/json-schema.js';
+import { gameDayJsonSchemaText } from '../dist/scenario/json-schema-gameday.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'schema', 'scenario.schema.json');
 await mkdir(dirname(target), { recursive: true });
 await writeFile(target, scenarioJsonSchemaText());
 console.log(`wrote ${target}`);
+const gameday = join(root, 'schema', 'gameday.schema.json');
+await writeFile(gameday, gameDayJsonSchemaText());
+console.log(`wrote ${gameday}`);

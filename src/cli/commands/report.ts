@@ -2,12 +2,15 @@
 
 import { GamedayError } from '../../errors.js';
 import { readReport, toMarkdown, writeReportFiles } from '../../report/index.js';
+import { gameDayMarkdown } from '../../suite/gameday/markdown.js';
+import { isGameDayDir, readGameDayReport } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
 export const reportHelp = `Usage: gameday report <run-dir> [--json]
 
-Print the summary of a finished run and write its junit.xml and summary.md again from report.json.`;
+Print the summary of a finished run and write its junit.xml and summary.md again from report.json.
+For a game day's directory, print its summary (items, hypotheses, retro).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
@@ -26,6 +29,11 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     });
   }
   const dir = positionals[0] as string;
+  if (isGameDayDir(dir)) {
+    const g = await readGameDayReport(dir);
+    io.out(values['json'] ? JSON.stringify(g, null, 2) : gameDayMarkdown(g));
+    return g.exitCode;
+  }
   const report = await readReport(dir);
   await writeReportFiles(dir, report);
   io.out(values['json'] ? JSON.stringify(report, null, 2) : toMarkdown(report));

@@ -85,6 +85,14 @@ items:
     ]);
   });
 
+  it('loads the shipped game day example without any diagnostic', async () => {
+    const { gameday, diagnostics } = await loadGameDayFile(join(ROOT, 'scenarios/gamedays/sandbox-gameday.yaml'), {
+      env: {},
+    });
+    expect(diagnostics).toEqual([]);
+    expect(gameday?.items.map((i) => i.kind)).toEqual(['run', 'checkpoint', 'run', 'drill']);
+  });
+
   it('tells a game day from a scenario by its kind', () => {
     expect(isGameDayText('apiVersion: gameday/v1\nkind: GameDay\n')).toBe(true);
     expect(isGameDayText("kind: 'GameDay' # a game day\n")).toBe(true);
