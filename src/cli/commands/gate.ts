@@ -59,6 +59,33 @@ async function loadEntries(files: string[], io: CliIo): Promise<GateEntry[]> {
   return entries;
 }
 
+/** gate.json and --json: the gate's outcome, each run by reference (its report.json holds the rest). */
+function gateJson(g: GateResult, junit: string, summary: string): Record<string, unknown> {
+  return {
+    gateId: g.gateId,
+    startedAt: g.startedAt,
+    endedAt: g.endedAt,
+    exitCode: g.exitCode,
+    verdict: gateVerdict(g.exitCode),
+    junit,
+    summary,
+    runs: g.runs.map((r) => ({
+      file: r.file,
+      scenario: r.report.scenario,
+      ...(r.gameday ? { gameday: r.gameday } : {}),
+      runId: r.report.runId,
+      runDir: r.runDir,
+      verdict: r.report.verdict,
+      exitCode: r.exitCode,
+      score: r.score,
+      ...(r.report.regression ? { regression: r.report.regression } : {}),
+    })),
+    gamedays: g.gamedays,
+    annotations: g.annotations,
+    notRun: g.notRun,
+  };
+}
+
 function printResult(g: GateResult, io: CliIo, quiet: boolean): void {
   io.out('');
   io.out(`gate: ${gateVerdict(g.exitCode)} (${g.runs.filter((r) => r.exitCode === 0).length}/${g.runs.length} passed)`);
@@ -139,7 +166,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
   for (const [path, text] of [
     [junitPath, result.junit],
     [summaryPath, summary],
-    [join(reportDir, 'gate.json'), `${JSON.stringify({ ...result, junit: undefined }, null, 2)}\n`],
+    [join(reportDir, 'gate.json'), `${JSON.stringify(gateJson(result, junitPath, summaryPath), null, 2)}\n`],
   ] as const) {
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
@@ -171,7 +198,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
   });
   for (const n of await notifier.flush())
     if (!n.ok) io.err(`gameday: warning: notification ${n.channel} ${n.event} to ${n.target} failed: ${n.error ?? ''}`);
-  if (mode.json) io.out(JSON.stringify({ ...result, junit: junitPath, summary: summaryPath }, null, 2));
+  if (mode.json) io.out(JSON.stringify(gateJson(result, junitPath, summaryPath), null, 2));
   else printResult(result, io, mode.quiet);
   if (!mode.json && !mode.quiet) {
     io.out(`  junit:   ${junitPath}`);
