@@ -5,6 +5,9 @@ import type { RunResult } from '../runner/run.js';
 import type { CliIo } from './io.js';
 import type { OutputMode } from './args.js';
 
+/** Rows of text in aligned columns (history and compare print with it too). */
+export { table as textTable };
+
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));

@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GamedayError } from '../errors.js';
 import { REPORT_FILES, readReport, writeReportFiles, type Report } from '../report/index.js';
 import { sleep } from '../util/clock.js';
 import { readInbox } from './inbox.js';
@@ -71,6 +72,17 @@ export async function updateReport(runDir: string, change: (report: Report) => v
     await writeReportFiles(runDir, report);
     return report;
   });
+}
+
+/** Throw (invalid input) unless `dir` is a run's or a game day's directory (it has a journal). */
+export function assertRunDir(dir: string): void {
+  if (!existsSync(join(dir, 'journal.ndjson'))) {
+    throw new GamedayError(`${dir} is not a run directory`, {
+      kind: 'invalid-input',
+      code: 'NOT_A_RUN_DIR',
+      hint: 'pass the directory the run printed when it started',
+    });
+  }
 }
 
 /** Whether the run that owns `runDir` is still running: no report yet and its process alive. */

@@ -6,6 +6,9 @@ import type { LatencySummary, Report, SloMeasurement } from './types.js';
 import { xmlSafe } from './xml.js';
 import { liveSections } from './markdown-live.js';
 
+/** A Markdown table: a header row, the separator, one row per line (game day and gate summaries use it too). */
+export { table as markdownTable };
+
 /** Timelines longer than this are cut in the summary (report.json keeps every entry). */
 const MAX_TIMELINE_ROWS = 500;
 

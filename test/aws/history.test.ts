@@ -10,21 +10,13 @@ import type { HistoryEntry } from '../../src/history/entry.js';
 import { s3HistoryFromUrl } from '../../src/history/s3.js';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../helpers/cli.js';
-import { REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import { REGION, fakeAwsCliEnv, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
 
 describe('history in S3', () => {
   let moto: Moto;
   const bucket = 'gameday-history-it';
   const tmp = mkdtempSync(join(tmpdir(), 'gameday-s3-history-'));
-  const env = (): Record<string, string> => ({
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: REGION,
-  });
+  const env = (): Record<string, string> => ({ ...fakeAwsCliEnv(moto.endpoint), AWS_REGION: REGION });
 
   beforeAll(async () => {
     moto = await startMotoForTests();

@@ -22,6 +22,18 @@ export function useFakeAwsEnv(): void {
   delete process.env['AWS_ENDPOINT_URL'];
 }
 
+/** The environment of a spawned CLI: fake credentials, no IMDS, no shared config files, every service on `endpoint`. */
+export function fakeAwsCliEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
+    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
+    AWS_ENDPOINT_URL: endpoint,
+  };
+}
+
 export interface Moto {
   endpoint: string;
   state: MotoState;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { appendInbox } from '../../live/inbox.js';
-import { runState } from '../../live/notes.js';
+import { assertRunDir, runState } from '../../live/notes.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -33,13 +33,7 @@ export async function ackCommand(argv: string[], io: CliIo): Promise<number> {
       hint: 'gameday ack reports/<name>/<run-id> ["all dashboards green"]',
     });
   }
-  if (!existsSync(join(dir, 'journal.ndjson'))) {
-    throw new GamedayError(`${dir} is not a run directory`, {
-      kind: 'invalid-input',
-      code: 'NOT_A_RUN_DIR',
-      hint: 'pass the directory the run printed when it started',
-    });
-  }
+  assertRunDir(dir);
   const state = runState(dir, existsSync(join(dir, 'gameday.json')) ? 'gameday.json' : 'report.json');
   if (state !== 'live') {
     throw new GamedayError(`the run in ${dir} is not running (${state})`, {

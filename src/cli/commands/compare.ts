@@ -6,6 +6,7 @@ import { compareReports, type CompareRow } from '../../history/compare.js';
 import { readReport } from '../../report/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { textTable } from '../summary.js';
 
 export const compareHelp = `Usage: gameday compare <run-a> <run-b> [--json]
 
@@ -14,15 +15,7 @@ objective, with the change from a to b and whether it is better or worse.`;
 
 function lines(title: string, rows: CompareRow[], a: string, b: string): string[] {
   const all = [[title, a, b, 'change', ''], ...rows.map((r) => [r.name, r.a, r.b, r.delta, r.direction])];
-  const widths: number[] = [];
-  for (const r of all) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return all.map(
-    (r) =>
-      `  ${r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd()}`,
-  );
+  return textTable(all).map((l) => `  ${l}`);
 }
 
 export async function compareCommand(argv: string[], io: CliIo): Promise<number> {

@@ -10,6 +10,7 @@ import { gameDayEntry, readGameDayReport } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { historyStore } from '../suite-options.js';
+import { textTable } from '../summary.js';
 
 export const historyHelp = `Usage: gameday history [<scenario>] [--report-dir D] [--history s3://bucket/prefix] [--limit N] [--json]
        gameday history --rebuild [--report-dir D]
@@ -18,17 +19,6 @@ Earlier runs of a scenario (or game day) from the report directory's index (or s
 a table of runs and a sparkline per metric — RTO, p95, availability, restore time, score.
 Without a scenario: every scenario in the history with its last verdict and score.
 --rebuild writes <report-dir>/index.ndjson again from the run directories.`;
-
-function table(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-}
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('history', argv, {
@@ -80,7 +70,7 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
       );
     else if (rows.length === 0) io.out(`gameday: no runs in ${store.location}`);
     else
-      for (const line of table([['scenario', 'runs', 'last', 'score', 'started', 'score trend'], ...rows]))
+      for (const line of textTable([['scenario', 'runs', 'last', 'score', 'started', 'score trend'], ...rows]))
         io.out(line);
     return 0;
   }
@@ -105,7 +95,7 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
     cell(e.metrics.restoreMs, 'ms'),
   ]);
   io.out(`${scenario}: ${shown.length} of ${entries.length} run(s), oldest first (${store.location})`);
-  for (const line of table([['run', 'verdict', 'score', 'RTO', 'p95', 'availability', 'restore'], ...rows]))
+  for (const line of textTable([['run', 'verdict', 'score', 'RTO', 'p95', 'availability', 'restore'], ...rows]))
     io.out(`  ${line}`);
   io.out('');
   for (const key of ['rto', 'p95', 'availability', 'restore', 'score'] as const) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { appendInbox } from '../../live/inbox.js';
-import { mergeInboxIntoReport, runState } from '../../live/notes.js';
+import { assertRunDir, mergeInboxIntoReport, runState } from '../../live/notes.js';
 import { isGameDayDir, mergeGameDayNotes } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -35,13 +35,7 @@ export async function noteCommand(argv: string[], io: CliIo): Promise<number> {
       hint: 'gameday note reports/<name>/<run-id> "alert fired 40 s after the kill"',
     });
   }
-  if (!existsSync(join(dir, 'journal.ndjson'))) {
-    throw new GamedayError(`${dir} is not a run directory`, {
-      kind: 'invalid-input',
-      code: 'NOT_A_RUN_DIR',
-      hint: 'pass the directory the run printed when it started',
-    });
-  }
+  assertRunDir(dir);
   const author = typeof values['author'] === 'string' ? values['author'] : process.env['USER'];
   const entry = appendInbox(dir, { type: 'note', text, ...(author ? { author } : {}) });
   const gameday = existsSync(join(dir, 'gameday.json')) || isGameDayDir(dir);

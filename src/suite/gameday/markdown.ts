@@ -1,14 +1,9 @@
 // summary.md of a game day: items, hypotheses, checkpoints and notes on one timeline, the score and
 // its trend, and the retro section ready to paste into a document.
 
-import { escapeMarkdown, formatOffset } from '../../report/markdown.js';
+import { escapeMarkdown, formatOffset, markdownTable } from '../../report/markdown.js';
 import { formatDuration } from '../../util/duration.js';
 import type { GameDayReport } from './report-types.js';
-
-const table = (header: string[], rows: string[][]): string[] => {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
-};
 
 function head(r: GameDayReport): string[] {
   const lines = [`# ${r.verdict.toUpperCase()}: game day ${escapeMarkdown(r.gameday)}`, ''];
@@ -42,7 +37,7 @@ function items(r: GameDayReport): string[] {
     escapeMarkdown(i.detail),
     i.runDir ? escapeMarkdown(i.runDir) : '—',
   ]);
-  return ['## Items', '', ...table(['#', 'Item', 'Kind', 'Result', 'Score', 'Detail', 'Report'], rows)];
+  return ['## Items', '', ...markdownTable(['#', 'Item', 'Kind', 'Result', 'Score', 'Detail', 'Report'], rows)];
 }
 
 function hypotheses(r: GameDayReport): string[] {
@@ -53,13 +48,13 @@ function hypotheses(r: GameDayReport): string[] {
     h.status === 'confirmed' ? 'confirmed' : `**${h.status}**`,
     h.evidence.map(escapeMarkdown).join('<br>'),
   ]);
-  return ['## Hypotheses', '', ...table(['Hypothesis', 'Statement', 'Result', 'Evidence'], rows)];
+  return ['## Hypotheses', '', ...markdownTable(['Hypothesis', 'Statement', 'Result', 'Evidence'], rows)];
 }
 
 function timeline(r: GameDayReport): string[] {
   if (r.timeline.length === 0) return [];
   const rows = r.timeline.map((e) => [formatOffset(e.t), escapeMarkdown(e.kind), escapeMarkdown(e.message)]);
-  return ['## Timeline (notes and checkpoints)', '', ...table(['Time', 'Kind', 'Event'], rows)];
+  return ['## Timeline (notes and checkpoints)', '', ...markdownTable(['Time', 'Kind', 'Event'], rows)];
 }
 
 function retro(r: GameDayReport): string[] {

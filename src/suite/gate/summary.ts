@@ -3,13 +3,8 @@
 
 import { formatMetric } from '../../history/baseline.js';
 import { metricsFromReport } from '../../history/metrics.js';
-import { escapeMarkdown } from '../../report/markdown.js';
+import { escapeMarkdown, markdownTable } from '../../report/markdown.js';
 import type { GateResult } from './run.js';
-
-const table = (header: string[], rows: string[][]): string[] => {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
-};
 
 const EXIT_WORDS: Record<number, string> = {
   0: 'PASS',
@@ -57,7 +52,10 @@ export function gateMarkdown(g: GateResult): string {
     ];
   });
   lines.push(
-    ...table(['Scenario', 'File', 'Result', 'Score', 'RTO', 'p95', 'Availability', 'Restore', 'vs baseline'], rows),
+    ...markdownTable(
+      ['Scenario', 'File', 'Result', 'Score', 'RTO', 'p95', 'Availability', 'Restore', 'vs baseline'],
+      rows,
+    ),
   );
   for (const gd of g.gamedays)
     lines.push(
