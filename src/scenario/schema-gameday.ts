@@ -55,20 +55,22 @@ export const CommandCall = z.strictObject({
 });
 
 /** One call: exactly one of http or command. */
-export const ActionCall = z.union([
-  z.strictObject({ http: HttpCall }).meta({ description: 'An HTTP request.' }),
-  z.strictObject({ command: CommandCall }).meta({ description: 'A program or shell command.' }),
-]);
+export const ActionCall = z
+  .union([
+    z.strictObject({ http: HttpCall }).meta({ description: 'An HTTP request.' }),
+    z.strictObject({ command: CommandCall }).meta({ description: 'A program or shell command.' }),
+  ])
+  .meta({
+    description:
+      'How to reverse the action (http or command). Journaled before the action runs and run at rollback, also after a crash (`gameday rollback`).',
+  });
 
 export const ActionStep = z
   .strictObject({
     action: z.strictObject({
       http: HttpCall.optional().meta({ description: 'The mutation as an HTTP request.' }),
       command: CommandCall.optional().meta({ description: 'The mutation as a program or shell command.' }),
-      undo: ActionCall.meta({
-        description:
-          'How to reverse it (http or command). Journaled before the action runs and run at rollback, also after a crash (`gameday rollback`).',
-      }),
+      undo: ActionCall,
     }),
     name: z.string().optional().meta({ description: 'A label for reports (default: "action #n").' }),
   })

@@ -19,6 +19,7 @@ import {
   valueKind,
 } from './zod-reflect.js';
 import type { Schema } from './zod-reflect.js';
+import { pickKeyedBranch } from './shape-keyed.js';
 
 /** The fields of a zod issue this module reads (zod 4 issue shapes). */
 interface Issue {
@@ -85,6 +86,10 @@ function issuesToProblems(schema: Schema, root: unknown, base: PathSegment[], is
     const value = valueAt(root, rel);
     switch (issue.code) {
       case 'invalid_union': {
+        if (value === undefined) {
+          out.push(missingKey(path, undefined));
+          break;
+        }
         if (issue.note === 'No matching discriminator') {
           out.push(unknownDiscriminator(path, value, issue));
           break;
@@ -151,6 +156,8 @@ function pickBranch(schema: Schema, value: unknown, path: PathSegment[]): Pick |
   const def = defOf(union);
   const options = def.options ?? [];
   if (union === Step) return pickStep(options, value, path);
+  const keyed = pickKeyedBranch(union, options, value, path);
+  if (keyed !== undefined) return keyed;
   if (def.discriminator !== undefined) {
     // A discriminated union only fails as a whole when the discriminator is missing or unknown.
     const disc = def.discriminator;

@@ -9,6 +9,7 @@ import { interpolate } from '../../scenario/interpolate.js';
 import { fileDiagnostic, loadScenarioFile, positioned } from '../../scenario/load.js';
 import { resolveCheckpoint, resolveNotify } from '../../scenario/resolve-gameday.js';
 import { GameDaySchema, type GameDayItem as ItemInput, type GameDayParsed } from '../../scenario/schema-gameday-doc.js';
+import { gameDayRules as notifyRules } from '../../scenario/rules-gameday.js';
 import { checkShapeOf } from '../../scenario/shape.js';
 import { parseYaml } from '../../scenario/source.js';
 import type { GameDay, GameDayItem } from './types.js';
@@ -61,6 +62,9 @@ export async function loadGameDayFile(file: string, options: { env?: Env } = {})
   problems.push(...shape.problems);
   const data = shape.data as GameDayParsed | undefined;
   if (data) problems.push(...gameDayRules(data));
+  const top = source.doc.toJS({ maxAliasCount: 50 }) as unknown;
+  if (typeof top === 'object' && top !== null)
+    problems.push(...notifyRules({ notify: (top as Record<string, unknown>)['notify'] }));
   diagnostics.push(...problems.map((p) => positioned(file, source, p)));
   if (!data || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
