@@ -76,6 +76,35 @@ describe('gameday gate', () => {
     expect(index).toHaveLength(SANDBOX.length);
   }, 900_000);
 
+  it('accepts a game day: a testsuite per scenario it ran, the game day in the summary', async () => {
+    const reportDir = join(base, 'gameday');
+    const res = await runCli(['gate', 'test/fixtures/gameday/two-scenarios.yaml', '--report-dir', reportDir], {
+      GAMEDAY_TEST_MARK: join(base, 'gate-mark'),
+    });
+    const gate = JSON.parse(readFileSync(join(reportDir, 'gate.json'), 'utf8')) as {
+      runs: Array<{ file: string; gameday?: string; exitCode: number }>;
+      gamedays: Array<{ name: string; exitCode: number; runDir: string }>;
+    };
+    expect(res.code, res.stderr.slice(-2000)).toBe(
+      Math.max(...gate.runs.map((r) => r.exitCode), ...gate.gamedays.map((g) => g.exitCode)),
+    );
+    expect(gate.runs.map((r) => [r.file, r.gameday])).toEqual([
+      ['test/fixtures/runs/pod-kill.yaml', 'it-gameday'],
+      ['test/fixtures/gameday/checkpoint-action.yaml', 'it-gameday'],
+    ]);
+    expect(gate.gamedays.map((g) => g.name)).toEqual(['it-gameday']);
+    expect(existsSync(join(gate.gamedays[0]!.runDir, 'gameday.json'))).toBe(true);
+    const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+    expect(validateXml(junit).ok).toBe(true);
+    expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'gameday.it-pod-kill',
+      'gameday.it-checkpoint-action',
+    ]);
+    expect(readFileSync(join(reportDir, 'summary.md'), 'utf8')).toMatch(
+      /Game day it-gameday \(test\/fixtures\/gameday\/two-scenarios.yaml\): (PASS|FAIL), score/,
+    );
+  }, 300_000);
+
   it('fails a scenario that passes its objectives but regressed against its baseline, and says by how much', async () => {
     const reportDir = join(base, 'regression');
     const gate = (env: Record<string, string>) =>
