@@ -1,6 +1,5 @@
 // Indexing a run once its report is on disk: the report directory's index, and a shared store if any.
 
-import { join } from 'node:path';
 import { readReport } from '../report/index.js';
 import { entryFromReport, type HistoryEntry } from './entry.js';
 import { LocalHistory } from './local.js';
@@ -9,14 +8,15 @@ import type { HistoryStore } from './store.js';
 /** Append the run in `runDir` to `<reportDir>/index.ndjson`; returns its entry. */
 export async function indexRun(reportDir: string, runDir: string): Promise<HistoryEntry> {
   const local = new LocalHistory(reportDir);
-  const entry = entryFromReport(await readReport(join(runDir)), local.relativeDir(runDir));
+  const entry = entryFromReport(await readReport(runDir), local.relativeDir(runDir));
   await local.record(entry);
   return entry;
 }
 
-/** Index the run locally and in `shared` (which uploads the run directory). */
-export async function recordRun(reportDir: string, runDir: string, shared?: HistoryStore): Promise<HistoryEntry> {
-  const entry = await indexRun(reportDir, runDir);
-  if (shared) await shared.record(entry, runDir);
+/** Record the run in `shared` history (which uploads the run directory); the local index has it already. */
+export async function uploadRun(reportDir: string, runDir: string, shared: HistoryStore): Promise<HistoryEntry> {
+  const local = new LocalHistory(reportDir);
+  const entry = entryFromReport(await readReport(runDir), local.relativeDir(runDir));
+  await shared.record(entry, runDir);
   return entry;
 }

@@ -85,9 +85,9 @@ export function assertRunDir(dir: string): void {
   }
 }
 
-/** Whether the run that owns `runDir` is still running: no report yet and its process alive. */
-export function runState(runDir: string, reportFile: string = REPORT_FILES.json): 'finished' | 'live' | 'stopped' {
-  if (existsSync(join(runDir, reportFile))) return 'finished';
+/** Whether the run (or game day) that owns `runDir` is still running: no report yet and its process alive. */
+export function runState(runDir: string): 'finished' | 'live' | 'stopped' {
+  if (existsSync(join(runDir, REPORT_FILES.json)) || existsSync(join(runDir, 'gameday.json'))) return 'finished';
   try {
     const header = JSON.parse(readFileSync(join(runDir, 'journal.ndjson'), 'utf8').split('\n')[0] ?? '') as {
       pid?: number;

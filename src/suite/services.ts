@@ -1,7 +1,7 @@
 // One scenario run as every command runs it: notifications on start, abort and end (the scenario's
 // `notify:` and the CLI's `--notify`), and the report directory uploaded to shared history.
 
-import { recordRun } from '../history/record.js';
+import { uploadRun } from '../history/record.js';
 import type { HistoryStore } from '../history/store.js';
 import { describeError } from '../errors.js';
 import { updateReport } from '../live/notes.js';
@@ -56,7 +56,7 @@ export async function runWithServices(
     }
   }
   if (services.history) {
-    await recordRun(opts.reportDir, result.runDir, services.history).catch((error: unknown) =>
+    await uploadRun(opts.reportDir, result.runDir, services.history).catch((error: unknown) =>
       services.warn?.(`could not record the run in ${services.history?.location}: ${describeError(error)}`),
     );
   }

@@ -1,7 +1,5 @@
 // gameday ack <run-dir>: answer the checkpoint a run (or game day) is waiting on, from any terminal.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { appendInbox } from '../../live/inbox.js';
 import { assertRunDir, runState } from '../../live/notes.js';
@@ -34,7 +32,7 @@ export async function ackCommand(argv: string[], io: CliIo): Promise<number> {
     });
   }
   assertRunDir(dir);
-  const state = runState(dir, existsSync(join(dir, 'gameday.json')) ? 'gameday.json' : 'report.json');
+  const state = runState(dir);
   if (state !== 'live') {
     throw new GamedayError(`the run in ${dir} is not running (${state})`, {
       kind: 'invalid-input',

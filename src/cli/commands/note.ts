@@ -1,8 +1,6 @@
 // gameday note <run-dir> "text": a timestamped observation on a run's (or game day's) timeline — picked
 // up live by a running one; appended to a finished one, whose reports are written again.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { appendInbox } from '../../live/inbox.js';
 import { assertRunDir, mergeInboxIntoReport, runState } from '../../live/notes.js';
@@ -38,9 +36,8 @@ export async function noteCommand(argv: string[], io: CliIo): Promise<number> {
   assertRunDir(dir);
   const author = typeof values['author'] === 'string' ? values['author'] : process.env['USER'];
   const entry = appendInbox(dir, { type: 'note', text, ...(author ? { author } : {}) });
-  const gameday = existsSync(join(dir, 'gameday.json')) || isGameDayDir(dir);
-  const state = runState(dir, gameday ? 'gameday.json' : 'report.json');
-  if (state === 'finished') await (gameday ? mergeGameDayNotes(dir) : mergeInboxIntoReport(dir));
+  const state = runState(dir);
+  if (state === 'finished') await (isGameDayDir(dir) ? mergeGameDayNotes(dir) : mergeInboxIntoReport(dir));
   const said =
     state === 'live'
       ? 'the run picks it up within a second'

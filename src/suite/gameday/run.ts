@@ -154,18 +154,28 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
       ...(opts.reporters ?? []),
       { onEvent: (e) => (e.kind === 'run-start' ? (currentRunDir = e.runDir) : undefined) },
     ];
-    const result = await runWithServices(
-      item.scenario,
-      {
-        reportDir: opts.reportDir,
-        reporters,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
-        ...(opts.sandboxUrl ? { sandboxUrl: opts.sandboxUrl } : {}),
-      },
-      services,
-    );
-    currentRunDir = undefined;
+    let result: RunResult;
+    try {
+      result = await runWithServices(
+        item.scenario,
+        {
+          reportDir: opts.reportDir,
+          reporters,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
+          ...(opts.sandboxUrl ? { sandboxUrl: opts.sandboxUrl } : {}),
+        },
+        services,
+      );
+    } catch (error) {
+      // A run that could not even start: the game day says so and goes no further.
+      stopped = `${item.name} could not run: ${redactText(describeError(error))}`;
+      outcomes.push({ item, skipped: stopped });
+      say('item-end', `${label}: ${stopped}`);
+      continue;
+    } finally {
+      currentRunDir = undefined;
+    }
     runs.push({ item, result });
     outcomes.push({ item, result });
     say(

@@ -12,7 +12,7 @@ import {
 } from '../../history/baseline.js';
 import { LocalHistory } from '../../history/local.js';
 import { metricsFromReport } from '../../history/metrics.js';
-import { indexRun } from '../../history/record.js';
+import { indexRun, uploadRun } from '../../history/record.js';
 import { scoreReport } from '../../history/score.js';
 import type { HistoryStore } from '../../history/store.js';
 import type { CheckpointIo } from '../../live/checkpoint.js';
@@ -99,6 +99,7 @@ export function gateLockKey(entries: readonly GateEntry[]): string {
 async function checkRegression(
   run: GateRun,
   history: HistoryStore,
+  local: HistoryStore,
   reportDir: string,
   spec: BaselineSpec,
   tolerances: Tolerances,
@@ -120,6 +121,7 @@ async function checkRegression(
   run.report = await updateReport(run.runDir, (r) => (r.regression = regression));
   // The index remembers the regression: a regressed run never becomes anyone's baseline.
   await indexRun(reportDir, run.runDir);
+  if (history !== local) await uploadRun(reportDir, run.runDir, history);
   if (regression.regressed && run.exitCode === 0) run.exitCode = 1;
 }
 
@@ -171,7 +173,10 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
   const startedAt = new Date().toISOString();
   const lock = acquireTargetLock(gateLockKey(entries), resolve(opts.reportDir));
   const services = opts.services ?? {};
-  const history = services.history ?? new LocalHistory(opts.reportDir);
+  const local = new LocalHistory(opts.reportDir);
+  const history = services.history ?? local;
+  // A scenario's run is uploaded to shared history once its regression check is in its report.
+  const runServices: SuiteServices = opts.baseline ? { ...services, history: undefined } : services;
   const runs: GateRun[] = [];
   const gamedays: GateResult['gamedays'] = [];
   const notRun: string[] = [];
@@ -192,7 +197,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
       };
       const added: GateRun[] = [];
       if ('scenario' in entry) {
-        const result = await runWithServices(entry.scenario, common, services);
+        const result = await runWithServices(entry.scenario, common, runServices);
         added.push({
           file: shown(entry.file),
           scenario: entry.scenario,
@@ -229,7 +234,8 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
         }
       }
       for (const run of added) {
-        if (opts.baseline) await checkRegression(run, history, opts.reportDir, opts.baseline, opts.tolerances ?? {});
+        if (opts.baseline)
+          await checkRegression(run, history, local, opts.reportDir, opts.baseline, opts.tolerances ?? {});
         run.score = scoreReport(run.report).score;
         runs.push(run);
       }
