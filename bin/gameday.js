@@ -1,5 +1,20 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/cli/main.js (built by `npm run build`, run by `npm ci` via `prepare`).
-import { main } from '../dist/cli/main.js';
+// It checks the Node version before loading anything else, in syntax every Node since 12 parses, so an
+// old Node gets one clear line and exit code 2 instead of a syntax error deep in a dependency.
+// MINIMUM mirrors package.json engines.node (test/launcher.test.ts keeps them equal).
 
-await main(process.argv.slice(2));
+const MINIMUM = [22, 12];
+const found = process.versions.node.split('.').map(Number);
+const tooOld = found[0] < MINIMUM[0] || (found[0] === MINIMUM[0] && found[1] < MINIMUM[1]);
+
+if (tooOld) {
+  process.stderr.write(
+    `gameday needs Node >= ${MINIMUM.join('.')}, found ${process.versions.node} (${process.execPath})\n` +
+      '  hint: run it through npx or npm scripts (they use the Node 24 that `npm ci` puts in node_modules/.bin),\n' +
+      '        or install Node 24 LTS\n',
+  );
+  process.exitCode = 2;
+} else {
+  import('../dist/cli/main.js').then((cli) => cli.main(process.argv.slice(2)));
+}

@@ -9,12 +9,13 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostmasterPid } from '../src/drivers/postgres/server.js';
-import { isProcessRunning, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
+import { isProcessRunning, startScratchPostgres, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
 import { pgDump } from '../src/drivers/postgres/tools.js';
 import { runDrill, s3Source, type S3Like } from '../src/drill/index.js';
 import type { DrillConfig, DrillEvent, DrillResult } from '../src/drill/types.js';
 import { Journal, pendingUndos, readJournal } from '../src/runner/journal.js';
 import { rollback } from '../src/runner/rollback.js';
+import { runUndo } from '../src/faults/undo.js';
 import { systemClock } from '../src/util/clock.js';
 import { ROOT, eventually, runCli } from './helpers/cli.js';
 import { createContacts, query, startSourceServer, type SourceServer } from './helpers/postgres.js';
@@ -300,6 +301,35 @@ describe('drill cleanup', () => {
     expect(result.cleanup.detail.join('\n')).toMatch(/scratch server stopped/);
   });
 
+  it('leaves nothing behind whenever an abort lands during the scratch server start', async () => {
+    // Why these delays: they land in runuser/initdb, in its bootstrap backend and in pg_ctl start -w;
+    // a start stopped there has no pid file, and its processes must still be found and stopped.
+    for (const ms of [30, 250, 500, 750, 1000, 1300]) {
+      const parentDir = workDir();
+      const { journal, path } = newJournal();
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new Error('operator pressed ^C')), ms);
+      let stop: (() => Promise<string>) | undefined;
+      try {
+        const server = await startScratchPostgres({
+          journal,
+          parentDir,
+          signal: ac.signal,
+          onJournaled: (s) => (stop = s),
+        });
+        await server.stop();
+      } catch {
+        // Aborted before it was up: the caller's cleanup below is what a drill runs.
+        await stop?.();
+      } finally {
+        clearTimeout(timer);
+        journal.close();
+      }
+      expect(pendingUndos(readJournal(path)), `abort after ${ms} ms`).toEqual([]);
+      expect(readdirSync(parentDir), `abort after ${ms} ms`).toEqual([]);
+    }
+  }, 120_000);
+
   it('stops at the time limit and still cleans up', async () => {
     const result = await drill(
       config({ source: { kind: 'postgres', url: bigUrl }, workDir: workDir(), timeoutMs: 1500 }),
@@ -316,7 +346,7 @@ describe('drill cleanup', () => {
     writeFileSync(configPath, JSON.stringify(config({ source: { kind: 'postgres', url: bigUrl }, workDir: wd })));
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules/vite-node/vite-node.mjs'), 'test/fixtures/drill/run-drill.ts', journalPath, configPath],
+      [join(ROOT, 'node_modules/.bin/vite-node'), 'test/fixtures/drill/run-drill.ts', journalPath, configPath],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -368,11 +398,13 @@ describe('drill cleanup', () => {
     const second = await runCli(['rollback', runDir]);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/nothing to roll back/);
-    // The undo itself is idempotent too: replaying it on a gone server still succeeds.
+    // The journal never lets one mutation be undone twice: replaying the stale list changes nothing.
     const again = new Journal(journalPath);
     const replay = await rollback(again, pending, { timeoutMs: 60_000 });
     again.close();
-    expect(replay.complete).toBe(true);
+    expect(replay).toMatchObject({ complete: true, undone: 0 });
+    // The undo itself is idempotent too: running it on a gone server still succeeds.
+    for (const p of pending) await runUndo(p.undo, { signal: AbortSignal.timeout(60_000), timeoutMs: 60_000 });
   });
 });
 

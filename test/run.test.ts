@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../src/drivers/sandbox/index.js';
 import type { Report } from '../src/report/types.js';
 import { eventually, runCli, startCli } from './helpers/cli.js';
+import { fleetWhole as waitFleetWhole } from './helpers/sandbox.js';
 
 let sandbox: SandboxHandle;
 let reportDir: string;
@@ -31,16 +32,7 @@ function onlyRunDir(scenario: string): string {
   return join(dir, runs[0] as string);
 }
 
-async function fleetWhole(): Promise<void> {
-  await eventually(
-    async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired && Object.values(s.zones).every((z) => z.up) ? true : undefined;
-    },
-    30_000,
-    'the sandbox fleet to be whole',
-  );
-}
+const fleetWhole = (): Promise<void> => waitFleetWhole(sandbox.client, 30_000);
 
 describe('gameday run', () => {
   it('runs pod-kill: measures RTO, passes, writes every report and rolls back', async () => {

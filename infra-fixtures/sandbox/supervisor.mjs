@@ -132,7 +132,13 @@ const balancer = createBalancer({
   healthIntervalMs: config.healthIntervalMs,
   serving: () => controller.serving,
 });
-const control = createControlApi({ controller, database, apiUrl: () => apiUrl, shutdown: () => void shutdown(0) });
+const control = createControlApi({
+  controller,
+  database,
+  apiUrl: () => apiUrl,
+  shutdown: () => void shutdown(0),
+  stateDir,
+});
 
 /** Keep the balancer and, once up, sandbox.json in step with the fleet. */
 function changed() {

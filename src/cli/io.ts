@@ -1,5 +1,7 @@
 // The CLI's output streams: results to stdout, progress and diagnostics to stderr.
 
+import { colourEnabled } from './colour.js';
+
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
@@ -7,6 +9,8 @@ export interface CliIo {
   tty: boolean;
   /** Rewrite the live status line (TTY only). */
   status(line: string): void;
+  /** Colour PASS/FAIL on stdout (a terminal, NO_COLOR unset, or FORCE_COLOR set). */
+  colour?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -27,6 +31,7 @@ export function processIo(): CliIo {
       process.stderr.write(`${line}\n`);
     },
     tty: process.stderr.isTTY === true,
+    colour: colourEnabled(process.env, process.stdout.isTTY === true),
     status: (line) => {
       if (process.stderr.isTTY !== true) return;
       const width = process.stderr.columns ?? 120;

@@ -18,6 +18,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
+import { didYouMean } from '../scenario/suggest.js';
 
 const HELP = `gameday — chaos and disaster-recovery experiments with measured RTO, RPO and SLOs
 
@@ -32,15 +33,17 @@ Commands:
   rollback <run-dir>             undo what a crashed or killed run left behind
   iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
   rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
-  report <run-dir>               print a finished run's summary
+  report <run-dir> [--html]      print a finished run's (or game day's) summary; write its report.html again
   run <gameday.yaml>             run a game day: scenarios and drills in order, checkpoints, hypotheses, retro
   gate <files|dirs…>             the CI gate: combined junit.xml, summary, annotations, --baseline regression
   note <run-dir> "text"          add an observation to a live or finished run's timeline
   ack <run-dir>                  answer the checkpoint a run is waiting on
   history [<scenario>]           earlier runs with sparklines of RTO, p95, availability, restore time, score
   compare <run-a> <run-b>        two runs side by side with deltas
+  help <command>                 the options of one command
 
-Options: --report-dir D (default reports/) · --quiet · --json · --help · --version
+Options: --report-dir D (default reports/) · --seed N · --quiet · --json (every command) · --help · --version (-V)
+Colour: PASS/FAIL in colour on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on
 Exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete`;
 
 const EXIT: Record<ErrorKind, number> = {
@@ -79,18 +82,31 @@ function version(): string {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   let code: number;
+  if (process.env['GAMEDAY_DEBUG']) io.err(`gameday: node ${process.version} (${process.execPath})`);
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const helpFor = name === 'help' ? rest[0] : undefined;
+    if (helpFor !== undefined) {
+      const command = COMMANDS[helpFor];
+      if (!command) {
+        io.err(`gameday: no command "${helpFor}"`);
+        io.err(`  hint: one of ${Object.keys(COMMANDS).join(', ')}`);
+        code = 2;
+      } else code = await command(['--help'], io);
+    } else if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.out(HELP);
       code = name === undefined ? 2 : 0;
-    } else if (name === '--version' || name === '-v') {
-      io.out(version());
+    } else if (name === '--version' || name === '-v' || name === '-V') {
+      io.out(rest.includes('--json') ? JSON.stringify({ version: version() }) : version());
       code = 0;
     } else {
       const command = COMMANDS[name];
       if (!command) {
-        io.err(`gameday: unknown command "${name}"`);
-        io.err(`  hint: one of ${Object.keys(COMMANDS).join(', ')} — see gameday --help`);
+        const guess = didYouMean(name.replace(/^-+/, ''), Object.keys(COMMANDS));
+        const option = name.startsWith('-');
+        io.err(`gameday: unknown ${option ? 'option' : 'command'} ${option ? name : `"${name}"`}`);
+        io.err(
+          `  hint: ${guess === undefined ? '' : `did you mean "${guess}"? `}${option ? 'options come after the command; ' : ''}commands: ${Object.keys(COMMANDS).join(', ')} — see gameday --help`,
+        );
         code = 2;
       } else {
         code = await command(rest, io);

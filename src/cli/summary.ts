@@ -4,16 +4,24 @@ import { verdictTable } from '../report/index.js';
 import type { RunResult } from '../runner/run.js';
 import type { CliIo } from './io.js';
 import type { OutputMode } from './args.js';
+import { paint, verdictTone } from './colour.js';
 
-/** Rows of text in aligned columns (history and compare print with it too). */
-export { table as textTable };
+/** Rows of text in aligned columns, without colour (history and compare print with it). */
+export function textTable(rows: string[][]): string[] {
+  return table(rows, false);
+}
 
-function table(rows: string[][]): string[] {
+function table(rows: string[][], colour: boolean | undefined): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((row) =>
+  const last = (rows[0]?.length ?? 0) - 1;
+  return rows.map((row, r) =>
     row
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .map((c, i) => {
+        const cell = c.padEnd(widths[i] ?? 0);
+        // Padding first, colour after: escape codes must not count towards the column width.
+        return r > 0 && i === last ? paint(colour, verdictTone(c), cell) : cell;
+      })
       .join('  ')
       .trimEnd(),
   );
@@ -26,7 +34,8 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
     io.out(JSON.stringify({ ...report, runDir: result.runDir, exitCode: result.exitCode }, null, 2));
     return;
   }
-  const head = `${report.scenario}: ${report.verdict.toUpperCase()}${report.reason ? ` — ${report.reason}` : ''}`;
+  const verdict = paint(io.colour, verdictTone(report.verdict), report.verdict.toUpperCase());
+  const head = `${report.scenario}: ${verdict}${report.reason ? ` — ${report.reason}` : ''}`;
   if (mode.quiet) {
     io.out(`${head} (${result.runDir})`);
     return;
@@ -34,7 +43,7 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   io.out('');
   io.out(head);
   const rows = verdictTable(report);
-  if (rows.length > 1) for (const line of table(rows)) io.out(`  ${line}`);
+  if (rows.length > 1) for (const line of table(rows, io.colour)) io.out(`  ${line}`);
   if (!report.rollback.complete) {
     io.out(`  ROLLBACK INCOMPLETE: ${report.rollback.failed.map((f) => f.error).join('; ')}`);
     for (const f of report.rollback.failed) if (f.hint) io.out(`  what to do (${f.code ?? f.id}): ${f.hint}`);
@@ -43,4 +52,5 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   io.out(`  reports: ${result.files.json}`);
   io.out(`           ${result.files.junit}`);
   io.out(`           ${result.files.markdown}`);
+  io.out(`           ${result.files.html}`);
 }

@@ -1,5 +1,6 @@
 // Pure replica selection: which replicas a fault acts on, given the live inventory.
 
+import { GamedayError } from '../errors.js';
 import type { ReplicaSelection } from '../scenario/types.js';
 
 /** The part of a replica that selection looks at. */
@@ -33,19 +34,46 @@ export function seedFrom(text: string): number {
   return h >>> 0;
 }
 
-/** How many of `total` candidates a selection asks for (count, percent rounded up, default 1). */
+/**
+ * How many of `total` candidates a selection asks for (count, percent rounded up, default 1; perZone is per zone). A count
+ * larger than the candidates is an error, never clamped: a plan that silently did less than the scenario
+ * says would measure another experiment.
+ */
 export function selectionSize(select: ReplicaSelection, total: number): number {
-  if (select.count !== undefined) return Math.min(select.count, total);
+  if (select.count !== undefined) {
+    if (select.count > total) {
+      const where = [select.zone && `zone ${select.zone}`, select.capacity && `capacity ${select.capacity}`]
+        .filter(Boolean)
+        .join(', ');
+      throw new GamedayError(
+        `select.count ${select.count} is more than the ${total} candidate(s) the selection${where ? ` (${where})` : ''} can give`,
+        {
+          kind: 'invalid-input',
+          code: 'SELECTION_TOO_SMALL',
+          hint: `select at most ${total}, use a percent, or widen the selection`,
+        },
+      );
+    }
+    return select.count;
+  }
   if (select.percent !== undefined) return Math.min(total, Math.ceil((select.percent / 100) * total));
   return Math.min(1, total);
 }
 
-/** Choose replicas: filter by zone and capacity among running ones, then random or oldest first. */
+/** Choose replicas: filter by zone and capacity among running ones, then random or oldest first; with
+ * `perZone`, that many from every zone (zones in name order, each chosen as a selection of its own). */
 export function selectReplicas<R extends Selectable>(
   replicas: readonly R[],
   select: ReplicaSelection,
   rng: () => number,
 ): R[] {
+  if (select.perZone === undefined) return selectFrom(replicas, select, rng);
+  const zones = [...new Set(replicas.map((r) => r.zone))].filter((z) => select.zone === undefined || z === select.zone);
+  const { perZone, ...one } = select;
+  return zones.sort().flatMap((zone) => selectFrom(replicas, { ...one, zone, count: perZone }, rng));
+}
+
+function selectFrom<R extends Selectable>(replicas: readonly R[], select: ReplicaSelection, rng: () => number): R[] {
   const candidates = replicas.filter(
     (r) =>
       (r.state === 'ready' || r.state === 'starting') &&

@@ -8,6 +8,7 @@ import type { AwsDriver } from '../drivers/aws/index.js';
 import type { AwsExecutionRecord, AwsInventory, PlannedAwsFault } from './aws/config.js';
 import type { Clock } from '../util/clock.js';
 import type { RunbookTiming } from '../runbook/types.js';
+import type { LiveBlastRadius, PoolImpact } from './blast-radius.js';
 
 /** What the planner knows about the targets, discovered before any mutation. */
 export interface Inventory {
@@ -30,6 +31,12 @@ export interface PlannedFault {
   unavailable: number;
   /** Fleet size the cap is measured against. */
   fleet: number;
+  /**
+   * What the step takes out of service per pool (sandbox fleet, Kubernetes workload), for the blast radius
+   * over the whole run: members of a pool add up across steps until a wait for recovery. Without it the
+   * cap is checked per step on `unavailable` of `fleet`.
+   */
+  pools?: PoolImpact[];
   /** Target aws: the AWS module's own plan (experiment to build, database, notes). */
   aws?: PlannedAwsFault;
 }
@@ -47,6 +54,8 @@ export interface FaultRuntime {
   /** The run's RPO marker writer, when it writes markers: a runbook step may point it at the new primary. */
   markers?: { readonly url: string; switchTo(url: string): Promise<void> };
   rng: () => number;
+  /** guards.maxUnavailable against the live state, checked right before each mutating call (when set). */
+  blastRadius?: LiveBlastRadius;
   log(message: string): void;
   /** An entry on the run's timeline, now; also after inject returned (watches that follow a fault), until the run ends. */
   timeline?(kind: string, message: string): void;

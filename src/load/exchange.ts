@@ -1,22 +1,18 @@
 // One request/response of the load generator, driven through undici's dispatch handler interface:
 // no response stream or promise per request, which keeps the client cheap at high rates.
 //
-// It implements the raw handler callbacks (onConnect/onHeaders/onData/onComplete/onError) rather than the
-// controller-based ones (onRequestStart/onResponseStart/…): for the latter undici wraps every request in an
-// adapter plus controller and parses the response headers and trailers into objects, which at the maximum
-// rate costs more client CPU than everything else the generator does per request. Only the status matters
-// here, so the raw form is used; both forms are accepted by undici 7's `dispatch`.
+// It implements the controller-based callbacks (onRequestStart/onResponseStart/onResponseData/
+// onResponseEnd/onResponseError), the only form undici 8's `dispatch` accepts. Only the status
+// matters here: the headers undici hands over are ignored and the body is discarded as it arrives.
 
 import type { Dispatcher } from 'undici';
 
 /** Called once the exchange ends: with the status on a complete response, or with the error. */
 export type ExchangeSink = (index: number, status: number, error: unknown) => void;
 
-type Abort = (reason?: Error) => void;
-
 /** Handler for one dispatched request; the body is discarded as it arrives. */
 export class Exchange implements Dispatcher.DispatchHandler {
-  private abort: Abort | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
   private cancelled: Error | undefined;
   private status = 0;
 
@@ -28,33 +24,31 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Abort now, or as soon as the pool takes the request off its queue. */
   cancel(reason: Error): void {
     this.cancelled = reason;
-    this.abort?.(reason);
+    this.controller?.abort(reason);
   }
 
-  /** The request is about to be written (possibly again, on a retry): keep its abort function. */
-  onConnect(abort: Abort): void {
-    if (this.cancelled) abort(this.cancelled);
-    else this.abort = abort;
+  /** The request is about to be written (possibly again, on a retry): keep its controller. */
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.cancelled) controller.abort(this.cancelled);
+    else this.controller = controller;
   }
 
-  /** Called per status line, 1xx included; the last one is the final status. Returns "keep reading". */
-  onHeaders(statusCode: number): boolean {
+  /** The final status line of the response. */
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
-    return true;
   }
 
-  onData(): boolean {
+  onResponseData(): void {
     // Discarded: only status and timing matter.
-    return true;
   }
 
-  onComplete(): void {
-    this.abort = undefined;
+  onResponseEnd(): void {
+    this.controller = undefined;
     this.sink(this.index, this.status, undefined);
   }
 
-  onError(error: Error): void {
-    this.abort = undefined;
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.controller = undefined;
     this.sink(this.index, 0, error);
   }
 }

@@ -37,3 +37,10 @@ export function formatPercent(value: number, toward: 'down' | 'up' = 'down'): st
   const rounded = toward === 'down' ? Math.floor(scaled + 1e-6) : Math.ceil(scaled - 1e-6);
   return `${trimNumber(rounded / 1000, 3)}%`;
 }
+
+/** The RTO when there is none: "not recovered before the abort at +Xs" or "not recovered within Xs". */
+export function unrecoveredText(m: { observedMs: number; abortedAtMs?: number }): string {
+  return m.abortedAtMs === undefined
+    ? `not recovered within ${formatDuration(m.observedMs)}`
+    : `not recovered before the abort at +${formatDuration(m.abortedAtMs)}`;
+}

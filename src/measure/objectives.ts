@@ -10,7 +10,7 @@ import type {
   WindowName,
 } from '../report/types.js';
 import { formatDuration } from '../util/duration.js';
-import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from './format.js';
+import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from './format.js';
 
 export type Percentile = 'p50' | 'p90' | 'p95' | 'p99';
 const PERCENTILES: readonly Percentile[] = ['p50', 'p90', 'p95', 'p99'];
@@ -68,12 +68,22 @@ function rtoResult(o: NonNullable<ResolvedObjectives['rto']>, m: Measurements): 
   const target = `<= ${formatBoundMs(o.maxMs)}`;
   const rto = m.rto;
   if (rto === null) return notMeasured('rto', target, o.maxMs, 'ms', m.notMeasured?.rto ?? DEFAULT_NOT_MEASURED.rto);
+  if (rto.status === 'no-impact' && rto.abortedAtMs !== undefined) {
+    // Why not a pass: the window in which impact would have shown was cut short by the abort.
+    return notMeasured(
+      'rto',
+      target,
+      o.maxMs,
+      'ms',
+      `no impact observed before the abort at +${formatDuration(rto.abortedAtMs)}`,
+    );
+  }
   if (rto.status === 'no-impact') return atMost('rto', o.maxMs, 0, 'ms', { target, actual: 'no impact (0s)' });
   if (rto.status === 'not-recovered' || rto.ms === null) {
     return {
       name: 'rto',
       target,
-      actual: `not recovered within ${formatDuration(rto.observedMs)}`,
+      actual: unrecoveredText(rto),
       pass: false,
       targetValue: o.maxMs,
       actualValue: null,

@@ -20,7 +20,7 @@ function alive(pid: number): boolean {
 
 describe('command probe', () => {
   it('runs an argument array without a shell', async () => {
-    const outcome = await probeFor({ run: ['node', '-e', 'console.log("ready $HOME")'] }).check(
+    const outcome = await probeFor({ run: [process.execPath, '-e', 'console.log("ready $HOME")'] }).check(
       AbortSignal.timeout(5000),
     );
     expect(outcome).toEqual({ ok: true, detail: 'exit 0: ready $HOME', value: 0 });
@@ -51,9 +51,9 @@ describe('command probe', () => {
   });
 
   it('trims the detail to 200 characters', async () => {
-    const outcome = await probeFor({ run: ['node', '-e', 'console.log("x".repeat(500)); process.exit(1)'] }).check(
-      AbortSignal.timeout(5000),
-    );
+    const outcome = await probeFor({
+      run: [process.execPath, '-e', 'console.log("x".repeat(500)); process.exit(1)'],
+    }).check(AbortSignal.timeout(5000));
     expect(outcome.ok).toBe(false);
     expect(outcome.detail?.length).toBeLessThanOrEqual(200);
   });

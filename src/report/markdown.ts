@@ -1,7 +1,7 @@
 // summary.md: a human-readable report for pull requests, CI job summaries and game-day notes.
 
 import { formatDuration } from '../util/duration.js';
-import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber } from '../measure/format.js';
+import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from '../measure/format.js';
 import type { LatencySummary, Report, SloMeasurement } from './types.js';
 import { xmlSafe } from './xml.js';
 import { liveSections } from './markdown-live.js';
@@ -91,9 +91,10 @@ function rtoSection(r: Report): string[] {
   if (m === null) return [];
   const lines = ['### Recovery time (RTO)', ''];
   lines.push(`- **Probe:** ${code(m.probe)}, stable for ${formatBoundMs(m.stableForMs)}`);
-  if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
-  else if (m.status === 'not-recovered' || m.ms === null)
-    lines.push(`- **RTO:** not recovered within ${formatDuration(m.observedMs)}`);
+  if (m.status === 'no-impact' && m.abortedAtMs !== undefined)
+    lines.push(`- **RTO:** no impact observed before the abort at +${formatDuration(m.abortedAtMs)}`);
+  else if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
+  else if (m.status === 'not-recovered' || m.ms === null) lines.push(`- **RTO:** ${unrecoveredText(m)}`);
   else lines.push(`- **RTO:** ${formatDuration(m.ms)} ± ${formatDuration(m.errorBoundMs)}`);
   if (m.detectMs !== null) lines.push(`- **Time to detect:** ${formatMeasuredMs(m.detectMs)}`);
   lines.push(`- **Fault at:** ${escapeMarkdown(m.faultAt)}`);
@@ -285,13 +286,30 @@ function probes(r: Report): string[] {
   return ['## Probes', '', ...table(['Probe', 'Kind', 'Interval', 'Samples', 'Failures'], rows)];
 }
 
+/** The plan as the run noted it (targets, probes, steps, seed), once. */
+function plan(r: Report): string[] {
+  const notes = r.timeline.filter((e) => e.kind === 'plan');
+  if (notes.length === 0) return [];
+  return ['## Plan', '', '```', ...notes.map((e) => xmlSafe(e.message).replace(/`{3,}/g, "'''")), '```'];
+}
+
+/** "kind: message", without repeating the kind when the message already starts with it ("phase plan"). */
+function eventText(kind: string, message: string): string {
+  return message.startsWith(`${kind} `) || message.startsWith(`${kind}:`) ? message : `${kind}: ${message}`;
+}
+
 function timeline(r: Report): string[] {
   const lines = ['## Timeline', ''];
   if (r.timeline.length === 0) return [...lines, '_No events were recorded._'];
-  const shown = r.timeline.slice(0, MAX_TIMELINE_ROWS);
-  const rows = shown.map((e) => [formatOffset(e.t), escapeMarkdown(`${e.kind}: ${e.message}`)]);
+  // The plan's lines are listed once under Plan; its steps appear here as they run.
+  const events = r.timeline.filter((e, i, all) => e.kind !== 'plan' || all[i - 1]?.kind !== 'plan');
+  const shown = events.slice(0, MAX_TIMELINE_ROWS);
+  const rows = shown.map((e) => [
+    formatOffset(e.t),
+    escapeMarkdown(e.kind === 'plan' ? 'plan made (see Plan)' : eventText(e.kind, e.message)),
+  ]);
   lines.push(...table(['Time', 'Event'], rows));
-  const hidden = r.timeline.length - shown.length;
+  const hidden = events.length - shown.length;
   if (hidden > 0) lines.push('', `_${hidden} more events in report.json._`);
   return lines;
 }
@@ -316,6 +334,7 @@ export function toMarkdown(report: Report): string {
     ...liveSections(report, escapeMarkdown),
     measurements(report),
     probes(report),
+    plan(report),
     timeline(report),
     rollback(report),
   ];

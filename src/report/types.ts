@@ -24,6 +24,8 @@ export interface RtoMeasurement {
   recoveredAt: string | null;
   /** How long the run observed after t0 (for "not recovered within …"). */
   observedMs: number;
+  /** The run was aborted this long after t0 (SIGINT, guards.timeout, abortWhen): what was measured stops there. */
+  abortedAtMs?: number;
 }
 
 export interface RpoMeasurement {

@@ -49,24 +49,26 @@ async function rejection(p: Promise<unknown>): Promise<GamedayError> {
 }
 
 describe('writeReportFiles / readReport', () => {
-  it('writes the three files into a new run directory and reads the report back', async () => {
+  it('writes the four files into a new run directory and reads the report back', async () => {
     const runDir = join(dir, 'demo', 'r1');
     const paths = await writeReportFiles(runDir, report);
     expect(paths).toEqual({
       json: join(runDir, 'report.json'),
       junit: join(runDir, 'junit.xml'),
       markdown: join(runDir, 'summary.md'),
+      html: join(runDir, 'report.html'),
     });
-    expect((await readdir(runDir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+    expect((await readdir(runDir)).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
     expect(await readReport(runDir)).toEqual(report);
     expect(await readFile(paths.junit, 'utf8')).toContain('<testcase classname="gameday.demo" name="rto"');
     expect(await readFile(paths.markdown, 'utf8')).toMatch(/^# FAIL: demo/);
+    expect(await readFile(paths.html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*FAIL/);
   });
 
   it('replaces existing files and leaves no temporary files behind', async () => {
     await writeReportFiles(dir, report);
     await writeReportFiles(dir, { ...report, verdict: 'pass', objectives: [] });
-    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'summary.md']);
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
     expect((await readReport(dir)).verdict).toBe('pass');
   });
 

@@ -6,15 +6,22 @@ import { join } from 'node:path';
 import { GamedayError } from '../errors.js';
 import { toJson } from './json.js';
 import { toJunit } from './junit.js';
+import { renderRunDirHtml } from './html/index.js';
 import { toMarkdown } from './markdown.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 
-export const REPORT_FILES = { json: 'report.json', junit: 'junit.xml', markdown: 'summary.md' } as const;
+export const REPORT_FILES = {
+  json: 'report.json',
+  junit: 'junit.xml',
+  markdown: 'summary.md',
+  html: 'report.html',
+} as const;
 
 export interface ReportPaths {
   json: string;
   junit: string;
   markdown: string;
+  html: string;
 }
 
 /** Write `text` so readers see either the old file or the whole new one, never a partial write. */
@@ -29,18 +36,30 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
-/** Write report.json, junit.xml and summary.md into the run directory (created if missing). */
+/** report.html's text; a rendering problem becomes a page that says so, never a lost report.json. */
+async function htmlText(runDir: string, report: Report): Promise<string> {
+  try {
+    return await renderRunDirHtml(runDir, report);
+  } catch (error) {
+    const why = String((error as Error)?.message ?? error).replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return `<!doctype html><meta charset="utf-8"><title>report</title><p>report.html could not be rendered: ${why}. Run <code>gameday report --html ${runDir.replace(/[&<>]/g, '')}</code> again; report.json and summary.md are complete.</p>\n`;
+  }
+}
+
+/** Write report.json, junit.xml, summary.md and report.html into the run directory (created if missing). */
 export async function writeReportFiles(runDir: string, report: Report): Promise<ReportPaths> {
   const paths: ReportPaths = {
     json: join(runDir, REPORT_FILES.json),
     junit: join(runDir, REPORT_FILES.junit),
     markdown: join(runDir, REPORT_FILES.markdown),
+    html: join(runDir, REPORT_FILES.html),
   };
   const texts = { json: toJson(report), junit: toJunit(report), markdown: toMarkdown(report) };
   await mkdir(runDir, { recursive: true });
   // Why report.json last: its presence means the run's other report files are complete too.
   await writeAtomic(paths.junit, texts.junit);
   await writeAtomic(paths.markdown, texts.markdown);
+  await writeAtomic(paths.html, await htmlText(runDir, report));
   await writeAtomic(paths.json, texts.json);
   return paths;
 }

@@ -201,10 +201,9 @@ function assertXmlChars(doc: string): void {
 /** Parse the subset of XML junit.ts writes; throws on anything not well-formed. */
 function parseXml(doc: string): XmlElement {
   assertXmlChars(doc);
-  let i = 0;
   const decl = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/.exec(doc);
   if (!decl) throw new Error('missing XML declaration');
-  i = decl[0].length;
+  let i = decl[0].length;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   const NAME = /[A-Za-z_][\w.-]*/y;

@@ -17,7 +17,7 @@ import { pendingUndos, readJournal } from './journal.js';
 import { rollback, type RollbackResult } from './rollback.js';
 import { openRun } from './open-run.js';
 import type { RunOptions, RunResult } from './run.js';
-import { connectTargets, fillRuntimeVariables } from './targets.js';
+import { connectTargets, fillRuntimeVariables, journalSystems } from './targets.js';
 import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
 const VERDICT: Record<DrillResult['status'], Verdict> = {
@@ -68,6 +68,8 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
       ...(opts.startSandbox === undefined ? {} : { startSandbox: opts.startSandbox }),
       log: (m) => rec.note('targets', m),
     });
+    // The systems the drill reads and writes markers to: rollback checks it reaches these same ones.
+    journalSystems(journal, targets.systems);
     const drill = fillRuntimeVariables(scenario.drill, targets.vars);
     closeAws = targets.aws?.close;
     // s3 and rds sources need the AWS driver (targets.aws); without it createSource says so.

@@ -1,18 +1,31 @@
-// Guards: checks that must pass before any fault — allowlists, blast radius, one run per target at a time.
+// Guards: checks that must pass before any fault — allowlists and the blast radius over the whole run.
+// (The lock that keeps one run per target is in lock/.)
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GamedayError } from '../errors.js';
+import { capFor } from '../faults/blast-radius.js';
 import type { Scenario } from '../scenario/types.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlannedStep } from './plan.js';
 
-/** Pure: every guard violation in the plan, as errors (the run refuses before any mutation). */
+const isRecovery = (s: PlannedStep): boolean => s.kind === 'wait-probe' || s.kind === 'verify';
+
+/**
+ * Pure: every guard violation in the plan, as errors (the run refuses before any mutation). The blast
+ * radius counts, per pool, every member taken out since the last wait for recovery: steps without a
+ * `wait: { for: … }` (or a `verify`) between them add up, as their targets have not come back yet.
+ */
 export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
   const errors: GamedayError[] = [];
   const { allowedZones, maxUnavailable } = scenario.guards;
+  // Per pool since the last recovery: members out and the steps that took them.
+  let out = new Map<string, { ids: Set<string>; steps: string[] }>();
+  // Zones and named nodes taken down since the last recovery, by step.
+  let taken = new Map<string, string>();
   for (const step of plan.steps) {
+    if (isRecovery(step)) {
+      out = new Map();
+      taken = new Map();
+      continue;
+    }
     if (step.kind !== 'fault') continue;
     const { fault } = step.planned;
     if (fault.type === 'zone-outage' && allowedZones && !allowedZones.includes(fault.zone)) {
@@ -27,17 +40,28 @@ export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
         ),
       );
     }
-    if (maxUnavailable) {
-      const cap =
-        'count' in maxUnavailable
-          ? maxUnavailable.count
-          : Math.floor((maxUnavailable.percent / 100) * step.planned.fleet);
+    for (const target of step.planned.affected.filter((a) => a.startsWith('zone ') || a.startsWith('node/'))) {
+      const before = taken.get(target);
+      if (before !== undefined) {
+        errors.push(
+          new GamedayError(`step ${step.name}: ${target} is already taken down by step ${before}`, {
+            kind: 'invalid-input',
+            code: 'GUARD_TWICE',
+            hint: `add a \`wait: { for: <probe> }\` after step ${before} so it has recovered, or choose another target`,
+          }),
+        );
+      }
+      taken.set(target, step.name);
+    }
+    if (!maxUnavailable) continue;
+    const pools = step.planned.pools;
+    if (pools === undefined) {
+      // A fault without pools (AWS) is capped on its own numbers.
+      const { cap, text } = capFor(maxUnavailable, step.planned.fleet);
       if (step.planned.unavailable > cap) {
-        const capText =
-          'count' in maxUnavailable ? `${cap}` : `${maxUnavailable.percent}% of ${step.planned.fleet} = ${cap}`;
         errors.push(
           new GamedayError(
-            `step ${step.name}: would take ${step.planned.unavailable} replica(s) out of service, above guards.maxUnavailable (${capText})`,
+            `step ${step.name}: would take ${step.planned.unavailable} replica(s) out of service, above guards.maxUnavailable (${text})`,
             {
               kind: 'invalid-input',
               code: 'GUARD_BLAST_RADIUS',
@@ -46,54 +70,30 @@ export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
           ),
         );
       }
+      continue;
+    }
+    for (const pool of pools) {
+      const prev = out.get(pool.pool) ?? { ids: new Set<string>(), steps: [] };
+      const ids = new Set([...prev.ids, ...pool.ids]);
+      const { cap, text } = capFor(maxUnavailable, pool.size);
+      if (ids.size > cap) {
+        const earlier = ids.size - pool.ids.filter((id) => !prev.ids.has(id)).length;
+        errors.push(
+          new GamedayError(
+            `step ${step.name}: would have ${ids.size} of ${pool.size} in ${pool.pool} out of service at once (${pool.ids.length} from this step${earlier > 0 ? `, ${earlier} from step${prev.steps.length > 1 ? 's' : ''} ${prev.steps.join(', ')}, not recovered yet` : ''}), above guards.maxUnavailable (${text})`,
+            {
+              kind: 'invalid-input',
+              code: 'GUARD_BLAST_RADIUS',
+              hint:
+                earlier > 0
+                  ? 'add a `wait: { for: <probe> }` step between the faults so the fleet recovers, select fewer, or raise guards.maxUnavailable'
+                  : 'select fewer replicas or raise guards.maxUnavailable',
+            },
+          ),
+        );
+      }
+      out.set(pool.pool, { ids, steps: [...prev.steps, step.name] });
     }
   }
   return errors;
-}
-
-/** A lock held by a run on one target, so two runs never inject into the same system at once. */
-export interface TargetLock {
-  release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Take the lock for `targetKey`; a lock left by a dead process is taken over. */
-export function acquireTargetLock(
-  targetKey: string,
-  runDir: string,
-  lockDir = join(tmpdir(), 'gameday-locks'),
-): TargetLock {
-  mkdirSync(lockDir, { recursive: true });
-  const path = join(lockDir, `${createHash('sha256').update(targetKey).digest('hex').slice(0, 16)}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, JSON.stringify({ pid: process.pid, runDir, targetKey }), { flag: 'wx' });
-      return { release: () => rmSync(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let holder: { pid?: number; runDir?: string } = {};
-      try {
-        holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
-      } catch {
-        // A torn lock file is treated as stale.
-      }
-      if (holder.pid !== undefined && alive(holder.pid)) {
-        throw new GamedayError(`another gameday run (pid ${holder.pid}) is acting on ${targetKey}`, {
-          kind: 'invalid-input',
-          code: 'TARGET_LOCKED',
-          hint: `wait for it to finish${holder.runDir ? ` (run dir ${holder.runDir})` : ''}`,
-        });
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new GamedayError(`cannot lock ${targetKey}`, { kind: 'runtime', code: 'LOCK_FAILED' });
 }

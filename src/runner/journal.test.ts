@@ -78,4 +78,41 @@ describe('journal', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
     expect(pendingUndos(readJournal(path))).toHaveLength(0);
   });
+
+  it('never records a second undo of one mutation, whichever writer tries', () => {
+    const path = tempJournal();
+    const run = new Journal(path);
+    const id = run.intent('zone-outage #1', 'zone a down', 'sandbox', { driver: 'sandbox', op: 'zone-up', args: {} });
+    run.applied(id);
+    const other = new Journal(path);
+    other.undone(id, 'by gameday rollback');
+    expect(() => run.undone(id, 'zone restored after its duration')).toThrow(/m1 .* is already undone/);
+    run.close();
+    other.close();
+    expect(readJournal(path).filter((e) => e.type === 'undone')).toHaveLength(1);
+  });
+
+  it('continues the ids of a journal it reopens', () => {
+    const path = tempJournal();
+    const j = new Journal(path);
+    j.intent('s', 'a', 't', { driver: 'd', op: 'x', args: {} });
+    j.close();
+    const k = new Journal(path);
+    expect(k.intent('s', 'b', 't', { driver: 'd', op: 'x', args: {} })).toBe('m2');
+    k.close();
+  });
+
+  it('marks a mutation whose call never reached the system (nothing to undo)', () => {
+    const path = tempJournal();
+    const j = new Journal(path);
+    const a = j.intent('s', 'create template', 't', { driver: 'aws', op: 'fis-delete-templates', args: {} });
+    j.failed(a, 'FIS CreateExperimentTemplate at http://127.0.0.1:1: connection refused', { notSent: true });
+    const b = j.intent('s', 'other', 't', { driver: 'd', op: 'x', args: {} });
+    j.failed(b, 'HTTP 500');
+    j.close();
+    expect(pendingUndos(readJournal(path)).map((p) => [p.id, p.notSent === true])).toEqual([
+      ['m1', true],
+      ['m2', false],
+    ]);
+  });
 });

@@ -1,8 +1,10 @@
 // The journal: an append-only NDJSON file, flushed to disk before every mutating call,
 // holding what is needed to undo each mutation — so a crashed or killed run can be rolled back.
 
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { GamedayError } from '../errors.js';
+import type { TargetIdentity } from './targets-identity.js';
+import { afterApplied, killAfterApplied } from './failpoint.js';
 
 /** How to undo one mutation: a driver operation with plain-data arguments (never secrets). */
 export interface UndoAction {
@@ -11,11 +13,28 @@ export interface UndoAction {
   args: Record<string, unknown>;
 }
 
+// The format only grows: fields and entry types are added, never changed, so every older journal still
+// rolls back. host/startTime, `target`, `lock` and `notSent` were added with the target lock.
 export type JournalEntry =
-  | { type: 'run'; at: string; runId: string; scenario: string; file: string; pid: number }
+  | {
+      type: 'run';
+      at: string;
+      runId: string;
+      scenario: string;
+      file: string;
+      pid: number;
+      /** The host the run ran on, and its process start time: a reused pid is not the run. */
+      host?: string;
+      startTime?: string;
+    }
+  /** The identity of a system the run acts on, recorded when the run connected (rollback must reach the same one). */
+  | { type: 'target'; at: string; key: string; identity: TargetIdentity }
+  /** A target lock the run holds (rollback takes the same lock while it works). */
+  | { type: 'lock'; at: string; key: string; backend: string; location: string }
   | { type: 'intent'; at: string; id: string; step: string; action: string; target: string; undo: UndoAction }
   | { type: 'applied'; at: string; id: string; detail?: string }
-  | { type: 'failed'; at: string; id: string; error: string }
+  /** notSent: the call provably never reached the system (connection refused): nothing was changed. */
+  | { type: 'failed'; at: string; id: string; error: string; notSent?: boolean }
   | { type: 'undone'; at: string; id: string; detail?: string }
   | { type: 'undo-failed'; at: string; id: string; error: string }
   | { type: 'end'; at: string; verdict: string; rollbackComplete: boolean };
@@ -28,25 +47,54 @@ export interface PendingUndo {
   target: string;
   undo: UndoAction;
   applied: boolean;
+  /** The mutating call failed without ever reaching the system: there is nothing to undo. */
+  notSent?: boolean;
 }
+
+export type JournalListener = (entry: JournalEntry) => void;
 
 /** Append-only writer. Every append is fsync'ed before it returns: the undo is on disk before the mutation. */
 export class Journal {
   readonly path: string;
   private fd: number | undefined;
   private seq = 0;
+  private readonly listeners = new Set<JournalListener>();
+  /** The undone ids as of a file size, so `undone` reads the file only when another writer appended. */
+  private known: { size: number; ids: Set<string> } | undefined;
+  private appliedCount = 0;
+  /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
+  private readonly killAt = killAfterApplied();
 
+  /** Open `path` for appending; an existing journal (gameday rollback) continues its ids. */
   constructor(path: string) {
     this.path = path;
+    if (existsSync(path)) {
+      for (const e of readJournal(path)) {
+        const n = e.type === 'intent' ? Number(/^m(\d+)$/.exec(e.id)?.[1]) : NaN;
+        if (n > this.seq) this.seq = n;
+      }
+    }
     this.fd = openSync(path, 'a');
+  }
+
+  /** Hear every entry appended from now on (the runner times a fault cut short by its first `applied`). */
+  watch(listener: JournalListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Append one entry and flush it to disk. */
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error(`journal ${this.path} is closed`);
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    const line = `${JSON.stringify(entry)}\n`;
+    writeSync(this.fd, line);
     // Why fsync: a kill -9 or power loss right after this call must still leave the undo on disk.
     fsyncSync(this.fd);
+    if (this.known) {
+      if (entry.type === 'undone') this.known.ids.add(entry.id);
+      this.known.size += Buffer.byteLength(line);
+    }
+    for (const l of this.listeners) l(entry);
   }
 
   /** Record the intent to mutate, with its undo, before the mutation happens. Returns the entry id. */
@@ -59,14 +107,43 @@ export class Journal {
 
   applied(id: string, detail?: string): void {
     this.append({ type: 'applied', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+    afterApplied(++this.appliedCount, this.killAt);
   }
 
-  failed(id: string, error: string): void {
-    this.append({ type: 'failed', at: new Date().toISOString(), id, error });
+  failed(id: string, error: string, opts: { notSent?: boolean } = {}): void {
+    this.append({
+      type: 'failed',
+      at: new Date().toISOString(),
+      id,
+      error,
+      ...(opts.notSent ? { notSent: true } : {}),
+    });
   }
 
+  /**
+   * Record that a mutation is undone. Refuses a second `undone` for one mutation: the file is read back
+   * first, so whoever appended it (this process or another), the same mutation is never undone twice.
+   */
   undone(id: string, detail?: string): void {
+    if (this.undoneIds().has(id)) {
+      throw new GamedayError(`mutation ${id} of ${this.path} is already undone`, {
+        kind: 'runtime',
+        code: 'ALREADY_UNDONE',
+        phase: 'rollback',
+        hint: 'another gameday process rolled this run back; check the journal before acting again',
+      });
+    }
     this.append({ type: 'undone', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  /** Ids the file records as undone; read again only when someone else appended since (the size differs). */
+  private undoneIds(): Set<string> {
+    const size = statSync(this.path).size;
+    if (this.known?.size !== size) {
+      const ids = new Set(readJournal(this.path).flatMap((e) => (e.type === 'undone' ? [e.id] : [])));
+      this.known = { size, ids };
+    }
+    return this.known.ids;
   }
 
   undoFailed(id: string, error: string): void {
@@ -122,9 +199,36 @@ export function pendingUndos(entries: readonly JournalEntry[]): PendingUndo[] {
     } else if (e.type === 'applied') {
       const p = pending.get(e.id);
       if (p) p.applied = true;
+    } else if (e.type === 'failed') {
+      const p = pending.get(e.id);
+      if (p && e.notSent === true && !p.applied) p.notSent = true;
     } else if (e.type === 'undone') {
       pending.delete(e.id);
     }
   }
   return [...pending.values()];
+}
+
+/** The run header (the first `run` entry), if the journal has one. */
+export function journalRun(entries: readonly JournalEntry[]): Extract<JournalEntry, { type: 'run' }> | undefined {
+  return entries.find((e): e is Extract<JournalEntry, { type: 'run' }> => e.type === 'run');
+}
+
+/** True when the run wrote its `end` entry (it finished, whatever its verdict). */
+export function journalEnded(entries: readonly JournalEntry[]): boolean {
+  return entries.some((e) => e.type === 'end');
+}
+
+/** The target identities the run recorded, one per key (the newest wins). */
+export function journalTargets(entries: readonly JournalEntry[]): Array<Extract<JournalEntry, { type: 'target' }>> {
+  const byKey = new Map<string, Extract<JournalEntry, { type: 'target' }>>();
+  for (const e of entries) if (e.type === 'target') byKey.set(e.key, e);
+  return [...byKey.values()];
+}
+
+/** The target locks the run took, one per key. */
+export function journalLocks(entries: readonly JournalEntry[]): Array<Extract<JournalEntry, { type: 'lock' }>> {
+  const byKey = new Map<string, Extract<JournalEntry, { type: 'lock' }>>();
+  for (const e of entries) if (e.type === 'lock') byKey.set(e.key, e);
+  return [...byKey.values()];
 }

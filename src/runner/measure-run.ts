@@ -52,6 +52,8 @@ export interface RunObservations {
   markers:
     { acknowledged: readonly AcknowledgedMarker[]; surviving: number[] | null; error: string | undefined } | undefined;
   steadyAfterFailures: readonly string[];
+  /** When the run was aborted (run clock), or null. */
+  abortT?: number | null;
   rollback: RollbackResult;
   failure: { aborted: boolean; reason: string } | undefined;
 }
@@ -93,6 +95,8 @@ export function buildReport(o: RunObservations): Report {
     });
     recoveredT = result.recoveredT;
     rto = rtoToMeasurement(result, { probe: rtoObj.probe, t0, stableForMs: rtoObj.stableForMs, wall });
+    // An abort after the fault: RTO, time to detect and the `during` window hold what was seen until then.
+    if (o.abortT != null && o.abortT >= t0 && rto.status !== 'recovered') rto.abortedAtMs = o.abortT - t0;
   }
 
   const bounds = windowBounds({ runStartT: o.observeStartT ?? o.startT, t0, recoveredT, faultEndT, endT: observeEnd });

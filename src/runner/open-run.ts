@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Scenario } from '../scenario/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { selfIdentity } from '../util/process-identity.js';
 import type { Reporter } from './events.js';
 import { Journal } from './journal.js';
 import { RunRecorder } from './recorder.js';
@@ -47,7 +48,8 @@ export function openRun(
     runId,
     scenario: scenario.name,
     file: scenario.file,
-    pid: process.pid,
+    // pid, host and start time: `gameday rollback` refuses while this very process runs (a reused pid is not it).
+    ...selfIdentity(),
   });
   const rec = new RunRecorder(clock, opts.reporters ?? []);
   const startT = clock.now();

@@ -5,6 +5,7 @@ import { describeAwsTarget } from '../faults/aws/inventory.js';
 import { seededRandom } from '../faults/select.js';
 import type { Inventory, PlannedFault } from '../faults/types.js';
 import type { ResolvedStep, Scenario } from '../scenario/types.js';
+import { GamedayError, isGamedayError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
 import { describeInteractiveStep } from '../actions/describe.js';
 
@@ -51,9 +52,17 @@ function describeStep(step: ResolvedStep): string {
 /** Resolve each step against the inventory. Throws GamedayError (invalid-input) when a fault cannot apply. */
 export function planRun(scenario: Scenario, inventory: Inventory, seed: number): Plan {
   const rng = seededRandom(seed);
+  // Each step plans against what earlier steps left: no replica, pod or node is chosen twice in one plan.
+  let left = inventory;
   const steps = scenario.steps.map((step, index): PlannedStep => {
     if (step.kind === 'fault') {
-      const planned = faultModule(step.fault, step.target).plan(step.fault, inventory, rng);
+      let planned: PlannedFault;
+      try {
+        planned = faultModule(step.fault, step.target).plan(step.fault, left, rng);
+      } catch (error) {
+        throw inStep(step.name, error);
+      }
+      left = withoutChosen(left, planned.affected);
       return { kind: 'fault', index, name: step.name, step, planned };
     }
     return { kind: step.kind, index, name: step.name, step, description: describeStep(step) };
@@ -85,6 +94,44 @@ export function planRun(scenario: Scenario, inventory: Inventory, seed: number):
     (p) => `${p.name}: ${p.kind} every ${formatDuration(p.intervalMs)}`,
   );
   return { scenario: scenario.name, seed, targets, probes, steps };
+}
+
+/** A planning error, naming the step it belongs to. */
+function inStep(name: string, error: unknown): unknown {
+  if (!isGamedayError(error) || error.message.startsWith('step ')) return error;
+  return new GamedayError(`step ${name}: ${error.message}`, {
+    kind: error.kind,
+    code: error.code,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.phase === undefined ? {} : { phase: error.phase }),
+    ...(error.target === undefined ? {} : { target: error.target }),
+    cause: error.cause,
+  });
+}
+
+/** Pure: the inventory with what a step chose marked as going away (replicas, pods, nodes and their pods). */
+export function withoutChosen(inventory: Inventory, affected: readonly string[]): Inventory {
+  const chosen = new Set(affected);
+  const out: Inventory = { ...inventory };
+  if (inventory.sandbox) {
+    const sb = inventory.sandbox;
+    out.sandbox = {
+      ...sb,
+      replicas: sb.replicas.map((r) => (chosen.has(r.id) ? { ...r, state: 'terminating' as const } : r)),
+    };
+  }
+  const k8s = inventory.kubernetes;
+  if (k8s) {
+    const nodes = new Set(affected.filter((a) => a.startsWith('node/')).map((a) => a.slice('node/'.length)));
+    out.kubernetes = {
+      ...k8s,
+      nodes: k8s.nodes ? k8s.nodes.map((n) => (nodes.has(n.name) ? { ...n, unschedulable: true } : n)) : null,
+      pods: k8s.pods.map((p) =>
+        chosen.has(`${p.namespace}/${p.name}`) || nodes.has(p.nodeName ?? '') ? { ...p, terminating: true } : p,
+      ),
+    };
+  }
+  return out;
 }
 
 /** The planned steps as lines for people (`gameday plan`). */

@@ -4,7 +4,7 @@
 import { runUndo } from '../faults/undo.js';
 import { describeError, isGamedayError } from '../errors.js';
 import { redactText } from '../util/redact.js';
-import type { Journal, PendingUndo } from './journal.js';
+import { readJournal, type Journal, type PendingUndo } from './journal.js';
 
 export interface RollbackResult {
   complete: boolean;
@@ -26,11 +26,25 @@ export async function rollback(
   opts: RollbackOptions,
 ): Promise<RollbackResult> {
   const result: RollbackResult = { complete: true, undone: 0, failed: [] };
+  // The whole journal, for undos that must know what the run started itself (faults/vanished.ts).
+  const entries = readJournal(journal.path);
+  // Why read the journal again: `pending` may be stale (another process undid some since); an undo the
+  // journal already records is never run a second time.
+  const done = new Set(entries.flatMap((e) => (e.type === 'undone' ? [e.id] : [])));
   for (const p of [...pending].reverse()) {
+    if (done.has(p.id)) {
+      opts.onUndo?.(p.id, 'ok', `${p.action}: already undone`);
+      continue;
+    }
     // Each undo gets its own time limit; rollback is never cancelled by the run's own abort signal.
     const signal = AbortSignal.timeout(opts.timeoutMs + 5_000);
     try {
-      const detail = await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied });
+      // Why no undo call: the mutating call never reached the system (connection refused), so the thing
+      // it would have created or changed does not exist — retrying the undo against a dead endpoint
+      // would leave the intent pending forever.
+      const detail = p.notSent
+        ? 'never created: the call never reached the system (connection refused), nothing to undo'
+        : await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied, entries });
       journal.undone(p.id, detail);
       result.undone += 1;
       opts.onUndo?.(p.id, 'ok', `${p.action}: ${detail}`);

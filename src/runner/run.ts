@@ -19,14 +19,15 @@ import { formatDuration } from '../util/duration.js';
 import { redactText } from '../util/redact.js';
 import type { Phase, Reporter, Verdict } from './events.js';
 import { kubernetesGuardViolations } from '../faults/kubernetes/guards.js';
-import { checkGuards, acquireTargetLock, type TargetLock } from './guards.js';
+import { checkGuards } from './guards.js';
+import { lockSystems, releaseLocks, type TargetLock, type TargetLockBackend } from './lock/index.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
 import { buildReport, measuredFault } from './measure-run.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
-import { connectTargets, fillRuntimeVariables, type ConnectedTargets } from './targets.js';
+import { connectTargets, fillRuntimeVariables, journalSystems, type ConnectedTargets } from './targets.js';
 import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
@@ -51,12 +52,16 @@ export interface RunOptions {
   steadyStateTimeoutMs?: number;
   /** How checkpoint steps hear the people running the game day (a terminal, `gameday ack`); absent: nobody. */
   checkpoints?: CheckpointIo;
+  /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
+  seed?: number;
+  /** Where target locks live (default: lock files in the user's lock directory, see lock/file.ts). */
+  lockBackend?: TargetLockBackend;
 }
 
 export interface RunResult {
   report: Report;
   runDir: string;
-  files: { json: string; junit: string; markdown: string; journal: string };
+  files: { json: string; junit: string; markdown: string; html: string; journal: string };
   /** DESIGN.md exit codes: 0 pass · 1 objective failed · 2 invalid input · 3 aborted/error · 4 rollback incomplete. */
   exitCode: 0 | 1 | 2 | 3 | 4;
 }
@@ -65,7 +70,9 @@ export { newRunId } from './open-run.js';
 
 function exitCodeFor(verdict: Verdict, rollbackComplete: boolean, invalidInput: boolean): RunResult['exitCode'] {
   if (!rollbackComplete) return 4;
-  if (invalidInput) return 2;
+  // Why the verdict first: an abort (SIGINT, guards.timeout) that surfaces through a check of the user's
+  // input (the AWS identity guard) is still an abort: exit 3, never 2.
+  if (invalidInput && verdict !== 'aborted') return 2;
   if (verdict === 'pass') return 0;
   if (verdict === 'fail') return 1;
   return 3;
@@ -91,12 +98,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     input.guards.timeoutMs,
   );
   const signal = ctl.signal;
+  // When the run was aborted (run clock), for the report's "not recovered before the abort at +Xs".
+  let abortT: number | null = null;
   signal.addEventListener(
     'abort',
-    () => rec.event({ kind: 'abort', t: clock.now(), reason: abortText(signal.reason) }),
-    {
-      once: true,
+    () => {
+      abortT = clock.now();
+      const reason = abortText(signal.reason);
+      rec.event({ kind: 'abort', t: abortT, reason }, `abort: ${reason}`);
     },
+    { once: true },
   );
   // Notes and checkpoint answers from other terminals (gameday note / ack) reach the run through its inbox.
   const live = startLive(runDir, rec, opts.checkpoints);
@@ -109,7 +120,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let scenario = input;
   let targets: ConnectedTargets | undefined;
   let plan: Plan | undefined;
-  let lock: TargetLock | undefined;
+  let locks: TargetLock[] = [];
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
@@ -140,6 +151,20 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
     if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
+    journalSystems(journal, targets.systems);
+    // Why before planning: a target another run acts on — or one a killed run left changed — must not
+    // even be planned against; the inventory would describe a system in the middle of someone's fault.
+    locks = await lockSystems(
+      targets.systems.map((t) => t.key),
+      {
+        runId,
+        purpose: 'run',
+        journal,
+        ...(opts.lockBackend ? { backend: opts.lockBackend } : {}),
+        onLost: (error) => ctl.abort(error),
+        log: (m) => rec.note('guards', m, 'warn'),
+      },
+    );
 
     phase('plan');
     const inventory = {
@@ -147,8 +172,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.inventory() } : {}),
       ...(targets.aws ? { aws: await discoverAws(scenario, targets.aws, signal) } : {}),
     };
-    plan = planRun(scenario, inventory, seedFrom(runId));
+    plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
+    rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
 
     phase('guards');
     const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
@@ -159,7 +185,6 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
         ...(violations[0]?.hint === undefined ? {} : { hint: violations[0].hint }),
       });
     }
-    lock = acquireTargetLock(targets.lockKey, runDir);
 
     const sandbox = targets.sandbox;
     const sandboxStatus = sandbox
@@ -227,6 +252,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     faults = executed.faults;
     runbook = executed.runbook;
     stepsEndT = clock.now();
+    if (executed.error !== undefined) throw executed.error;
 
     phase('recovery');
     await observeRecovery(scenario, rec, faults, stepsEndT, signal);
@@ -273,7 +299,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   } catch (error) {
     rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
   }
-  lock?.release();
+  await releaseLocks(locks, rollbackResult.complete);
   opts.signal?.removeEventListener('abort', onOuterAbort);
   const podTimings = targets?.kubernetes?.podTimings();
   await targets?.kubernetes?.close().catch(() => undefined);
@@ -303,6 +329,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     loadResult,
     markers: markers ? { acknowledged: markers.acknowledged, surviving, error: rpoError } : undefined,
     steadyAfterFailures,
+    abortT,
     rollback: rollbackResult,
     failure:
       failure === undefined

@@ -1,14 +1,17 @@
-// Executing the planned steps in order: faults (journaled by their modules), waits and verifies.
+// Executing the planned steps in order: faults (journaled by their modules), waits and verifies,
+// checkpoints and actions.
 
 import { faultModule } from '../faults/registry.js';
-import { RunbookFailedError } from '../faults/sandbox/region-failover.js';
+import { RunbookFailedError, refusedToHarness } from '../faults/sandbox/region-failover.js';
 import type { RunbookTiming } from '../runbook/types.js';
 import { seededRandom } from '../faults/select.js';
+import { liveBlastRadius } from '../faults/blast-radius.js';
 import type { KubernetesRuntime } from '../faults/kubernetes/types.js';
 import type { FaultExecution, FaultRuntime } from '../faults/types.js';
 import type { Scenario } from '../scenario/types.js';
 import { sleep, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
+import { describeError } from '../errors.js';
 import type { Journal } from './journal.js';
 import type { Plan } from './plan.js';
 import type { RunRecorder } from './recorder.js';
@@ -21,7 +24,8 @@ export interface StepOutcome {
   index: number;
   name: string;
   kind: string;
-  status: 'ok' | 'failed' | 'skipped';
+  /** aborted: the run was aborted (SIGINT, guards.timeout, abortWhen) while this step ran. */
+  status: 'ok' | 'failed' | 'skipped' | 'aborted';
   startT: number | null;
   endT: number | null;
   detail: string;
@@ -43,12 +47,21 @@ export interface StepContext {
   runDir?: string;
 }
 
-/** Run every step. A failed wait or verify stops the sequence (the rest are skipped); errors propagate. */
-export async function executeSteps(
-  plan: Plan,
-  scenario: Scenario,
-  ctx: StepContext,
-): Promise<{ outcomes: StepOutcome[]; faults: FaultExecution[]; runbook: RunbookTiming[] }> {
+export interface ExecutedSteps {
+  outcomes: StepOutcome[];
+  faults: FaultExecution[];
+  runbook: RunbookTiming[];
+  /** The error that ended the steps (an abort, a runtime error); what ran until then is kept above. */
+  error?: unknown;
+}
+
+/**
+ * Run every step. A failed wait or verify stops the sequence (the rest are skipped). An error (an abort,
+ * a failing call) also stops it, and is returned with everything observed until then: a fault whose first
+ * mutation was applied before the error is kept (t0 = when the journal recorded it), so an aborted run
+ * still measures time to detect and its partial `during` window.
+ */
+export async function executeSteps(plan: Plan, scenario: Scenario, ctx: StepContext): Promise<ExecutedSteps> {
   const { rec, clock, signal } = ctx;
   const outcomes: StepOutcome[] = plan.steps.map((s) => ({
     index: s.index,
@@ -63,6 +76,19 @@ export async function executeSteps(
   const runbookOnly: RunbookTiming[] = [];
   // Injection-time choices use their own stream, seeded from the run id, so a run can be replayed.
   const rng = seededRandom(plan.seed ^ 0x9e3779b9);
+  const blastRadius = liveBlastRadius(scenario.guards.maxUnavailable);
+
+  // When each step's first mutation was journaled as applied (run clock): t0 of a fault cut short.
+  const firstApplied = new Map<string, number>();
+  const stepOf = new Map<string, string>();
+  const unwatch = ctx.journal.watch((e) => {
+    if (e.type === 'intent') stepOf.set(e.id, e.step);
+    else if (e.type === 'applied') {
+      const name = stepOf.get(e.id);
+      if (name !== undefined && !firstApplied.has(name)) firstApplied.set(name, clock.now());
+    }
+  });
+  let stepsError: unknown;
 
   for (const step of plan.steps) {
     const outcome = outcomes[step.index] as StepOutcome;
@@ -83,6 +109,7 @@ export async function executeSteps(
           clock,
           signal,
           rng,
+          ...(blastRadius ? { blastRadius } : {}),
           log: (m) => rec.note('fault', m),
           timeline: (kind, m) => rec.note(kind, m),
           ...(ctx.sandbox ? { sandbox: { client: ctx.sandbox.client, controlUrl: ctx.sandbox.controlUrl } } : {}),
@@ -130,17 +157,52 @@ export async function executeSteps(
       // not a harness error: the step fails, its timings and t0 go into the report, the run continues
       // to recovery and rollback. So when the runbook's own rollback was incomplete: the run's rollback
       // replays the undo that failed and reports it (exit 4) — throwing here would lose the timings.
-      // Any other error ends the steps.
-      if (!(error instanceof RunbookFailedError)) throw error;
-      ok = false;
-      detail = error.message;
-      if (error.t0 !== null) {
-        faults.push({ t0: error.t0, detail, affected: [], findings: [], runbook: error.runbook });
+      // Any other error ends the steps, and so does a runbook refused a permission (a harness error).
+      if (!(error instanceof RunbookFailedError) || refusedToHarness(error)) {
+        stepsError = error;
+        const t0 = firstApplied.get(step.name);
+        if (step.kind === 'fault' && t0 !== undefined) {
+          // The fault is in place (its first mutation was applied) although inject did not return.
+          const cut = `${step.planned.description} (${signal.aborted ? 'aborted' : 'failed'} before the step ended)`;
+          faults.push({
+            t0,
+            detail: cut,
+            affected: step.planned.affected,
+            findings: [],
+            ...(step.step.measure ? { measured: true } : {}),
+          });
+          rec.event(
+            { kind: 'fault-injected', t: t0, index: step.index, fault: step.planned.fault.type, detail: cut },
+            `fault injected: ${cut}`,
+          );
+        }
       } else {
-        runbookOnly.push(...error.runbook);
+        ok = false;
+        detail = error.message;
+        if (error.t0 !== null) {
+          faults.push({ t0: error.t0, detail, affected: [], findings: [], runbook: error.runbook });
+        } else {
+          runbookOnly.push(...error.runbook);
+        }
       }
     } finally {
       outcome.endT = clock.now();
+    }
+    if (stepsError !== undefined) {
+      outcome.status = signal.aborted ? 'aborted' : 'failed';
+      outcome.detail = signal.aborted ? `aborted: ${describeError(signal.reason)}` : describeError(stepsError);
+      rec.event(
+        {
+          kind: 'step-end',
+          t: outcome.endT,
+          index: step.index,
+          name: step.name,
+          status: outcome.status === 'aborted' ? 'aborted' : 'failed',
+          detail: outcome.detail,
+        },
+        `step ${step.index + 1} ${step.name} ${outcome.status === 'aborted' ? 'ABORTED' : 'FAILED'}: ${outcome.detail}`,
+      );
+      break;
     }
     outcome.status = ok ? 'ok' : 'failed';
     outcome.detail = detail;
@@ -150,5 +212,7 @@ export async function executeSteps(
     );
     if (!ok) break;
   }
-  return { outcomes, faults, runbook: [...faults.flatMap((f) => f.runbook ?? []), ...runbookOnly] };
+  unwatch();
+  const runbook = [...faults.flatMap((f) => f.runbook ?? []), ...runbookOnly];
+  return { outcomes, faults, runbook, ...(stepsError === undefined ? {} : { error: stepsError }) };
 }

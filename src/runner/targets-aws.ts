@@ -15,6 +15,7 @@ import { systemClock } from '../util/clock.js';
 import { Journal, pendingUndos, readJournal } from './journal.js';
 import type { Plan } from './plan.js';
 import { rollback } from './rollback.js';
+import type { TargetIdentity } from './targets-identity.js';
 
 export interface AwsConnection {
   driver: AwsDriver;
@@ -23,6 +24,8 @@ export interface AwsConnection {
   identity: AwsIdentity;
   /** The target lock key: one run per account and region at a time. */
   lockKey: string;
+  /** For the journal: the account, region and endpoint the run acts on. */
+  journalIdentity: Extract<TargetIdentity, { kind: 'aws' }>;
   /** Release the clients' sockets. */
   close(): void;
 }
@@ -37,15 +40,27 @@ export async function connectAws(
 ): Promise<AwsConnection> {
   // Why here: the AWS SDK (~150 MB of RSS with every client) is loaded only by runs with an aws target.
   const { createAwsDriver, guardIdentity } = await import('../drivers/aws/index.js');
-  const driver = createAwsDriver(config, opts.clientOptions);
+  const driver = createAwsDriver(config, {
+    // Every call shows that it waits: a slow or silent endpoint is visible long before its deadline.
+    onWaiting: (w) => opts.log(`waiting for ${w.endpoint} (${w.call}) … ${Math.round(w.elapsedMs / 1000)}s`),
+    ...opts.clientOptions,
+  });
   try {
     const identity = await guardIdentity(driver, config, opts.signal);
     opts.log(`aws: account ${identity.account}, region ${identity.region}, caller ${identity.arn}`);
+    const endpoint = config.endpoints?.sts ?? config.endpoint;
+    // Why the endpoint in the key: two emulators with the same account and region are two systems.
     return {
       driver,
       config,
       identity,
-      lockKey: `aws:${identity.account}:${identity.region}`,
+      lockKey: `aws:${identity.account}:${identity.region}${endpoint === undefined ? '' : `@${endpoint}`}`,
+      journalIdentity: {
+        kind: 'aws',
+        account: identity.account,
+        region: identity.region,
+        ...(endpoint === undefined ? {} : { endpoint }),
+      },
       close: () => driver.destroy(),
     };
   } catch (error) {

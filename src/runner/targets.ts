@@ -7,10 +7,12 @@ import { SandboxClient, startSandbox, type SandboxHandle } from '../drivers/sand
 import { GamedayError } from '../errors.js';
 import { connectKubernetes, type KubernetesConnection } from '../faults/kubernetes/connect.js';
 import { preflightRunbookKubernetes } from '../faults/kubernetes/runbook-preflight.js';
+import { sandboxStartedDetail } from '../faults/vanished.js';
 import type { Scenario } from '../scenario/types.js';
 import { RUNTIME_VARIABLES } from '../scenario/types.js';
 import type { Journal } from './journal.js';
 import { connectAws, type AwsConnection } from './targets-aws.js';
+import type { TargetIdentity } from './targets-identity.js';
 
 export interface SandboxConnection {
   client: SandboxClient;
@@ -19,6 +21,8 @@ export interface SandboxConnection {
   databaseUrl: string | null;
   /** Set when this run started the sandbox (and so stops it at rollback). */
   owned?: SandboxHandle;
+  /** The sandbox's state directory (its instance), when known. */
+  stateDir?: string;
 }
 
 export interface ConnectedTargets {
@@ -29,8 +33,15 @@ export interface ConnectedTargets {
   aws?: AwsConnection;
   /** Values of RUNTIME_VARIABLES for this run. */
   vars: Record<string, string>;
-  /** A key naming the system acted on, for the target lock. */
-  lockKey: string;
+  /** Every system the run acts on: the key its target lock is taken on, and its identity for the journal. */
+  systems: TargetSystem[];
+}
+
+/** One system a run acts on. */
+export interface TargetSystem {
+  /** The target lock key: "sandbox:<control URL>", "kubernetes:<API server>", "aws:<account>:<region>". */
+  key: string;
+  identity: TargetIdentity;
 }
 
 export interface ConnectOptions {
@@ -59,8 +70,7 @@ export async function connectTargets(scenario: Scenario, opts: ConnectOptions): 
     throw error;
   }
   if (!aws) return connected;
-  // One lock per run: the sandbox's when there is one (it is the run's own system), else the account's.
-  return { ...connected, aws, ...(connected.sandbox ? {} : { lockKey: aws.lockKey }) };
+  return { ...connected, aws, systems: [...connected.systems, { key: aws.lockKey, identity: aws.journalIdentity }] };
 }
 
 async function connectLocalTargets(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
@@ -75,13 +85,16 @@ async function connectLocalTargets(scenario: Scenario, opts: ConnectOptions): Pr
     throw error;
   }
   if (!k8s) return connected;
-  // One lock per run: the sandbox's when there is one (it is the run's own system), else the cluster's.
-  return { ...connected, kubernetes: k8s, ...(connected.sandbox ? {} : { lockKey: k8s.lockKey }) };
+  return {
+    ...connected,
+    kubernetes: k8s,
+    systems: [...connected.systems, { key: k8s.lockKey, identity: k8s.identity }],
+  };
 }
 
 async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
   const cfg = scenario.targets.sandbox;
-  if (!cfg) return { vars: {}, lockKey: `scenario:${scenario.name}` };
+  if (!cfg) return { vars: {}, systems: [] };
   const url = opts.sandboxUrl ?? cfg.url;
   let conn: SandboxConnection;
   if (url) {
@@ -94,7 +107,13 @@ async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise
         hint: 'start the sandbox with its database (npm run fixture:sandbox -- up) or let gameday start its own',
       });
     }
-    conn = { client, controlUrl: url, apiUrl: status.apiUrl, databaseUrl: status.db?.writerUrl ?? null };
+    conn = {
+      client,
+      controlUrl: url,
+      apiUrl: status.apiUrl,
+      databaseUrl: status.db?.writerUrl ?? null,
+      ...(status.stateDir === undefined ? {} : { stateDir: status.stateDir }),
+    };
   } else {
     const stateDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-'));
     const id = opts.journal.intent('targets', 'start sandbox', `sandbox ${stateDir}`, {
@@ -116,18 +135,30 @@ async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise
       stateDir,
       signal: opts.signal,
     });
-    opts.journal.applied(id, `sandbox control ${handle.controlUrl}`);
+    opts.journal.applied(id, sandboxStartedDetail(handle.controlUrl, handle.databaseUrl));
     conn = {
       client: handle.client,
       controlUrl: handle.controlUrl,
       apiUrl: handle.apiUrl,
       databaseUrl: handle.databaseUrl,
       owned: handle,
+      stateDir,
     };
   }
   const vars: Record<string, string> = { SANDBOX_URL: conn.controlUrl, SANDBOX_API_URL: conn.apiUrl };
   if (conn.databaseUrl) vars['SANDBOX_DATABASE_URL'] = conn.databaseUrl;
-  return { sandbox: conn, vars, lockKey: `sandbox:${conn.controlUrl}` };
+  const identity: TargetIdentity = {
+    kind: 'sandbox',
+    controlUrl: conn.controlUrl,
+    ...(conn.stateDir === undefined ? {} : { stateDir: conn.stateDir }),
+  };
+  return { sandbox: conn, vars, systems: [{ key: `sandbox:${conn.controlUrl}`, identity }] };
+}
+
+/** Journal the identity of every system the run acts on (rollback checks it reaches these same ones). */
+export function journalSystems(journal: Journal, systems: readonly TargetSystem[]): void {
+  for (const t of systems)
+    journal.append({ type: 'target', at: new Date().toISOString(), key: t.key, identity: t.identity });
 }
 
 const RUNTIME_RE = new RegExp(`\\$\\{(${RUNTIME_VARIABLES.join('|')})\\}`, 'g');

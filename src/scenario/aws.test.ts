@@ -83,7 +83,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'unknown-aws-key.yaml': [
     'unknown-aws-key.yaml:6:5: targets.aws.regoin: unknown key "regoin"',
-    '  hint: did you mean "region"? allowed keys: region, regions, accounts, profile, endpoint, endpoints, retry, fisRoleArn',
+    '  hint: did you mean "region"? allowed keys: region, regions, accounts, profile, endpoint, endpoints, retry, callTimeout, fisRoleArn',
   ],
 };
 
@@ -112,6 +112,7 @@ describe('AWS scenarios resolve', () => {
       accounts: ['123456789012'],
       retryMode: 'adaptive',
       maxAttempts: 5,
+      callTimeoutMs: 60_000,
     });
     const step = scenario?.steps[0];
     expect(step).toMatchObject({ kind: 'fault', target: 'aws' });

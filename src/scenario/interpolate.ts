@@ -12,6 +12,12 @@ export interface InterpolateOptions {
   env: Record<string, string | undefined>;
   /** Whether the scenario has a sandbox target, which provides RUNTIME_VARIABLES at run time. */
   hasSandbox: boolean;
+  /**
+   * Unset variables are not errors: the reference stays as written and its path is reported with code
+   * "unset-variable-allowed" and the variable's name as message (load.ts drops those and skips value checks
+   * there). For lint steps without secrets.
+   */
+  allowMissing?: boolean;
 }
 
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?$/s;
@@ -95,7 +101,10 @@ function interpolateScalar(node: Scalar<string>, path: PathSegment[], options: I
     // Like the shell's ${VAR:-default}: the default also applies when the variable is empty.
     if (value !== undefined && !(fallback !== undefined && value === '')) result += value;
     else if (fallback !== undefined) result += fallback;
-    else {
+    else if (options.allowMissing) {
+      report(problem(path, 'unset-variable-allowed', name));
+      result += reference;
+    } else {
       report(
         problem(path, 'unset-variable', `environment variable ${name} is not set`, {
           hint: `export ${name}=… or write \${${name}:-default}`,

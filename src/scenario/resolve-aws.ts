@@ -25,6 +25,7 @@ import type { ResolvedFault, ResolvedProbeCheck } from './types.js';
 export const AWS_DEFAULTS = {
   retryMode: 'adaptive' as const,
   maxAttempts: 5,
+  callTimeoutMs: 60_000,
   fisTimeoutMs: 30 * 60_000,
   fisPollIntervalMs: 2000,
   spotNoticeMs: 2 * 60_000,
@@ -45,6 +46,7 @@ export function resolveAwsTarget(t: z.output<typeof AwsTarget>): AwsTargetConfig
     accounts: t.accounts,
     retryMode: t.retry?.mode ?? AWS_DEFAULTS.retryMode,
     maxAttempts: t.retry?.maxAttempts ?? AWS_DEFAULTS.maxAttempts,
+    callTimeoutMs: ms(t.callTimeout, AWS_DEFAULTS.callTimeoutMs),
   };
   if (t.profile !== undefined) out.profile = t.profile;
   if (t.endpoint !== undefined) out.endpoint = t.endpoint;

@@ -293,6 +293,7 @@ function selection(select: z.output<typeof ReplicaSelector> | undefined): Replic
   const s = select ?? {};
   const out: ReplicaSelection = { order: s.order ?? DEFAULTS.select.order };
   if (s.percent !== undefined) out.percent = pct(s.percent);
+  else if (s.perZone !== undefined) out.perZone = s.perZone;
   else out.count = s.count ?? DEFAULTS.select.count;
   if (s.zone !== undefined) out.zone = s.zone;
   if (s.capacity !== undefined) out.capacity = s.capacity;

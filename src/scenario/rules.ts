@@ -197,6 +197,18 @@ function stepRules(ctx: Context): Problem[] {
 
   for (const { step, path } of ctx.steps) {
     const select = obj(step.select);
+    if (select !== undefined && 'perZone' in select && ('count' in select || 'percent' in select)) {
+      out.push(
+        problem(
+          [...path, 'select', 'perZone'],
+          'conflicting-keys',
+          'use either "perZone" or "count"/"percent" in select',
+          {
+            at: 'key',
+          },
+        ),
+      );
+    }
     if (select !== undefined && 'count' in select && 'percent' in select) {
       out.push(
         problem(

@@ -43,6 +43,10 @@ export const AwsTarget = z
       })
       .optional()
       .meta({ description: 'SDK retries on throttling and transient errors (default adaptive, 5 attempts).' }),
+    callTimeout: Duration.optional().meta({
+      description:
+        'Time one AWS call may take, its retries included (default 60s); a slower endpoint fails the call with a clear error.',
+    }),
     fisRoleArn: z
       .string()
       .optional()

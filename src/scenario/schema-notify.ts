@@ -50,7 +50,7 @@ export const GrafanaNotify = z.strictObject({
         .string()
         .optional()
         .meta({ description: 'Annotate this dashboard only (default: an organization annotation).' }),
-      panelId: z.int().min(0).optional(),
+      panelId: z.int().min(0).optional().meta({ description: 'With dashboardUid: annotate this panel only.' }),
       tags: z
         .array(z.string())
         .optional()

@@ -314,6 +314,10 @@ export function candidateTargets(fault: string, present: readonly string[]): str
 export const ReplicaSelector = z.strictObject({
   count: z.int().min(1).optional(),
   percent: Percent.optional(),
+  perZone: z.int().min(1).optional().meta({
+    description:
+      'Hit this many in every zone in one step (e.g. 1 = one per zone); not with count or percent. Zones: the sandbox zones, or on Kubernetes the nodes’ topology.kubernetes.io/zone labels.',
+  }),
   zone: z.string().optional(),
   capacity: z.enum(['spot', 'on-demand']).optional(),
   order: z.enum(['random', 'oldest']).optional(),

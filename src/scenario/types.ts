@@ -111,6 +111,8 @@ export interface ResolvedMarkers {
 export interface ReplicaSelection {
   count?: number;
   percent?: number;
+  /** This many in every zone (count and percent are then unset). */
+  perZone?: number;
   zone?: string;
   capacity?: 'spot' | 'on-demand';
   order: 'random' | 'oldest';

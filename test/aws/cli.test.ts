@@ -26,7 +26,16 @@ import type { Report } from '../../src/report/types.js';
 import { readJournal } from '../../src/runner/journal.js';
 import { ROOT, eventually, runCli, startCli } from '../helpers/cli.js';
 import { startFisServer, type FisServer } from './fis-server.js';
-import { ACCOUNT, CREDENTIALS, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import {
+  ACCOUNT,
+  CREDENTIALS,
+  REGION,
+  fakeAwsCliEnv,
+  startMotoForTests,
+  testDriver,
+  testTarget,
+  type Moto,
+} from './moto.js';
 import { putErrorRateAlarm } from './resources.js';
 
 const CONNECTKIT = ['db-failover.yaml', 'spot-interruption-fis.yaml', 'az-loss-fis.yaml'].map(
@@ -43,13 +52,7 @@ describe('gameday CLI on AWS emulators', () => {
 
   /** Environment of the CLI: fake credentials, no IMDS, every service on moto. */
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCOUNT_ID: ACCOUNT,
+    ...fakeAwsCliEnv(moto.endpoint),
     API_URL: apiUrl,
     DATABASE_URL: pg.url,
     ...extra,
@@ -157,7 +160,8 @@ describe('gameday CLI on AWS emulators', () => {
       'rds:RebootDBInstance',
       'sts:GetCallerIdentity',
     ]);
-    expect(dbOut['fisRolePolicy']?.Statement).toEqual([]);
+    // db-failover uses no FIS: no FIS role to print.
+    expect(Object.keys(dbOut)).toEqual(['harnessPolicy']);
   });
 
   it('refuses a wrong account with exit 2, naming the account found, before any mutation', async () => {

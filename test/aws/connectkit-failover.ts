@@ -13,7 +13,8 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-s
 import { parseDocument } from 'yaml';
 import { Route53Driver } from '../../src/drivers/aws/route53.js';
 import { ROOT } from '../helpers/cli.js';
-import { ACCOUNT, REGION, testDriver, testTarget } from './moto.js';
+import type { AwsKeys } from '../../infra-fixtures/aws/lib/moto.mjs';
+import { ACCOUNT, REGION, fakeAwsCliEnv, testDriver, testTarget } from './moto.js';
 import { createPostgresInstance } from './resources.js';
 
 export const DR_REGION = 'us-east-1';
@@ -35,10 +36,10 @@ export async function startHealthyApi(): Promise<{ url: string; close(): Promise
   };
 }
 
-/** Create the zone, the record and both databases on moto at `endpoint`; returns the hosted zone id. */
-export async function createFailoverResources(endpoint: string): Promise<string> {
-  const west = testDriver(testTarget(endpoint));
-  const east = testDriver(testTarget(endpoint, { region: DR_REGION, regions: [DR_REGION] }));
+/** Create the zone, the record and both databases on moto at `endpoint` (as `credentials`); returns the zone id. */
+export async function createFailoverResources(endpoint: string, credentials?: AwsKeys): Promise<string> {
+  const west = testDriver(testTarget(endpoint), undefined, credentials);
+  const east = testDriver(testTarget(endpoint, { region: DR_REGION, regions: [DR_REGION] }), undefined, credentials);
   try {
     await createPostgresInstance(west, 'connectkit-primary', { BackupRetentionPeriod: 7 });
     // Cross-region: the replica is created in the DR region from the primary's ARN, as RDS requires.
@@ -150,13 +151,7 @@ export function failoverEnv(v: {
   const dr = new URL(v.databaseUrl);
   dr.searchParams.set('application_name', 'connectkit-dr');
   return {
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/gameday-aws-credentials',
-    AWS_CONFIG_FILE: '/nonexistent/gameday-aws-config',
-    AWS_ENDPOINT_URL: v.moto,
-    AWS_ACCOUNT_ID: ACCOUNT,
+    ...fakeAwsCliEnv(v.moto),
     ROUTE53_ZONE_ID: v.zone,
     API_URL: v.apiUrl,
     DATABASE_URL: v.databaseUrl,

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down, up, type K8sFixtureState } from '../../infra-fixtures/kubernetes/lib/cluster.mjs';
-import { eventually } from '../helpers/cli.js';
+import { parseAllDocuments } from 'yaml';
+import { eventually, runCli } from '../helpers/cli.js';
 import { isRunning } from '../helpers/owner.js';
 
 export const NAMESPACE = 'production';
@@ -55,6 +56,8 @@ export interface Fixture {
   state: K8sFixtureState;
   kubeconfig: string;
   admin: AdminClient;
+  /** A client as the restricted `gameday` user (the kubeconfig's `gameday` context); the caller closes it. */
+  asGameday(): AdminClient;
   stop(): Promise<void>;
 }
 
@@ -73,7 +76,9 @@ export async function startFixture(): Promise<Fixture> {
     state = await up({ stateDir, log, timeoutMs: 180_000, ownerPid: process.pid });
   } catch (error) {
     await down({ stateDir, log }).catch(() => undefined);
-    throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`);
+    throw new Error(`${INSTALL_HINT}\nthe fixture failed to start: ${String((error as Error)?.message ?? error)}`, {
+      cause: error,
+    });
   }
   const kube = (await import('../../infra-fixtures/kubernetes/lib/kube.mjs' as string)) as {
     KubeClient: { fromKubeconfig(file: string, context: string): AdminClient };
@@ -83,6 +88,7 @@ export async function startFixture(): Promise<Fixture> {
     state,
     kubeconfig: state.kubeconfig,
     admin,
+    asGameday: () => kube.KubeClient.fromKubeconfig(state.kubeconfig, 'gameday'),
     stop: async () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -161,4 +167,87 @@ export async function settled(admin: AdminClient, expectedNodes: number, timeout
 /** Every non-comment document of the fixture's gameday RBAC file, parsed. */
 export function gamedayRbac(): string {
   return readFileSync(new URL('../../infra-fixtures/kubernetes/rbac/gameday.yaml', import.meta.url), 'utf8');
+}
+
+/**
+ * Put `count` ConnectKit pods on the spot nodes (one per zone): cordon the on-demand nodes, delete pods
+ * there one at a time until that many run on spot nodes, uncordon, and wait until the cluster is as it
+ * was. Makes a spot interruption drain more pods than the budget allows at once (deterministically).
+ */
+export async function podsOnSpot(admin: AdminClient, count: number, expectedNodes: number): Promise<void> {
+  await settled(admin, expectedNodes);
+  const all = (await admin.get('/api/v1/nodes')).items;
+  const isSpot = (n: KubeObject): boolean => n.metadata.labels?.['eks.amazonaws.com/capacityType'] === 'SPOT';
+  const spot = new Set(all.filter(isSpot).map((n) => n.metadata.name));
+  const onDemand = all.filter((n) => !isSpot(n)).map((n) => n.metadata.name);
+  const cordon = async (unschedulable: boolean): Promise<void> => {
+    for (const name of onDemand) {
+      await admin.request('PATCH', `/api/v1/nodes/${name}`, {
+        body: { spec: { unschedulable } },
+        contentType: 'application/merge-patch+json',
+      });
+    }
+  };
+  const live = async (): Promise<Array<KubeObject & { spec?: { nodeName?: string } }>> =>
+    (await admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`)).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    ) as Array<KubeObject & { spec?: { nodeName?: string } }>;
+  await cordon(true);
+  try {
+    for (let moved = 0; moved < 10; moved++) {
+      const pods = await live();
+      if (pods.filter((p) => spot.has(p.spec?.nodeName ?? '')).length >= count) break;
+      const victim = pods.find((p) => !spot.has(p.spec?.nodeName ?? ''));
+      if (!victim) break;
+      await admin.request('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${victim.metadata.name}`);
+      await eventually(
+        async () => {
+          const d = await admin.get(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}`);
+          const now = await live();
+          return d.status?.readyReplicas === 5 && now.length === 5 && now.every((p) => p.spec?.nodeName)
+            ? true
+            : undefined;
+        },
+        60_000,
+        'the moved pod to be replaced and Ready',
+      );
+    }
+  } finally {
+    await cordon(false);
+  }
+  const onSpot = (await live()).filter((p) => spot.has(p.spec?.nodeName ?? '')).length;
+  if (onSpot < count) throw new Error(`could place only ${onSpot} of ${count} ConnectKit pods on spot nodes`);
+  await settled(admin, expectedNodes);
+}
+
+const RBAC_PLURALS: Record<string, string> = {
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  ClusterRole: 'clusterroles',
+  ClusterRoleBinding: 'clusterrolebindings',
+};
+
+/**
+ * Grant the `gameday` user, as admin, exactly what `gameday rbac <file> --user gameday` prints (every section:
+ * each context a test names is the fixture's). For a test copy that acts on objects the shipped scenarios do
+ * not name; returns the removal of what it applied.
+ */
+export async function grantGeneratedRbac(
+  admin: AdminClient,
+  file: string,
+  env: Record<string, string | undefined>,
+): Promise<() => Promise<void>> {
+  const res = await runCli(['rbac', file, '--user', 'gameday'], env);
+  if (res.code !== 0) throw new Error(`gameday rbac ${file} exited ${res.code}: ${res.stderr}`);
+  const docs = parseAllDocuments(res.stdout).map(
+    (d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } },
+  );
+  for (const d of docs) await admin.apply(d);
+  return async () => {
+    for (const d of docs) {
+      const where = d.metadata.namespace === undefined ? '' : `namespaces/${d.metadata.namespace}/`;
+      const path = `/apis/rbac.authorization.k8s.io/v1/${where}${RBAC_PLURALS[d.kind]}/${d.metadata.name}`;
+      await admin.request('DELETE', path, { allow: [404] });
+    }
+  };
 }

@@ -3,11 +3,23 @@
 // per-pod times; each undo leaves the cluster as it was. Also: an eviction the PodDisruptionBudget
 // refuses, a missing permission caught in preflight, `gameday rbac`, and rollback of a killed run.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { Report } from '../../src/report/types.js';
 import { eventually, runCli, startCli } from '../helpers/cli.js';
 import {
@@ -16,8 +28,10 @@ import {
   type KubeObject,
   gamedayRbac,
   nodes,
+  podsOnSpot,
   settled,
   startFixture,
+  DEPLOYMENT,
   type Fixture,
 } from './cluster.js';
 
@@ -61,7 +75,7 @@ function journal(
 }
 
 /** Run a ConnectKit scenario; it passes, measures RTO and per-pod times, and rolls back completely. */
-async function runConnectKit(file: string, name: string, opts: { mayMissPods?: boolean } = {}): Promise<Report> {
+async function runConnectKit(file: string, name: string): Promise<Report> {
   await settled(fixture.admin, nodeCount);
   const res = await runCli(['run', file, '--report-dir', reportDir], env());
   expect(res.stderr).not.toMatch(/internal error/);
@@ -70,17 +84,10 @@ async function runConnectKit(file: string, name: string, opts: { mayMissPods?: b
   expect(report.verdict).toBe('pass');
   expect(report.rollback.complete).toBe(true);
   const pods = report.measurements.pods;
-  if (opts.mayMissPods && report.measurements.rto?.status === 'no-impact') {
-    // The scheduler placed every replica on nodes the fault does not touch (e.g. no pod on a spot node):
-    // then "no impact" is the right answer, and it must agree with the per-pod view.
-    expect(pods?.disrupted ?? 0).toBe(0);
-    expect(report.measurements.rto?.ms).toBe(0);
-  } else {
-    expect(report.measurements.rto?.status).toBe('recovered');
-    // kwok's stages make a replacement Ready 2.5–6.5 s after it is scheduled: recovery takes measurable time.
-    expect(report.measurements.rto?.ms).toBeGreaterThan(1000);
-    expect(pods?.disrupted).toBeGreaterThan(0);
-  }
+  expect(report.measurements.rto?.status).toBe('recovered');
+  // kwok's stages make a replacement Ready 2.5–6.5 s after it is scheduled: recovery takes measurable time.
+  expect(report.measurements.rto?.ms).toBeGreaterThan(1000);
+  expect(pods?.disrupted).toBeGreaterThan(0);
   expect(pods?.readiness?.count ?? 0).toBe(pods?.disrupted ?? 0);
   if (pods?.readiness) expect(pods.readiness.min).toBeGreaterThanOrEqual(pods.rescheduling?.min ?? 0);
   const j = journal(onlyRunDir(name));
@@ -112,9 +119,15 @@ describe('ConnectKit scenarios on Kubernetes, as the gameday user', () => {
   });
 
   it('spot-interruption: notice, drain, node removed; undo re-creates the nodes', async () => {
-    const report = await runConnectKit('scenarios/connectkit/spot-interruption.yaml', 'connectkit-spot-interruption', {
-      mayMissPods: true,
-    });
+    // Three pods on the spot nodes, more than the budget lets go at once: one eviction is refused (429)
+    // and retried while the others' replacements start — every one of the three is measured to Ready.
+    await podsOnSpot(fixture.admin, 3, nodeCount);
+    const report = await runConnectKit('scenarios/connectkit/spot-interruption.yaml', 'connectkit-spot-interruption');
+    expect(report.measurements.pods?.disrupted).toBe(3);
+    expect(report.measurements.pods?.readiness?.count).toBe(3);
+    expect(report.timeline.some((e) => /refused by a PodDisruptionBudget \(429\) and retried/.test(e.message))).toBe(
+      true,
+    );
     expect(report.timeline.some((e) => /interruption notice on/.test(e.message))).toBe(true);
     expect(report.timeline.some((e) => /re-created/.test(e.message))).toBe(true);
   });
@@ -248,6 +261,42 @@ describe('preflight and RBAC', () => {
   });
 });
 
+describe("the fixture's restricted user", () => {
+  it('is refused every verb outside the generated Role: no Deployment image patch, no ReplicaSet, no pod create', async () => {
+    const gameday = fixture.asGameday();
+    try {
+      const denied = async (method: string, path: string, body: unknown, contentType?: string): Promise<number> => {
+        const r = (await gameday.request(method, path, {
+          body,
+          ...(contentType ? { contentType } : {}),
+          allow: [403],
+        })) as unknown as { status?: unknown };
+        // A refusal comes back as { status: 403 }; anything else is the object itself.
+        return typeof r.status === 'number' ? r.status : 200;
+      };
+      const merge = 'application/merge-patch+json';
+      const deployment = `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}`;
+      // What the fixture's old Role allowed and no shipped scenario needs: 403 Forbidden now.
+      const image = { spec: { template: { spec: { containers: [{ name: 'api', image: 'evil:latest' }] } } } };
+      expect(await denied('PATCH', deployment, image, merge)).toBe(403);
+      expect(await denied('PATCH', deployment, { spec: { replicas: 0 } }, merge)).toBe(403);
+      expect(await denied('GET', `/apis/apps/v1/namespaces/${NAMESPACE}/replicasets`, undefined)).toBe(403);
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'x' },
+        spec: { containers: [{ name: 'x', image: 'x' }] },
+      };
+      expect(await denied('POST', `/api/v1/namespaces/${NAMESPACE}/pods`, pod)).toBe(403);
+      expect(await denied('GET', '/api/v1/namespaces/default/pods', undefined)).toBe(403);
+      // What it holds instead: reading the named Deployment (the region failover's scale-up reads it).
+      expect(await denied('GET', deployment, undefined)).toBe(200);
+    } finally {
+      await gameday.close();
+    }
+  });
+});
+
 describe('gameday plan', () => {
   it('lists the pods pod-kill would evict from the live cluster, after the preflight, and changes nothing', async () => {
     await settled(fixture.admin, nodeCount);
@@ -280,4 +329,133 @@ describe('gameday rollback', () => {
     const again = await runCli(['rollback', runDir], env());
     expect(again.stdout).toMatch(/nothing to roll back/);
   });
+});
+
+/** A loopback HTTPS server with its own self-signed CA, recording every request it receives. */
+async function otherCluster(
+  dir: string,
+): Promise<{ url: string; ca: string; requests: string[]; close(): Promise<void> }> {
+  const key = join(dir, 'other.key');
+  const cert = join(dir, 'other.crt');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=other-cluster',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  const requests: string[] = [];
+  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: readFileSync(cert).toString('base64'),
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('rollback acts only on the cluster the run touched', () => {
+  it('refuses (exit 2, nothing changed) a kubeconfig whose context reaches another server; uses the journaled one first', async () => {
+    await settled(fixture.admin, nodeCount);
+    const dir = mkdtempSync(join(tmpdir(), 'gameday-k8s-identity-'));
+    const other = await otherCluster(dir);
+    try {
+      // The run's kubeconfig: a copy of the fixture's, at a path the journal records.
+      const runKubeconfig = join(dir, 'run.kubeconfig');
+      copyFileSync(fixture.kubeconfig, runKubeconfig);
+      // Another kubeconfig whose `gameday` context names another server with another CA.
+      const otherKubeconfig = join(dir, 'other.kubeconfig');
+      writeFileSync(
+        otherKubeconfig,
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 'other', cluster: { server: other.url, 'certificate-authority-data': other.ca } }],
+          users: [{ name: 'someone', user: { token: 'not-a-secret' } }],
+          contexts: [{ name: 'gameday', context: { cluster: 'other', user: 'someone', namespace: NAMESPACE } }],
+          'current-context': 'gameday',
+        }),
+        { mode: 0o600 },
+      );
+      const lockDir = join(dir, 'locks');
+      const reports = join(dir, 'reports');
+      const { child, done } = startCli(['run', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', reports], {
+        KUBECONFIG: runKubeconfig,
+        GAMEDAY_LOCK_DIR: lockDir,
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 60_000, 'the fault');
+      child.kill('SIGKILL');
+      await done;
+      const runDir = join(reports, 'it-k8s-zone-hold', readdirSync(join(reports, 'it-k8s-zone-hold'))[0] as string);
+      const cordoned = async (): Promise<boolean> =>
+        (await nodes(fixture.admin))
+          .filter((n) => n.labels['topology.kubernetes.io/zone'] === 'b')
+          .every((n) => n.cordoned);
+      expect(await cordoned()).toBe(true);
+
+      // A new run on the cluster refuses while the killed run's undos are pending, naming the rollback.
+      const next = await runCli(['run', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', join(dir, 'next')], {
+        KUBECONFIG: runKubeconfig,
+        GAMEDAY_LOCK_DIR: lockDir,
+      });
+      expect(next.code, next.stdout + next.stderr).toBe(3);
+      expect(next.stdout).toContain(`run \`gameday rollback ${runDir}\` first`);
+
+      // The run's kubeconfig is gone and KUBECONFIG names the other cluster: refused, nothing sent there.
+      renameSync(runKubeconfig, `${runKubeconfig}.away`);
+      const refused = await runCli(['rollback', runDir], { KUBECONFIG: otherKubeconfig, GAMEDAY_LOCK_DIR: lockDir });
+      expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`refusing to act on ${other.url} (CA sha256 `);
+      expect(refused.stderr).toContain(`the run acted on ${fixture.state.server} (CA sha256 `);
+      expect(other.requests).toEqual([]);
+      expect(await cordoned()).toBe(true);
+
+      // No kubeconfig at all: the message says so (not a "loaded-context" on localhost:8080).
+      const none = await runCli(['rollback', runDir], {
+        KUBECONFIG: undefined,
+        HOME: dir,
+        GAMEDAY_LOCK_DIR: lockDir,
+      });
+      expect(none.code, none.stdout + none.stderr).toBe(2);
+      expect(none.stderr).toContain(
+        `the run used kubeconfig ${runKubeconfig} (context gameday), which no longer exists`,
+      );
+      expect(none.stderr).toContain('no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist');
+      expect(none.stderr).not.toContain('loaded-context');
+
+      // The journaled kubeconfig is back: rollback uses it, whatever KUBECONFIG says now.
+      renameSync(`${runKubeconfig}.away`, runKubeconfig);
+      const res = await runCli(['rollback', runDir], { KUBECONFIG: otherKubeconfig, GAMEDAY_LOCK_DIR: lockDir });
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/target confirmed: Kubernetes API server https:\/\/127\.0\.0\.1:\d+ \(CA sha256 /);
+      expect(res.stdout).toMatch(/zone b restored/);
+      expect(other.requests).toEqual([]);
+      await settled(fixture.admin, nodeCount);
+      expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+      expect(readdirSync(lockDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ async function openssl(args) {
   try {
     await run('openssl', args, { timeout: 30_000 });
   } catch (err) {
-    throw new Error(`openssl ${args.slice(0, 3).join(' ')} failed: ${err.stderr || err.message}`);
+    throw new Error(`openssl ${args.slice(0, 3).join(' ')} failed: ${err.stderr || err.message}`, { cause: err });
   }
 }
 

@@ -69,7 +69,7 @@ function lowerPriority(pid, nice) {
 export function readPids(stateDir) {
   const pidDir = path.join(stateDir, 'pids');
   const pids = {};
-  let files = [];
+  let files;
   try {
     files = fs.readdirSync(pidDir);
   } catch {

@@ -48,7 +48,7 @@ function readJson(req) {
  *   database: ReturnType<typeof import('./database.mjs').createDatabase> | null,
  *   apiUrl: () => string, shutdown: () => void }} deps
  */
-export function createControlApi({ controller, database, apiUrl, shutdown }) {
+export function createControlApi({ controller, database, apiUrl, shutdown, stateDir }) {
   const needDb = () => {
     if (!database) throw new ConflictError('this sandbox runs without a database (database: false)');
     return database;
@@ -56,7 +56,13 @@ export function createControlApi({ controller, database, apiUrl, shutdown }) {
 
   /** @type {Record<string, (body: any, params: string[]) => unknown>} */
   const routes = {
-    'GET /status': () => ({ ...controller.status(), apiUrl: apiUrl(), db: database ? database.status() : null }),
+    // stateDir names this sandbox instance: gameday journals it, and rollback checks it is the same one.
+    'GET /status': () => ({
+      ...controller.status(),
+      apiUrl: apiUrl(),
+      db: database ? database.status() : null,
+      stateDir,
+    }),
     'POST /replicas/kill': (b) => {
       const signal = b.signal ?? 'SIGKILL';
       if (!SIGNALS.has(signal)) throw new HttpError(400, 'signal must be "SIGKILL" or "SIGTERM"');

@@ -4,14 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runDrillScenario } from '../../runner/drill.js';
 import { runScenario, type RunResult } from '../../runner/run.js';
-import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { outputMode, outputOptions, parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
+import { paint, verdictTone } from '../colour.js';
 import { consoleProgress } from '../progress.js';
 import { loadOrExplain } from '../scenarios.js';
 import { abortOnSignals } from '../signals.js';
 import { printRunResult } from '../summary.js';
 
-export const demoHelp = `Usage: gameday demo [--all] [--report-dir D] [--quiet] [--json]
+export const demoHelp = `Usage: gameday demo [--all] [--report-dir D] [--seed N] [--quiet] [--json]
 
 Start the local sandbox (API replicas across zones a/b/c behind a balancer, a supervisor, PostgreSQL
 primary + standby when a scenario needs it), kill 2 of its 6 replicas under load, measure the recovery
@@ -35,12 +36,13 @@ export const DEMO_SUITE = [
 ];
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs('demo', argv, { ...outputOptions, all: { type: 'boolean' } });
+  const { values } = parseCommandArgs('demo', argv, { ...outputOptions, ...seedOption, all: { type: 'boolean' } });
   if (values['help']) {
     io.out(demoHelp);
     return 0;
   }
   const mode = outputMode(values);
+  const seed = seedValue('demo', values);
   const files = (values['all'] ? DEMO_SUITE : ['pod-kill']).map(bundledScenario);
   const scenarios = await loadOrExplain(files, io);
   let runDir: string | undefined;
@@ -53,6 +55,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       const result = await run(scenario, {
         reportDir: String(values['report-dir'] ?? 'reports'),
         signal: signals.signal,
+        ...(seed === undefined ? {} : { seed }),
         reporters: [
           consoleProgress(io, { timeoutMs: scenario.guards.timeoutMs, quiet: mode.quiet || mode.json }),
           { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },
@@ -74,7 +77,10 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     );
   } else if (results.length > 1 && !mode.quiet) {
     io.out('');
-    for (const r of results) io.out(`${r.report.verdict.toUpperCase().padEnd(8)} ${r.report.scenario}  ${r.runDir}`);
+    for (const r of results) {
+      const word = paint(io.colour, verdictTone(r.report.verdict), r.report.verdict.toUpperCase().padEnd(8));
+      io.out(`${word} ${r.report.scenario}  ${r.runDir}`);
+    }
   }
   // The worst outcome wins: rollback incomplete (4) > aborted/error (3) > invalid (2) > failed (1) > pass (0).
   return results.reduce((worst, r) => Math.max(worst, r.exitCode), 0) || (signals.signal.aborted ? 3 : 0);

@@ -7,25 +7,30 @@ import { checkGuards } from '../../runner/guards.js';
 import { connectKubernetes } from '../../faults/kubernetes/connect.js';
 import { kubernetesGuardViolations } from '../../faults/kubernetes/guards.js';
 import { describePlan, planRun } from '../../runner/plan.js';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { awsPlanTarget, previewLines } from './plan-aws.js';
 
-export const planHelp = `Usage: gameday plan <file> [--json] [--preview]
+export const planHelp = `Usage: gameday plan <file> [--seed N] [--json] [--quiet] [--preview]
 
 Print the resolved targets and steps of a scenario without changing anything. With GAMEDAY_SANDBOX_URL
 set (or targets.sandbox.url), the plan is made against that running sandbox's live inventory (read only);
 otherwise against the sandbox gameday would start. With targets.aws, the caller identity is verified and the
 databases the faults name are described (read only); --preview also lets FIS resolve each FIS step's targets
 with actionsMode skip-all (a template is created and deleted again; no action runs). With
-targets.kubernetes, the permission preflight runs and the pods and nodes a fault would act on are listed.`;
+targets.kubernetes, the permission preflight runs and the pods and nodes a fault would act on are listed.
+--seed N shows the choices \`gameday run --seed N\` will make on the same inventory (default seed: from the
+scenario name); --json prints { seed, choices: [{ step, target, affected }], plan, guardViolations };
+--quiet prints only guard violations.`;
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', argv, {
     help: { type: 'boolean', short: 'h' },
     json: { type: 'boolean' },
     preview: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    ...seedOption,
   });
   if (values['help']) {
     io.out(planHelp);
@@ -64,7 +69,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     if (k8s) inventory.kubernetes = k8s.inventory();
     aws = await awsPlanTarget(scenario, signal);
     if (aws) inventory.aws = aws.inventory;
-    plan = planRun(scenario, inventory, seedFrom(scenario.name));
+    plan = planRun(scenario, inventory, seedValue('plan', values) ?? seedFrom(scenario.name));
     if (aws && values['preview']) extra.push(...(await previewLines(plan, aws, signal)));
   } finally {
     aws?.conn.close();
@@ -72,7 +77,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
   if (values['json']) {
-    io.out(JSON.stringify({ plan, guardViolations: violations.map((v) => v.message) }, null, 2));
+    const choices = plan.steps.flatMap((s) =>
+      s.kind === 'fault' ? [{ step: s.name, target: s.planned.target, affected: s.planned.affected }] : [],
+    );
+    io.out(
+      JSON.stringify({ seed: plan.seed, choices, plan, guardViolations: violations.map((v) => v.message) }, null, 2),
+    );
+  } else if (values['quiet']) {
+    for (const v of violations) io.err(`guard: ${v.message}`);
   } else {
     for (const line of describePlan(plan)) io.out(line);
     if (note) io.out(note);

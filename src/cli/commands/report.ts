@@ -1,5 +1,7 @@
 // gameday report <run-dir>: re-render a run's reports from its report.json and print the summary.
 
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { readReport, toMarkdown, writeReportFiles } from '../../report/index.js';
 import { gameDayMarkdown } from '../../suite/gameday/markdown.js';
@@ -7,15 +9,20 @@ import { isGameDayDir, readGameDayReport } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const reportHelp = `Usage: gameday report <run-dir> [--json]
+export const reportHelp = `Usage: gameday report <run-dir> [--html] [--json] [--quiet]
 
-Print the summary of a finished run and write its junit.xml and summary.md again from report.json.
-For a game day's directory, print its summary (items, hypotheses, retro).`;
+Write a finished run's junit.xml, summary.md and report.html again from its report.json (and the
+samples.ndjson / load.ndjson beside it, when the run wrote them), then print the summary.
+For a game day's directory, print its summary (items, hypotheses, retro).
+--html prints the path of report.html instead (for runs made before gameday wrote HTML reports);
+--json prints report.json; --quiet prints nothing. Exit: 0 pass · 1 failed · 3 aborted or error.`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
     help: { type: 'boolean', short: 'h' },
     json: { type: 'boolean' },
+    html: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(reportHelp);
@@ -28,14 +35,20 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
       hint: 'gameday report reports/<scenario>/<run-id>',
     });
   }
-  const dir = positionals[0] as string;
+  const given = positionals[0] as string;
+  // A path to report.json itself names its run directory.
+  const dir = (await stat(given).catch(() => undefined))?.isFile() ? dirname(given) : given;
   if (isGameDayDir(dir)) {
     const g = await readGameDayReport(dir);
-    io.out(values['json'] ? JSON.stringify(g, null, 2) : gameDayMarkdown(g));
+    if (values['json']) io.out(JSON.stringify(g, null, 2));
+    else if (!values['quiet']) io.out(gameDayMarkdown(g));
     return g.exitCode;
   }
   const report = await readReport(dir);
-  await writeReportFiles(dir, report);
-  io.out(values['json'] ? JSON.stringify(report, null, 2) : toMarkdown(report));
+  const paths = await writeReportFiles(dir, report);
+  if (values['json']) io.out(JSON.stringify(report, null, 2));
+  else if (values['html']) {
+    if (!values['quiet']) io.out(paths.html);
+  } else if (!values['quiet']) io.out(toMarkdown(report));
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 3;
 }

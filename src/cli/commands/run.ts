@@ -4,14 +4,14 @@ import { readFile } from 'node:fs/promises';
 import { GamedayError } from '../../errors.js';
 import { isGameDayText } from '../../suite/gameday/load.js';
 import { runWithServices } from '../../suite/services.js';
-import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { outputMode, outputOptions, parseCommandArgs, seedOption, seedValue } from '../args.js';
 import { gameDayRunCommand } from './gameday-run.js';
 import { suiteOptions, suiteServices, terminalCheckpoints } from '../suite-options.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { runWithConsole } from '../run-with-console.js';
 
-export const runHelp = `Usage: gameday run <file> [--report-dir D] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history s3://B/P] [--interactive]
+export const runHelp = `Usage: gameday run <file> [--report-dir D] [--seed N] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history s3://B/P] [--interactive]
 
 Run a scenario: steady state, faults, recovery, rollback (always), measurements and objectives.
 Reports go to <report-dir>/<scenario>/<run-id>/ (default report dir: reports/).
@@ -20,10 +20,12 @@ Checkpoints wait for Enter on a terminal or \`gameday ack <run-dir>\`; --interac
 without a terminal. --notify slack[=URL|ENV], webhook=URL|ENV, grafana=URL sends start/abort/end webhooks.
 --history s3://bucket/prefix uploads the run directory and indexes it there.
 Set GAMEDAY_SANDBOX_URL to run against an already running sandbox instead of starting one.
+--seed N makes the run's random choices (which replicas, pods, nodes) those of seed N: \`gameday plan --seed N
+--json\` shows them beforehand, and a run's timeline names its seed so it can be repeated.
 Exit: 0 pass · 1 an objective failed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, { ...outputOptions, ...suiteOptions });
+  const { values, positionals } = parseCommandArgs('run', argv, { ...outputOptions, ...suiteOptions, ...seedOption });
   if (values['help']) {
     io.out(runHelp);
     return 0;
@@ -54,6 +56,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     reportDir,
     mode,
     timeoutMs: scenario.guards.timeoutMs,
+    seed: seedValue('run', values),
     ...(checkpoints ? { run: { checkpoints } } : {}),
   });
 }

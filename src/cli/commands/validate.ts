@@ -1,21 +1,79 @@
-// gameday validate <files…>: every problem in every file, at once.
+// gameday validate <files…|->: every problem in every file, at once; usable as a CI lint step.
 
 import { GamedayError } from '../../errors.js';
-import { loadScenarioFile } from '../../scenario/index.js';
-import { loadGameDayIfOne } from '../../suite/gameday/load.js';
+import { loadScenarioFile, loadScenarioText, type Diagnostic, type LoadResult } from '../../scenario/index.js';
+import { loadGameDayIfOne, type GameDayLoadResult } from '../../suite/gameday/load.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printDiagnostics } from '../scenarios.js';
 
-export const validateHelp = `Usage: gameday validate <files…>
+export const validateHelp = `Usage: gameday validate <files…|-> [--allow-missing-env] [--strict] [--json] [--quiet]
 
-Check scenario files without running them. Prints every problem as file:line:col: path: message.
+Check scenario and game day files without running them. Prints every problem as file:line:col: path: message.
+  -                    read one scenario from standard input
+  --allow-missing-env  check structure without the environment: an unset \${VAR} is no error and the value
+                       holding it is not checked (CI lint steps without secrets)
+  --strict             warnings fail too (exit 2)
+  --json               machine-readable: { valid, errors, warnings, files: [{ file, valid, scenario, steps,
+                       unsetVariables, diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
+  --quiet              print problems only
 Exit 0 when all are valid, 2 otherwise.`;
+
+export interface FileVerdict {
+  file: string;
+  valid: boolean;
+  scenario: string | null;
+  steps: number | null;
+  /** A game day file: its name and how many items it lists (scenarios, drills, checkpoints). */
+  gameday?: string;
+  items?: number;
+  unsetVariables: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Standard input as text (`validate -`). */
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function verdict(file: string, result: LoadResult | GameDayLoadResult, strict: boolean): FileVerdict {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error' || strict).length;
+  const unset = result.unsetVariables ?? [];
+  const gameday = 'gameday' in result ? result.gameday : undefined;
+  const scenario = 'scenario' in result ? result.scenario : undefined;
+  return {
+    file,
+    valid: errors === 0 && (scenario !== undefined || gameday !== undefined || unset.length > 0),
+    scenario: scenario?.name ?? null,
+    steps: scenario?.steps.length ?? null,
+    ...(gameday ? { gameday: gameday.name, items: gameday.items.length } : {}),
+    unsetVariables: unset,
+    diagnostics: result.diagnostics,
+  };
+}
+
+function okLine(v: FileVerdict): string {
+  const what =
+    v.gameday !== undefined
+      ? `game day ${v.gameday}, ${v.items} items`
+      : v.scenario === null
+        ? 'structure'
+        : `${v.scenario}, ${v.steps} step${v.steps === 1 ? '' : 's'}`;
+  const unset = v.unsetVariables.length
+    ? `; not set, so not checked: ${v.unsetVariables.map((n) => `\${${n}}`).join(', ')}`
+    : '';
+  return `${v.file}: ok (${what}${unset})`;
+}
 
 export async function validateCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('validate', argv, {
     help: { type: 'boolean', short: 'h' },
     quiet: { type: 'boolean', short: 'q' },
+    json: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    'allow-missing-env': { type: 'boolean' },
   });
   if (values['help']) {
     io.out(validateHelp);
@@ -25,29 +83,41 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
     throw new GamedayError('validate: no scenario file given', {
       kind: 'usage',
       code: 'USAGE',
-      hint: 'gameday validate scenarios/sandbox/*.yaml',
+      hint: 'gameday validate scenarios/sandbox/*.yaml (or - for standard input)',
     });
   }
-  let invalid = 0;
+  if (positionals.filter((f) => f === '-').length > 1) {
+    throw new GamedayError('validate: standard input (-) can be read once', { kind: 'usage', code: 'USAGE' });
+  }
+  const options = { allowMissingEnv: values['allow-missing-env'] === true };
+  const strict = values['strict'] === true;
+  const verdicts: FileVerdict[] = [];
   for (const file of positionals) {
-    const gameday = await loadGameDayIfOne(file);
-    if (gameday) {
-      printDiagnostics(gameday.diagnostics, io);
-      if (!gameday.gameday) invalid += 1;
-      else if (!values['quiet'])
-        io.out(`${file}: ok (game day ${gameday.gameday.name}, ${gameday.gameday.items.length} items)`);
-      continue;
-    }
-    const { scenario, diagnostics } = await loadScenarioFile(file);
-    printDiagnostics(diagnostics, io);
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    if (errors > 0 || !scenario) invalid += 1;
-    else if (!values['quiet'])
-      io.out(`${file}: ok (${scenario.name}, ${scenario.steps.length} step${scenario.steps.length === 1 ? '' : 's'})`);
+    const gameday = file === '-' ? undefined : await loadGameDayIfOne(file, options);
+    const result =
+      file === '-'
+        ? loadScenarioText(await readStdin(), '<stdin>', options)
+        : (gameday ?? (await loadScenarioFile(file, options)));
+    const v = verdict(file === '-' ? '<stdin>' : file, result, strict);
+    verdicts.push(v);
+    if (values['json']) continue;
+    printDiagnostics(v.diagnostics, io);
+    if (v.valid && !values['quiet']) io.out(okLine(v));
   }
-  if (invalid > 0) {
-    io.err(`${invalid} of ${positionals.length} file${positionals.length === 1 ? '' : 's'} invalid`);
-    return 2;
+  const invalid = verdicts.filter((v) => !v.valid).length;
+  const count = (severity: string): number =>
+    verdicts.reduce((n, v) => n + v.diagnostics.filter((d) => d.severity === severity).length, 0);
+  if (values['json']) {
+    io.out(
+      JSON.stringify(
+        { valid: invalid === 0, strict, errors: count('error'), warnings: count('warning'), files: verdicts },
+        null,
+        2,
+      ),
+    );
+  } else if (invalid > 0) {
+    const why = strict && count('error') === 0 ? ' (--strict: warnings fail)' : '';
+    io.err(`${invalid} of ${verdicts.length} file${verdicts.length === 1 ? '' : 's'} invalid${why}`);
   }
-  return 0;
+  return invalid > 0 ? 2 : 0;
 }

@@ -9,6 +9,8 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { GamedayError } from '../../errors.js';
+import { watchCalls, withDeadline, type AwsWaiting, type MiddlewareStack } from './call-watch.js';
+import { accessDenied } from './access-denied.js';
 import type { AwsLocation, AwsService, AwsTargetConfig } from './types.js';
 
 export interface AwsClients {
@@ -42,11 +44,19 @@ export interface AwsClientOptions {
   onCommand?(call: AwsCall): void;
   /** Use these clients instead of building them (tests: clients under aws-sdk-client-mock). */
   clients?: Partial<AwsClients>;
+  /** Hears, every `waitingEveryMs` (default 5s), about a call still waiting for its answer. */
+  onWaiting?(waiting: AwsWaiting): void;
+  waitingEveryMs?: number;
 }
+
+export type { AwsWaiting };
 
 /** The subset of config a client needs; journal undos rebuild it from an AwsLocation. */
 export type AwsClientConfig = Pick<AwsTargetConfig, 'region' | 'endpoint' | 'endpoints' | 'profile'> &
-  Partial<Pick<AwsTargetConfig, 'retryMode' | 'maxAttempts'>>;
+  Partial<Pick<AwsTargetConfig, 'retryMode' | 'maxAttempts' | 'callTimeoutMs'>>;
+
+/** Time one call may take, retries included, unless the target sets callTimeout. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -61,18 +71,21 @@ export function locationFor(config: AwsClientConfig, service: AwsService): AwsLo
   return endpoint === undefined ? { region: config.region } : { region: config.region, endpoint };
 }
 
-type MiddlewareStack = {
-  add(
-    mw: (
-      next: (args: unknown) => Promise<unknown>,
-      ctx: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
-    opts: { step: 'initialize' | 'finalizeRequest'; name: string; override?: boolean; priority?: 'high' | 'low' },
-  ): void;
-};
-
-function instrument(client: { middlewareStack: unknown }, service: AwsService, opts: AwsClientOptions): void {
+function instrument(
+  client: { middlewareStack: unknown },
+  service: AwsService,
+  config: AwsClientConfig,
+  opts: AwsClientOptions,
+): void {
   const stack = client.middlewareStack as MiddlewareStack;
+  watchCalls(stack, service, config, opts);
+  stack.add(
+    (next, ctx) => (args) =>
+      next(args).catch((error: unknown) => {
+        throw accessDenied(error, service, ctx.commandName) ?? error;
+      }),
+    { step: 'initialize', name: 'gamedayAccessDenied', override: true, priority: 'low' },
+  );
   if (opts.onCommand) {
     const hear = opts.onCommand;
     stack.add(
@@ -109,6 +122,21 @@ function common(config: AwsClientConfig, service: AwsService, opts: AwsClientOpt
     // Why adaptive: FIS and RDS throttle control-plane calls; adaptive mode adds client-side rate limiting.
     retryMode: config.retryMode ?? 'adaptive',
     maxAttempts: config.maxAttempts ?? 5,
+    // Why socket timeouts too: the call deadline (call-watch.ts) ends the wait; these end the socket,
+    // so an endpoint that accepts connections and never answers holds nothing open afterwards.
+    requestHandler: {
+      connectionTimeout: 10_000,
+      requestTimeout: Math.min(30_000, config.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+      throwOnRequestTimeout: true,
+      // The timeout is an error gameday explains; the handler's own console line would only repeat it.
+      logger: {
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    },
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(config.profile === undefined ? {} : { profile: config.profile }),
     ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
@@ -125,7 +153,8 @@ export function createAwsClients(config: AwsClientConfig, opts: AwsClientOptions
       let client = made[service];
       if (!client) {
         client = make(common(config, service, opts));
-        instrument(client, service, opts);
+        instrument(client, service, config, opts);
+        withDeadline(client, service, config);
         made[service] = client;
       }
       return client as AwsClients[K];

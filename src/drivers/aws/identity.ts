@@ -1,7 +1,7 @@
 // The identity guard: before any mutation, the caller must be in an allowed account and region.
 
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { GamedayError } from '../../errors.js';
+import { GamedayError, isGamedayError } from '../../errors.js';
 import type { AwsIdentity, AwsTargetConfig } from './types.js';
 
 /**
@@ -19,6 +19,10 @@ export async function verifyIdentity(
   try {
     found = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
   } catch (error) {
+    // Why not invalid input: an abort (SIGINT, guards.timeout) or an endpoint that does not answer says
+    // nothing about the credentials; those exit 3, and only a refusal by STS is the user's input (exit 2).
+    if (signal?.aborted) throw abortError(signal, error);
+    if (isGamedayError(error) && error.kind !== 'invalid-input') throw error;
     throw new GamedayError(`cannot verify the AWS identity: STS GetCallerIdentity failed in ${region}`, {
       kind: 'invalid-input',
       code: 'AWS_IDENTITY',
@@ -47,4 +51,31 @@ export async function verifyIdentity(
     );
   }
   return { account, arn, region };
+}
+
+function abortError(signal: AbortSignal, cause: unknown): GamedayError {
+  const reason: unknown = signal.reason;
+  if (isGamedayError(reason)) return reason;
+  return new GamedayError('the AWS identity check was aborted', {
+    kind: 'aborted',
+    code: 'ABORTED',
+    cause: reason ?? cause,
+  });
+}
+
+/** Who the credentials are, where `sts` points (gameday rollback compares it with the journaled account). */
+export async function callerIdentity(sts: STSClient, signal?: AbortSignal): Promise<{ account: string; arn: string }> {
+  try {
+    const found = await sts.send(new GetCallerIdentityCommand({}), signal ? { abortSignal: signal } : {});
+    return { account: found.Account ?? '(unknown)', arn: found.Arn ?? '(unknown)' };
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal, error);
+    if (isGamedayError(error)) throw error;
+    throw new GamedayError('cannot tell which AWS account the credentials belong to: STS GetCallerIdentity failed', {
+      kind: 'invalid-input',
+      code: 'AWS_IDENTITY',
+      cause: error,
+      hint: 'give rollback credentials for the account the run acted on (AWS_PROFILE, AWS_ACCESS_KEY_ID…)',
+    });
+  }
 }

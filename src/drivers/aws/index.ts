@@ -69,9 +69,10 @@ export function guardIdentity(driver: AwsDriver, target: AwsTargetConfig, signal
 }
 
 export { createAwsClients, destroyAwsClients, endpointFor, locationFor } from './clients.js';
-export type { AwsCall, AwsClientConfig, AwsClientOptions, AwsClients, AwsCredentials } from './clients.js';
+export type { AwsCall, AwsClientConfig, AwsClientOptions, AwsClients, AwsCredentials, AwsWaiting } from './clients.js';
 export { CloudWatchDriver, type MetricQuery } from './cloudwatch.js';
 export { FisDriver, experimentView, type PollOptions, type StartExperimentInput } from './fis.js';
-export { verifyIdentity } from './identity.js';
+export { callerIdentity, verifyIdentity } from './identity.js';
+export { callNotSent } from './call-watch.js';
 export { RdsDriver } from './rds.js';
 export * from './types.js';

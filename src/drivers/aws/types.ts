@@ -24,6 +24,8 @@ export interface AwsTargetConfig {
   retryMode: 'adaptive' | 'standard';
   /** Attempts per call, first try included (default 5). */
   maxAttempts: number;
+  /** Time one call may take, retries included (default 60s). */
+  callTimeoutMs?: number;
   /** FIS experiment role that templates run as (required for FIS faults that build a template). */
   fisRoleArn?: string;
 }

@@ -2,8 +2,7 @@
 // context or the in-cluster config, counts every request (for the bench), and retries throttling (429)
 // and server errors (5xx) with backoff, honouring Retry-After.
 
-import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
+import type { AgentOptions } from 'node:https';
 import {
   AppsV1Api,
   AuthorizationV1Api,
@@ -18,7 +17,11 @@ import {
   setHeaderOptions,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { Agent, request, type Dispatcher } from 'undici';
 import { GamedayError } from '../../errors.js';
+import { defaultKubeconfig } from './kubeconfig-path.js';
 import { sleep } from '../../util/clock.js';
 import { backoffMs, errorStatus } from './retry.js';
 
@@ -124,6 +127,20 @@ class HttpStatusError extends Error {
 
 const enc = encodeURIComponent;
 
+/** Time one direct request may stay silent (socket inactivity) before it fails. */
+const DIRECT_TIMEOUT_MS = 60_000;
+
+/**
+ * One keep-alive undici agent for a kubeconfig's https cluster, with the TLS options (CA, client
+ * certificate, server name, skip-verify) that the library would give each request's own agent.
+ */
+async function sharedDispatcher(kc: KubeConfig): Promise<Dispatcher> {
+  const tls: AgentOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const options = kc.createDispatcherOptions(kc.getCurrentCluster(), tls);
+  return new Agent({ connections: 64, ...(options.type === 'agent' ? { connect: options.connect } : {}) });
+}
+
 const processStats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
 
 /** Requests made by every client in this process since it started (for the bench). */
@@ -137,26 +154,48 @@ export class KubeClient {
   /** API server URL, e.g. https://127.0.0.1:6443. */
   readonly server: string;
   readonly context: string;
+  /** The kubeconfig file(s) loaded (a path list), undefined in a pod's in-cluster config. */
+  readonly kubeconfig: string | undefined;
   readonly stats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly authz: AuthorizationV1Api;
   private readonly watcher: Watch;
-  /** One keep-alive TLS agent for every request (the library makes a new agent, so a new TLS handshake, per call). */
-  private agent: HttpsAgent | undefined;
+  /** One keep-alive dispatcher for every request (the library makes a new one, so a new TLS handshake, per call). */
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly auth: SecurityAuthentication;
 
   constructor(opts: KubeConnectOptions) {
     const kc = new KubeConfig();
+    // Why resolved here and not by loadFromDefault: without any kubeconfig that falls back to an invented
+    // "loaded-context" on localhost:8080, and every later message would name that instead of the cause.
+    const files = opts.inCluster ? undefined : (opts.kubeconfig ?? defaultKubeconfig());
+    const podConfig = files === undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+    if (!opts.inCluster && files === undefined && !podConfig) {
+      throw new GamedayError('no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist', {
+        kind: 'invalid-input',
+        code: 'K8S_CONFIG',
+        hint: 'set KUBECONFIG or targets.kubernetes.kubeconfig to a kubeconfig file (or inCluster: true inside a pod)',
+      });
+    }
     try {
-      if (opts.inCluster) kc.loadFromCluster();
-      else if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-      else kc.loadFromDefault();
+      if (opts.inCluster || files === undefined) kc.loadFromCluster();
+      else {
+        // A KUBECONFIG-style list: the first file, then the others merged in, as kubectl does.
+        const [first, ...rest] = files.split(delimiter).filter((f) => f !== '');
+        kc.loadFromFile(first ?? files);
+        for (const f of rest) {
+          const more = new KubeConfig();
+          more.loadFromFile(f);
+          kc.mergeConfig(more);
+        }
+      }
+      this.kubeconfig = files;
     } catch (error) {
       throw new GamedayError(
         opts.inCluster
           ? 'cannot load the in-cluster Kubernetes config'
-          : `cannot load kubeconfig ${opts.kubeconfig ?? '(default: $KUBECONFIG or ~/.kube/config)'}`,
+          : `cannot load kubeconfig ${files ?? '(in-cluster)'}`,
         {
           kind: 'invalid-input',
           code: 'K8S_CONFIG',
@@ -173,7 +212,7 @@ export class KubeClient {
         throw new GamedayError(`kubeconfig has no context "${opts.context}"`, {
           kind: 'invalid-input',
           code: 'K8S_CONTEXT',
-          hint: `contexts: ${names.join(', ') || 'none'}`,
+          hint: `contexts in ${files ?? 'the kubeconfig'}: ${names.join(', ') || 'none'}`,
         });
       }
       kc.setCurrentContext(opts.context);
@@ -189,13 +228,12 @@ export class KubeClient {
     // only the connection is shared, so hundreds of evictions cost one handshake, not hundreds.
     const shareAgent = cluster.server.startsWith('https:') && !cluster.proxyUrl;
     const auth: SecurityAuthentication = {
-      getName: () => 'kubeconfig with a shared keep-alive agent',
+      getName: () => 'kubeconfig with a shared keep-alive dispatcher',
       applySecurityAuthentication: async (context: RequestContext): Promise<void> => {
         await kc.applySecurityAuthentication(context);
         if (!shareAgent) return;
-        const options = (context.getAgent() as { options?: AgentOptions } | undefined)?.options ?? {};
-        this.agent ??= new HttpsAgent({ ...options, keepAlive: true, maxSockets: 64 });
-        context.setAgent(this.agent);
+        this.dispatcher ??= sharedDispatcher(kc);
+        context.setDispatcher(await this.dispatcher);
       },
     };
     this.auth = auth;
@@ -211,8 +249,8 @@ export class KubeClient {
 
   /** Close the pooled connections (an idle keep-alive socket would keep the process alive). */
   close(): void {
-    this.agent?.destroy();
-    this.agent = undefined;
+    void this.dispatcher?.then((d) => d.destroy()).catch(() => undefined);
+    this.dispatcher = undefined;
   }
 
   private count(verb: string): void {
@@ -236,35 +274,24 @@ export class KubeClient {
   ): Promise<string> {
     const context = new RequestContext(`${this.server.replace(/\/+$/, '')}${path}`, method);
     await this.auth.applySecurityAuthentication(context);
-    const url = new URL(context.getUrl());
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    const headers: Record<string, string | number> = { ...context.getHeaders(), Accept: 'application/json' };
-    if (payload !== undefined) {
-      headers['Content-Type'] = opts.contentType ?? 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    const agent: HttpAgent | undefined = context.getAgent();
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return new Promise<string>((resolve, reject) => {
-      const req = send(url, { method, headers, ...(agent ? { agent } : {}) }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            resolve(text);
-            return;
-          }
-          const flat: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-          reject(new HttpStatusError(status, text, flat));
-        });
-      });
-      req.on('error', reject);
-      req.end(payload);
+    const headers: Record<string, string> = { ...context.getHeaders(), accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    const dispatcher = context.getDispatcher();
+    const res = await request(context.getUrl(), {
+      method,
+      headers,
+      ...(payload !== undefined ? { body: payload } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+      // An API server that accepts the connection and never answers must not hold a fault or an undo forever.
+      headersTimeout: DIRECT_TIMEOUT_MS,
+      bodyTimeout: DIRECT_TIMEOUT_MS,
     });
+    const text = await res.body.text();
+    if (res.statusCode >= 200 && res.statusCode < 300) return text;
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
+    throw new HttpStatusError(res.statusCode, text, flat);
   }
 
   /**
@@ -453,24 +480,27 @@ export class KubeClient {
     };
   }
 
-  /** Set spec.replicas with a JSON merge patch (needs patch on deployments, not deployments/scale). */
+  /**
+   * Set spec.replicas through the scale subresource (a JSON merge patch of deployments/scale): it needs
+   * patch on deployments/scale only, which cannot change anything else of the Deployment (its image).
+   */
   async setDeploymentReplicas(
     namespace: string,
     name: string,
     replicas: number,
     signal?: AbortSignal,
   ): Promise<number> {
-    const d = await this.call(
+    const scale = await this.call(
       'patch',
       `scale deployment ${namespace}/${name}`,
       () =>
-        this.apps.patchNamespacedDeployment(
+        this.apps.patchNamespacedDeploymentScale(
           { namespace, name, body: { spec: { replicas } } },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
       signal ? { signal } : {},
     );
-    return d.spec?.replicas ?? replicas;
+    return scale.spec?.replicas ?? replicas;
   }
 
   async createNode(node: Record<string, unknown>): Promise<'created' | 'exists'> {
@@ -496,13 +526,14 @@ export class KubeClient {
 
   // ---------- authorization ----------
 
-  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`)? */
+  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`; object `name`)? */
   async canI(attrs: {
     verb: string;
     group: string;
     resource: string;
     subresource?: string;
     namespace?: string;
+    name?: string;
   }): Promise<boolean> {
     const review = await this.call('create', 'selfsubjectaccessreview', () =>
       this.authz.createSelfSubjectAccessReview({

@@ -100,7 +100,7 @@ export class Informer<T> {
     // Projected page by page: a big cluster's full objects are never all in memory at once.
     const fresh = new Map<string, T>();
     let cont: string | undefined;
-    let rv = '';
+    let rv: string;
     do {
       const page = await this.opts.list({
         limit: this.opts.pageSize ?? 100,

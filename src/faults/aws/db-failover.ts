@@ -1,6 +1,7 @@
 // db-failover on AWS: FailoverDBCluster, or RebootDBInstance with ForceFailover for a Multi-AZ instance —
 // directly or through FIS. Start and completion come from RDS DescribeEvents into the timeline.
 
+import { callNotSent } from '../../drivers/aws/call-watch.js';
 import type { RdsDatabase } from '../../drivers/aws/types.js';
 import { GamedayError, describeError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
@@ -120,7 +121,7 @@ async function failoverDirectly(db: RdsDatabase, fault: AwsDbFailoverFault, runt
     runtime.journal.applied(id, `${action} accepted`);
     return t0;
   } catch (error) {
-    runtime.journal.failed(id, describeError(error));
+    runtime.journal.failed(id, describeError(error), { notSent: callNotSent(error) });
     throw error;
   }
 }

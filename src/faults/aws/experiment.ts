@@ -8,6 +8,7 @@ import type {
   FisTemplateInput,
 } from '../../drivers/aws/types.js';
 import { FIS_TERMINAL } from '../../drivers/aws/types.js';
+import { callNotSent } from '../../drivers/aws/call-watch.js';
 import { GamedayError, describeError } from '../../errors.js';
 import { clientToken, TAG_MANAGED_BY, TAG_RUN_ID, TAG_STEP } from './template.js';
 import type { AwsFaultRuntime, AwsTimelineEntry } from './types.js';
@@ -174,7 +175,8 @@ export async function runExperiment(
       createdTemplate = true;
       runtime.log(`created FIS experiment template ${templateId}`);
     } catch (error) {
-      journal.failed(id, describeError(error));
+      // A call that never connected created nothing: rollback then resolves this intent as "never created".
+      journal.failed(id, describeError(error), { notSent: callNotSent(error) });
       throw error;
     }
   } else {
@@ -199,7 +201,7 @@ export async function runExperiment(
       runtime.signal,
     );
   } catch (error) {
-    journal.failed(startId, describeError(error));
+    journal.failed(startId, describeError(error), { notSent: callNotSent(error) });
     throw new GamedayError(`FIS StartExperiment failed for template ${templateId}`, {
       kind: 'runtime',
       code: 'FIS_START_FAILED',

@@ -12,6 +12,8 @@ import { TAG_RUN_ID, TAG_STEP } from './template.js';
 export interface AwsUndoContext {
   signal: AbortSignal;
   timeoutMs: number;
+  /** The journal says the mutating call returned success (false: it failed, or the run died during it). */
+  applied?: boolean;
 }
 
 type Handler = (args: Record<string, unknown>, ctx: AwsUndoContext) => Promise<string>;
@@ -62,7 +64,11 @@ const deleteTemplates: Handler = async (args, ctx) => {
     );
     const done: string[] = [];
     for (const id of ids) done.push(`${id} ${await driver.fis.deleteTemplate(id, ctx.signal)}`);
-    return done.length ? `templates: ${done.join(', ')}` : 'no template of this run to delete';
+    if (done.length > 0) return `templates: ${done.join(', ')}`;
+    // Looked up by the run's tags, so "none" is an answer, not a guess: the create never took effect.
+    return ctx.applied === false
+      ? 'never created: no template tagged with this run exists'
+      : 'no template of this run to delete';
   } finally {
     driver.destroy();
   }

@@ -10,6 +10,7 @@ import type { KubernetesFaultOptions, ResolvedFault } from '../../scenario/types
 import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import type { FaultRuntime, Inventory, PlannedFault } from '../types.js';
+import type { PoolImpact } from '../blast-radius.js';
 import type { KubernetesInventory, KubernetesRuntime, SelfPod } from './types.js';
 
 /** The inventory of the kubernetes target, or undefined when planning without a connection (`gameday plan`). */
@@ -79,6 +80,43 @@ export function worstWorkload(
     }
   }
   return worst;
+}
+
+/** The key a pod's workload is counted under (its controller, else the pod itself). */
+const workloadOf = (p: PodInfo): string => `${p.namespace}/${p.workload ?? p.name}`;
+
+/** Victims per workload, as blast-radius pools: each workload's share is capped on its own. */
+export function workloadPools(victims: readonly PodInfo[], all: readonly PodInfo[]): PoolImpact[] {
+  const byWorkload = new Map<string, string[]>();
+  for (const p of victims)
+    byWorkload.set(workloadOf(p), [...(byWorkload.get(workloadOf(p)) ?? []), `${p.namespace}/${p.name}`]);
+  return [...byWorkload].map(([w, ids]) => ({
+    pool: `workload ${w}`,
+    size: all.filter((p) => workloadOf(p) === w && !p.terminating).length,
+    ids,
+  }));
+}
+
+/**
+ * The live blast-radius check before pods are disrupted: per workload, pods not Ready now (or gone since
+ * the plan counted `plannedSize`) plus the Ready victims must stay within guards.maxUnavailable.
+ */
+export function checkLiveWorkloads(
+  runtime: FaultRuntime,
+  victims: readonly PodInfo[],
+  live: readonly PodInfo[],
+  planned: readonly PoolImpact[] = [],
+): void {
+  const guard = runtime.blastRadius;
+  if (!guard) return;
+  for (const pool of workloadPools(victims, live)) {
+    const w = pool.pool.replace(/^workload /, '');
+    const members = live.filter((p) => workloadOf(p) === w && !p.terminating);
+    const size = Math.max(pool.size, planned.find((p) => p.pool === pool.pool)?.size ?? 0);
+    const ready = members.filter((p) => p.ready).length;
+    const taking = victims.filter((p) => workloadOf(p) === w && p.ready && !p.terminating).length;
+    guard.check(runtime.step, pool.pool, size, Math.max(0, size - ready), taking);
+  }
 }
 
 export interface DisruptResult {

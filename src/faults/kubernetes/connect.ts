@@ -6,9 +6,11 @@ import { hostname } from 'node:os';
 import type { KubeCluster } from '../../drivers/kubernetes/cluster.js';
 import type { KubeClient } from '../../drivers/kubernetes/client.js';
 import { PodTimingTracker, distribution } from '../../drivers/kubernetes/tracker.js';
-import { GamedayError } from '../../errors.js';
+import { GamedayError, describeError } from '../../errors.js';
 import type { PodTimingsMeasurement } from '../../report/types.js';
 import type { Scenario } from '../../scenario/types.js';
+import { describeKubeIdentity, kubeconfigExists, kubeIdentity } from '../../drivers/kubernetes/identity.js';
+import type { TargetIdentity } from '../../runner/targets-identity.js';
 import { mapLimit } from './common.js';
 import { describePermission, kubernetesNeeds, type Permission } from './needs.js';
 import type { KubernetesAccess, KubernetesInventory, KubernetesRuntime, SelfPod } from './types.js';
@@ -18,6 +20,8 @@ export interface KubernetesConnection {
   runtime: KubernetesRuntime;
   /** Locks the whole cluster: node faults reach beyond one namespace. */
   lockKey: string;
+  /** Which cluster this is (API server, CA fingerprint, kubeconfig and context), for the journal. */
+  identity: Extract<TargetIdentity, { kind: 'kubernetes' }>;
   /** A snapshot of the caches for planning. */
   inventory(): KubernetesInventory;
   /** Per-pod rescheduling and readiness times of everything the faults disrupted. */
@@ -52,6 +56,7 @@ export async function missingPermissions(client: KubeClient, permissions: readon
       resource: p.resource,
       ...(p.subresource === undefined ? {} : { subresource: p.subresource }),
       ...(p.namespace === undefined ? {} : { namespace: p.namespace }),
+      ...(p.name === undefined ? {} : { name: p.name }),
     });
     if (!allowed) denied.push(describePermission(p));
   });
@@ -94,6 +99,21 @@ export async function connectKubernetes(
     opts.log(
       `kubernetes ${cluster.client.server} (context ${cluster.client.context}): preflight ok, ${needs.permissions.length} permission(s) checked`,
     );
+    const id = await kubeIdentity(cluster.client, opts.signal);
+    // Why resolved paths and the CA: undos journal this access; rollback must reach this very cluster,
+    // whatever KUBECONFIG says by then (see reconnectCluster).
+    if (!access.inCluster) {
+      if (cluster.client.kubeconfig !== undefined) access.kubeconfig = cluster.client.kubeconfig;
+      access.context = cluster.client.context;
+    }
+    access.identity = { server: id.server, caSha256: id.caSha256 };
+    const identity: KubernetesConnection['identity'] = {
+      kind: 'kubernetes',
+      ...id,
+      ...(access.kubeconfig === undefined ? {} : { kubeconfig: access.kubeconfig }),
+      ...(access.context === undefined ? {} : { context: access.context }),
+      ...(access.inCluster ? { inCluster: true } : {}),
+    };
     const tracker = new PodTimingTracker();
     const podInformers = await Promise.all(needs.podNamespaces.map((ns) => cluster.pods(ns)));
     for (const inf of podInformers) tracker.attach(inf);
@@ -117,6 +137,7 @@ export async function connectKubernetes(
       cluster,
       runtime,
       lockKey: `kubernetes:${cluster.client.server}`,
+      identity,
       inventory: () => ({
         namespace: cfg.namespace,
         podNamespaces,
@@ -161,4 +182,52 @@ export function podTimingsMeasurement(tracker: PodTimingTracker): PodTimingsMeas
       readyMs: round(t.readyMs),
     })),
   };
+}
+
+/**
+ * Open the cluster a journaled undo acted on: the journaled kubeconfig and context while the file exists
+ * (not whatever KUBECONFIG says now), else the current default with that context. When the journal holds
+ * the cluster's identity, refuse (TARGET_IDENTITY, nothing done) unless it is the same API server and CA.
+ */
+export async function reconnectCluster(access: KubernetesAccess, signal?: AbortSignal): Promise<KubeCluster> {
+  const { KubeCluster } = await import('../../drivers/kubernetes/cluster.js');
+  const use: KubernetesAccess = { inCluster: access.inCluster };
+  if (access.kubeconfig !== undefined && kubeconfigExists(access.kubeconfig)) use.kubeconfig = access.kubeconfig;
+  if (access.context !== undefined) use.context = access.context;
+  let cluster: KubeCluster;
+  try {
+    cluster = KubeCluster.open(use);
+  } catch (error) {
+    if (access.kubeconfig === undefined || use.kubeconfig !== undefined) throw error;
+    throw new GamedayError(
+      `the run used kubeconfig ${access.kubeconfig}${access.context ? ` (context ${access.context})` : ''}, which no longer exists, and the current one cannot stand in for it: ${describeError(error)}`,
+      {
+        kind: 'invalid-input',
+        code: 'K8S_CONFIG',
+        cause: error,
+        hint: `restore ${access.kubeconfig}, or set KUBECONFIG to a kubeconfig whose context ${access.context ?? '(current)'} reaches ${access.identity?.server ?? 'the cluster the run acted on'}`,
+      },
+    );
+  }
+  const expected = access.identity;
+  if (!expected) return cluster;
+  try {
+    const found = await kubeIdentity(cluster.client, signal);
+    if (found.server !== expected.server || found.caSha256 !== expected.caSha256) {
+      throw new GamedayError(
+        `refusing to act on ${describeKubeIdentity(found)}: the run acted on ${describeKubeIdentity(expected)}`,
+        {
+          kind: 'invalid-input',
+          code: 'TARGET_IDENTITY',
+          phase: 'rollback',
+          target: found.server,
+          hint: `${use.kubeconfig === undefined && access.kubeconfig !== undefined ? `the run's kubeconfig ${access.kubeconfig} is gone; ` : ''}point KUBECONFIG (context ${use.context ?? '(current)'}) at the cluster the run acted on`,
+        },
+      );
+    }
+    return cluster;
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
 }

@@ -84,12 +84,32 @@ describe('kubernetes planning (pure)', () => {
     if (fault?.kind !== 'fault' || fault.fault.type !== 'pod-kill') throw new Error('expected pod-kill');
     for (let seed = 0; seed < 20; seed++) {
       const planned = kubernetesPodKill.plan(
-        { ...fault.fault, select: { ...fault.fault.select, count: 5 } },
+        { ...fault.fault, select: { ...fault.fault.select, count: 4 } },
         { kubernetes: inventory({ self: { name: 'p3', namespace: 'production' } }) },
         seededRandom(seed),
       );
       expect(planned.affected).not.toContain('production/p3');
       expect(planned.description).toMatch(/own pod is never selected/);
+    }
+  });
+
+  it('picks one pod in every zone with select.perZone, zones from the nodes’ topology labels', async () => {
+    const scenario = await load('pod-kill');
+    const fault = scenario.steps[0];
+    if (fault?.kind !== 'fault' || fault.fault.type !== 'pod-kill') throw new Error('expected pod-kill');
+    const { count: _count, ...select } = fault.fault.select;
+    for (let seed = 0; seed < 10; seed++) {
+      const planned = kubernetesPodKill.plan(
+        { ...fault.fault, select: { ...select, perZone: 1 } },
+        { kubernetes: inventory() },
+        seededRandom(seed),
+      );
+      // p1/p2 are in zone a, p3 in b, p4/p5 in c: one of each zone, three in all.
+      expect(planned.affected).toHaveLength(3);
+      expect(planned.affected.filter((p) => ['production/p1', 'production/p2'].includes(p))).toHaveLength(1);
+      expect(planned.affected).toContain('production/p3');
+      expect(planned.affected.filter((p) => ['production/p4', 'production/p5'].includes(p))).toHaveLength(1);
+      expect(planned.description).toMatch(/1 per zone/);
     }
   });
 

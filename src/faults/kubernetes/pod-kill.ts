@@ -17,6 +17,8 @@ import {
   kubernetesRuntime,
   projectedPlan,
   worstWorkload,
+  workloadPools,
+  checkLiveWorkloads,
 } from './common.js';
 import { accessArgs } from './undo.js';
 import type { KubernetesInventory } from './types.js';
@@ -46,9 +48,22 @@ function candidates(
   return { pods: out, selfExcluded };
 }
 
-function choose(pods: PodInfo[], select: ReplicaSelection, rng: () => number): PodInfo[] {
+function choose(
+  pods: PodInfo[],
+  select: ReplicaSelection,
+  rng: () => number,
+  nodes: ReadonlyArray<{ name: string; zone?: string | undefined }>,
+): PodInfo[] {
   const byName = new Map(pods.map((p) => [p.name, p]));
-  const selectable = pods.map((p) => ({ id: p.name, zone: '', capacity: '', state: 'ready', startedAt: p.createdAt }));
+  // A pod's zone is its node's topology.kubernetes.io/zone label (perZone groups by it).
+  const zoneOf = new Map(nodes.map((n) => [n.name, n.zone ?? '']));
+  const selectable = pods.map((p) => ({
+    id: p.name,
+    zone: zoneOf.get(p.nodeName ?? '') ?? '',
+    capacity: '',
+    state: 'ready',
+    startedAt: p.createdAt,
+  }));
   const { zone: _zone, capacity: _capacity, ...rest } = select;
   return selectReplicas(selectable, rest, rng).map((s) => byName.get(s.id) as PodInfo);
 }
@@ -59,7 +74,12 @@ function describe(fault: PodKill): string {
   const grace = k.graceSeconds === undefined ? '' : ` (grace ${k.graceSeconds}s)`;
   const rounds = fault.repeat ? `, ${fault.repeat.times}× every ${formatDuration(fault.repeat.everyMs)}` : '';
   const sel = fault.select;
-  const amount = sel.percent !== undefined ? `${sel.percent}%` : `${sel.count ?? 1}`;
+  const amount =
+    sel.percent !== undefined
+      ? `${sel.percent}%`
+      : sel.perZone !== undefined
+        ? `${sel.perZone} per zone,`
+        : `${sel.count ?? 1}`;
   return `${how}${grace} ${amount} ${sel.order === 'oldest' ? 'oldest ' : ''}pod(s) labelled ${labelSelector(sel.labels ?? {})} in ${sel.namespace}${sel.zone ? ` (zone ${sel.zone})` : ''}${rounds}`;
 }
 
@@ -70,7 +90,7 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
     const inv = kubernetesInventory(inventory);
     if (!inv) return projectedPlan(fault, describe(fault));
     const { pods, selfExcluded } = candidates(inv.pods, fault.select, inv);
-    const chosen = choose(pods, fault.select, rng);
+    const chosen = choose(pods, fault.select, rng, inv.nodes ?? []);
     const worst = worstWorkload(chosen, pods);
     return {
       fault,
@@ -79,6 +99,7 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
       affected: chosen.map((p) => `${p.namespace}/${p.name}`),
       unavailable: worst.unavailable,
       fleet: worst.fleet,
+      pools: workloadPools(chosen, pods),
     };
   },
 
@@ -86,7 +107,10 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
     const k8s = kubernetesRuntime(runtime);
     const k = kubernetesOptions(fault);
     const informer = await k8s.cluster.pods(fault.select.namespace ?? '');
-    const nodes = fault.select.zone === undefined ? null : [...(await k8s.cluster.nodes()).values()];
+    const nodes =
+      fault.select.zone === undefined && fault.select.perZone === undefined
+        ? null
+        : [...(await k8s.cluster.nodes()).values()];
     const rounds = fault.repeat?.times ?? 1;
     const affected: string[] = [];
     const findings: string[] = [];
@@ -99,8 +123,9 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
       const victims =
         round === 0 && planned.affected.length > 0 && planned.affected.every((id) => live.has(id))
           ? planned.affected.map((id) => live.get(id) as PodInfo)
-          : choose(pods, fault.select, runtime.rng);
+          : choose(pods, fault.select, runtime.rng, nodes ?? []);
       if (victims.length === 0) continue;
+      checkLiveWorkloads(runtime, victims, pods, planned.pools);
       const readyBefore = pods.filter((p) => p.ready).length;
       // Undo: nothing to put back (the workload's controller replaces the pods); rollback verifies that
       // as many matching pods are Ready again as before the fault.

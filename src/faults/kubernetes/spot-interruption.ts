@@ -22,6 +22,8 @@ import {
   projectedPlan,
   updateTaints,
   worstWorkload,
+  workloadPools,
+  checkLiveWorkloads,
 } from './common.js';
 import type { KubernetesInventory, KubernetesRuntime } from './types.js';
 import { accessArgs } from './undo.js';
@@ -83,6 +85,25 @@ export function nodeFaultImpact(
     inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
   );
   return { pods, worst };
+}
+
+/** Live blast-radius check before a node fault: the pods a drain of `names` takes, per workload. */
+export async function checkLiveNodes(
+  runtime: FaultRuntime,
+  k8s: KubernetesRuntime,
+  names: readonly string[],
+  planned: PlannedFault,
+): Promise<void> {
+  if (!runtime.blastRadius) return;
+  const informers = await Promise.all(k8s.podNamespaces.map((ns) => k8s.cluster.pods(ns)));
+  const live = informers.flatMap((inf) => [...inf.values()]);
+  const on = new Set(names);
+  checkLiveWorkloads(
+    runtime,
+    live.filter((p) => on.has(p.nodeName ?? '') && drainable(p)),
+    live,
+    planned.pools,
+  );
 }
 
 /** The Node as it can be created again: no server-set identity, no conditions (the kubelet reports them). */
@@ -178,6 +199,10 @@ export const kubernetesSpotInterruption: FaultModule<SpotInterruption> = {
       affected: chosen.map((n) => `node/${n.name}`),
       unavailable: worst.unavailable,
       fleet: worst.fleet,
+      pools: workloadPools(
+        pods,
+        inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
+      ),
     };
   },
 
@@ -197,6 +222,7 @@ export const kubernetesSpotInterruption: FaultModule<SpotInterruption> = {
         findings: ['no node matched the selection'],
       };
     }
+    await checkLiveNodes(runtime, k8s, names, planned);
     const reclaimAt = new Date(Date.now() + fault.noticeMs).toISOString();
     let t0: number | undefined;
     const ids = new Map<string, string>();

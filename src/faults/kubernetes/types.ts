@@ -6,9 +6,12 @@ import type { PodTimingTracker } from '../../drivers/kubernetes/tracker.js';
 
 /** How undo handlers reconnect after a crash: plain data only, never a token or a key. */
 export interface KubernetesAccess {
+  /** Kubeconfig file(s), a path list as in KUBECONFIG. */
   kubeconfig?: string;
   context?: string;
   inCluster: boolean;
+  /** The cluster the run connected to: an undo acts only there (see reconnectCluster). */
+  identity?: { server: string; caSha256: string | null };
 }
 
 /** The harness's own pod, when it runs in the cluster (POD_NAME / POD_NAMESPACE, or the hostname). */

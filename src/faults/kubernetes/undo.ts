@@ -25,6 +25,10 @@ export function accessArgs(access: KubernetesAccess): Args {
   const out: Args = { inCluster: access.inCluster };
   if (access.kubeconfig !== undefined) out['kubeconfig'] = access.kubeconfig;
   if (access.context !== undefined) out['context'] = access.context;
+  if (access.identity !== undefined) {
+    out['server'] = access.identity.server;
+    out['caSha256'] = access.identity.caSha256;
+  }
   return out;
 }
 
@@ -32,6 +36,10 @@ function accessFrom(args: Args): KubernetesAccess {
   const a: KubernetesAccess = { inCluster: args['inCluster'] === true };
   if (typeof args['kubeconfig'] === 'string') a.kubeconfig = args['kubeconfig'];
   if (typeof args['context'] === 'string') a.context = args['context'];
+  // Journals written before identities were recorded have no server: they are not checked.
+  if (typeof args['server'] === 'string') {
+    a.identity = { server: args['server'], caSha256: typeof args['caSha256'] === 'string' ? args['caSha256'] : null };
+  }
   return a;
 }
 
@@ -47,8 +55,8 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 async function withCluster<T>(args: Args, fn: (c: KubeCluster) => Promise<T>): Promise<T> {
   // Loaded on first use: a rollback of a journal without Kubernetes entries never loads the client library.
-  const { KubeCluster } = await import('../../drivers/kubernetes/cluster.js');
-  const cluster = KubeCluster.open(accessFrom(args));
+  const { reconnectCluster } = await import('./connect.js');
+  const cluster = await reconnectCluster(accessFrom(args));
   try {
     return await fn(cluster);
   } finally {

@@ -18,8 +18,9 @@ import {
   mapLimit,
   MUTATIONS_IN_FLIGHT,
   projectedPlan,
+  workloadPools,
 } from './common.js';
-import { nodeFaultImpact } from './spot-interruption.js';
+import { checkLiveNodes, nodeFaultImpact } from './spot-interruption.js';
 import { accessArgs, kubernetesUndoHandlers } from './undo.js';
 
 type ZoneOutage = Extract<ResolvedFault, { type: 'zone-outage' }>;
@@ -55,15 +56,20 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
       affected: [`zone ${fault.zone}`, ...nodes.map((n) => `node/${n.name}`)],
       unavailable: worst.unavailable,
       fleet: worst.fleet,
+      pools: workloadPools(
+        pods,
+        inv.pods.filter((p) => inv.podNamespaces.includes(p.namespace)),
+      ),
     };
   },
 
-  async inject(fault, _planned, runtime): Promise<FaultExecution> {
+  async inject(fault, planned, runtime): Promise<FaultExecution> {
     const k8s = kubernetesRuntime(runtime);
     const k = kubernetesOptions(fault);
     const nodeInformer = await k8s.cluster.nodes();
     const nodes = [...nodeInformer.values()].filter((n) => n.zone === fault.zone);
     const names = nodes.map((n) => n.name);
+    await checkLiveNodes(runtime, k8s, names, planned);
     const undoArgs = {
       ...accessArgs(k8s.access),
       zone: fault.zone,

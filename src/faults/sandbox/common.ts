@@ -32,3 +32,23 @@ export function sandboxRuntime(runtime: FaultRuntime): NonNullable<FaultRuntime[
 export function liveReplicas(status: SandboxStatus): SandboxStatus['replicas'] {
   return status.replicas.filter((r) => r.state === 'ready' || r.state === 'starting');
 }
+
+/** The sandbox fleet as one blast-radius pool. */
+export const SANDBOX_POOL = 'the sandbox fleet';
+
+/**
+ * Live blast-radius check before a sandbox mutation: replicas not ready now plus the ready ones `ids`
+ * would take must stay within guards.maxUnavailable of the desired fleet.
+ */
+export function checkLiveFleet(runtime: FaultRuntime, status: SandboxStatus, ids: readonly string[]): void {
+  if (!runtime.blastRadius) return;
+  const take = new Set(ids);
+  const taking = status.replicas.filter((r) => take.has(r.id) && r.state === 'ready').length;
+  runtime.blastRadius.check(
+    runtime.step,
+    SANDBOX_POOL,
+    status.desired,
+    Math.max(0, status.desired - status.ready),
+    taking,
+  );
+}

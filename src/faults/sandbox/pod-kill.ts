@@ -5,7 +5,7 @@ import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { selectReplicas } from '../select.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
 
 type PodKill = Extract<ResolvedFault, { type: 'pod-kill' }>;
 
@@ -24,6 +24,7 @@ export const podKill: FaultModule<PodKill> = {
       affected: chosen.map((r) => r.id),
       unavailable: chosen.length,
       fleet: status.desired,
+      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: chosen.map((r) => r.id) }],
     };
   },
 
@@ -42,6 +43,7 @@ export const podKill: FaultModule<PodKill> = {
           ? planned.affected
           : selectReplicas(status.replicas, fault.select, runtime.rng).map((r) => r.id);
       if (ids.length === 0) continue;
+      checkLiveFleet(runtime, status, ids);
       // Undo: the fleet back at its desired size (the supervisor replaces killed replicas; rollback verifies it).
       const id = runtime.journal.intent(
         runtime.step,

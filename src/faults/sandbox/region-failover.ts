@@ -4,13 +4,13 @@
 
 import { primaryRegion } from '../../drivers/sandbox/regions.js';
 import { runbookContextOf } from '../runbook-context.js';
-import { GamedayError } from '../../errors.js';
+import { GamedayError, isGamedayError } from '../../errors.js';
 import { checkRunbook, defaultFailoverRunbook, runRunbook, runbookTimings } from '../../runbook/index.js';
 import type { RegionFailoverFault, RunbookResult, RunbookStep, RunbookTiming } from '../../runbook/index.js';
 import type { ResolvedFault } from '../../scenario/types.js';
 import { formatDuration } from '../../util/duration.js';
 import type { FaultExecution, FaultRuntime, Inventory, PlannedFault } from '../types.js';
-import { sandboxInventory, sandboxRuntime } from './common.js';
+import { SANDBOX_POOL, sandboxInventory, sandboxRuntime } from './common.js';
 
 /** A FaultExecution that also carries the runbook's per-step timings (for report.json). */
 export interface RegionFailoverExecution extends FaultExecution {
@@ -34,10 +34,20 @@ export class RunbookFailedError extends GamedayError {
       phase: 'inject',
       target,
       hint: 'the report lists each runbook step with its duration; fix the failing step and run again',
+      ...(f.error === undefined ? {} : { cause: f.error }),
     });
     this.runbook = runbookTimings(result);
     this.t0 = t0;
   }
+}
+
+/**
+ * The runbook failed because gameday itself was refused (its AWS principal lacks a permission): a harness
+ * error to fix in gameday's setup, not a finding about the DR plan.
+ */
+export function refusedToHarness(error: RunbookFailedError): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return isGamedayError(cause) && cause.code === 'AWS_ACCESS_DENIED';
 }
 
 /** The regions a failover moves between, checked against the inventory. */
@@ -98,6 +108,17 @@ export const regionFailover = {
       // An outage takes the whole serving fleet out at once; a planned failover takes none by itself.
       unavailable: fault.outage ? fromFleet : 0,
       fleet: fromFleet,
+      ...(fault.outage
+        ? {
+            pools: [
+              {
+                pool: SANDBOX_POOL,
+                size: fromFleet,
+                ids: status.replicas.filter((r) => r.region === from && r.state === 'ready').map((r) => r.id),
+              },
+            ],
+          }
+        : {}),
     };
   },
 

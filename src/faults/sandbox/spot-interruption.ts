@@ -5,7 +5,7 @@ import type { ResolvedFault } from '../../scenario/types.js';
 import { formatDuration } from '../../util/duration.js';
 import { selectReplicas } from '../select.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
 
 type SpotInterruption = Extract<ResolvedFault, { type: 'spot-interruption' }>;
 
@@ -23,6 +23,7 @@ export const spotInterruption: FaultModule<SpotInterruption> = {
       affected: chosen.map((r) => r.id),
       unavailable: chosen.length,
       fleet: liveReplicas(status).length,
+      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: chosen.map((r) => r.id) }],
     };
   },
 
@@ -31,6 +32,7 @@ export const spotInterruption: FaultModule<SpotInterruption> = {
     const status = await client.status(runtime.signal);
     const running = new Set(liveReplicas(status).map((r) => r.id));
     const ids = planned.affected.filter((id) => running.has(id));
+    checkLiveFleet(runtime, status, ids);
     const id = runtime.journal.intent(runtime.step, `interrupt ${ids.join(',')}`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
       op: 'ensure-fleet',

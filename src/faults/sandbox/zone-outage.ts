@@ -5,7 +5,7 @@ import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { GamedayError } from '../../errors.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
 
 type ZoneOutage = Extract<ResolvedFault, { type: 'zone-outage' }>;
 
@@ -30,11 +30,17 @@ export const zoneOutage: FaultModule<ZoneOutage> = {
       affected: [`zone ${fault.zone}`, ...inZone.map((r) => r.id)],
       unavailable: inZone.length,
       fleet: status.desired,
+      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: inZone.map((r) => r.id) }],
     };
   },
 
   async inject(fault, _planned, runtime): Promise<FaultExecution> {
     const { client, controlUrl } = sandboxRuntime(runtime);
+    if (runtime.blastRadius) {
+      const status = await client.status(runtime.signal);
+      const inZone = status.replicas.filter((r) => r.zone === fault.zone).map((r) => r.id);
+      checkLiveFleet(runtime, status, inZone);
+    }
     const id = runtime.journal.intent(runtime.step, `zone ${fault.zone} down`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
       op: 'zone-up',

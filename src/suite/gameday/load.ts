@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { problem, type Diagnostic, type Problem } from '../../scenario/diagnostics.js';
 import { interpolate } from '../../scenario/interpolate.js';
+import { isGameDayText } from '../../scenario/kind.js';
 import { fileDiagnostic, loadScenarioFile, positioned } from '../../scenario/load.js';
 import { resolveCheckpoint, resolveNotify } from '../../scenario/resolve-gameday.js';
 import { GameDaySchema, type GameDayItem as ItemInput, type GameDayParsed } from '../../scenario/schema-gameday-doc.js';
@@ -15,28 +16,33 @@ import { parseYaml } from '../../scenario/source.js';
 import type { GameDay, GameDayItem } from './types.js';
 
 export interface GameDayLoadResult {
+  /** Present when there are no errors and every variable was set. */
   gameday?: GameDay;
   diagnostics: Diagnostic[];
+  /** With allowMissingEnv: the variables that were not set, in the game day or its items. */
+  unsetVariables?: string[];
 }
 
 type Env = Record<string, string | undefined>;
-
-/** Whether YAML text is a game day (top-level `kind: GameDay`), without validating it. */
-export function isGameDayText(text: string): boolean {
-  return /^kind:\s*["']?GameDay["']?\s*(#.*)?$/m.test(text);
+interface GameDayLoadOptions {
+  env?: Env;
+  /** Check structure only where a variable is unset, as `validate --allow-missing-env` does for a scenario. */
+  allowMissingEnv?: boolean;
 }
+
+export { isGameDayText };
 
 /** The game day in `file` when it is one (top-level `kind: GameDay`); undefined for anything else. */
 export async function loadGameDayIfOne(
   file: string,
-  options: { env?: Env } = {},
+  options: GameDayLoadOptions = {},
 ): Promise<GameDayLoadResult | undefined> {
   const text = await readFile(file, 'utf8').catch(() => '');
   return isGameDayText(text) ? loadGameDayFile(file, options) : undefined;
 }
 
 /** Read, validate and resolve a game day file and the scenario files it lists. */
-export async function loadGameDayFile(file: string, options: { env?: Env } = {}): Promise<GameDayLoadResult> {
+export async function loadGameDayFile(file: string, options: GameDayLoadOptions = {}): Promise<GameDayLoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -57,7 +63,10 @@ export async function loadGameDayFile(file: string, options: { env?: Env } = {})
   }));
   const source = parsed.source;
   if (!source || parsed.problems.some((p) => p.severity === 'error')) return { diagnostics };
-  const problems: Problem[] = interpolate(source, { env, hasSandbox: false });
+  const allowMissing = options.allowMissingEnv === true;
+  const interpolation = interpolate(source, { env, hasSandbox: false, allowMissing });
+  const unset = new Set(interpolation.filter((p) => p.code === 'unset-variable-allowed').map((p) => p.message));
+  const problems: Problem[] = interpolation.filter((p) => p.code !== 'unset-variable-allowed');
   const shape = checkShapeOf(GameDaySchema, source.doc.toJS({ maxAliasCount: 50 }));
   problems.push(...shape.problems);
   const data = shape.data as GameDayParsed | undefined;
@@ -79,9 +88,12 @@ export async function loadGameDayFile(file: string, options: { env?: Env } = {})
     }
     const path = resolve(base, 'scenario' in item ? item.scenario : item.drill);
     const variables = { ...data.variables, ...item.variables };
-    const loaded = await loadScenarioFile(path, { env: { ...env, ...variables } });
+    const loaded = await loadScenarioFile(path, { env: { ...env, ...variables }, allowMissingEnv: allowMissing });
     diagnostics.push(...loaded.diagnostics);
     const key = 'scenario' in item ? 'scenario' : 'drill';
+    for (const name of loaded.unsetVariables ?? []) unset.add(name);
+    // Structure checked without the values: nothing more to resolve for this item.
+    if (!loaded.scenario && (loaded.unsetVariables?.length ?? 0) > 0 && !hasErrors(loaded.diagnostics)) continue;
     if (!loaded.scenario) {
       const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
       diagnostics.push(
@@ -129,10 +141,12 @@ export async function loadGameDayFile(file: string, options: { env?: Env } = {})
       );
     } else names.set(it.name, i);
   });
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
+  // An item checked for structure only has no resolved name to compare with, unless it names itself.
+  for (const item of data.items) if ('name' in item && item.name !== undefined) names.set(item.name, -1);
   for (const [i, h] of (data.hypotheses ?? []).entries()) {
     for (const [j, name] of (h.items ?? []).entries()) {
-      if (!names.has(name)) {
+      if (!names.has(name) && unset.size === 0) {
         diagnostics.push(
           positioned(
             file,
@@ -145,9 +159,12 @@ export async function loadGameDayFile(file: string, options: { env?: Env } = {})
       }
     }
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
+  if (unset.size > 0) return { diagnostics, unsetVariables: [...unset].sort() };
   return { gameday: resolveGameDay(data, resolve(file), items), diagnostics };
 }
+
+const hasErrors = (diagnostics: Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
 
 function positionless(file: string, p: Problem): Diagnostic {
   return { ...fileDiagnostic(file, p.code, p.message, p.hint), severity: p.severity };

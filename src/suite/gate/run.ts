@@ -19,7 +19,7 @@ import type { CheckpointIo } from '../../live/checkpoint.js';
 import { updateReport } from '../../live/notes.js';
 import type { Report } from '../../report/types.js';
 import type { Reporter } from '../../runner/events.js';
-import { acquireTargetLock } from '../../runner/guards.js';
+import { FileLockBackend, acquireTargetLock, holderFor } from '../../runner/lock/index.js';
 import { newRunId } from '../../runner/open-run.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ResolvedNotifyTarget } from '../../scenario/types-gameday.js';
@@ -171,7 +171,12 @@ function annotationsFor(run: GateRun): GateAnnotation[] {
 export async function runGate(entries: readonly GateEntry[], opts: GateOptions): Promise<GateResult> {
   const gateId = newRunId();
   const startedAt = new Date().toISOString();
-  const lock = acquireTargetLock(gateLockKey(entries), resolve(opts.reportDir));
+  // The gate's own key, beside each run's locks on its systems: two gates never interleave their runs.
+  // It has no journal of its own (the runs journal their mutations), so a dead gate's lock is taken over.
+  const lock = await acquireTargetLock(gateLockKey(entries), {
+    backend: new FileLockBackend(),
+    holder: holderFor(gateId, '', 'run'),
+  });
   const services = opts.services ?? {};
   const local = new LocalHistory(opts.reportDir);
   const history = services.history ?? local;
@@ -241,7 +246,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
       }
     }
   } finally {
-    lock.release();
+    await lock.release().catch(() => undefined);
   }
   const host = hostname();
   const junit = combinedJunit(

@@ -1,0 +1,228 @@
+// What the charts draw, computed without a browser: lanes, delta-encoded times, fallbacks, escaping.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../types.js';
+import { pagePayload } from './data.js';
+import { errorBudgetSection } from './error-budget.js';
+import { addSample, readEvidence, type ProbeSamples, type RunEvidence } from './evidence.js';
+import { renderReportHtml } from './report-page.js';
+import { restoreSection } from './restore.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gameday-html-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function report(over: Partial<Report> = {}): Report {
+  return {
+    schemaVersion: 1,
+    scenario: 's',
+    runId: 'r1',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:02.000Z',
+    verdict: 'pass',
+    measurements: { rto: null, rpo: null, slos: [] },
+    objectives: [],
+    timeline: [],
+    probes: [{ name: 'api', kind: 'http', intervalMs: 100, samples: 5, failures: 2, transitions: [] }],
+    load: null,
+    rollback: { complete: true, undone: 0, failed: [] },
+    ...over,
+  };
+}
+
+function evidenceOf(samples: Array<[number, boolean, number, string?]>): RunEvidence {
+  const byProbe = new Map<string, ProbeSamples>();
+  for (const [t, ok, ms, d] of samples) addSample(byProbe, { p: 'api', t, ok, ms, ...(d ? { d } : {}) });
+  return { samples: byProbe, load: null, skipped: 0 };
+}
+
+describe('pagePayload', () => {
+  it('turns samples into lane segments, delta-encoded times and healthy/failing run lengths', () => {
+    const ev = evidenceOf([
+      [0, true, 3.14],
+      [100, true, 4],
+      [200, false, 1, '503'],
+      [300, false, 1, '502'],
+      [400, true, 5],
+    ]);
+    const p = pagePayload(report(), ev).probes[0];
+    expect(p?.source).toBe('samples');
+    expect(p?.samples).toBe(5);
+    expect(p?.failures).toBe(2);
+    expect(p?.t).toEqual([0, 100, 100, 100, 100]);
+    expect(p?.ms).toEqual([3.1, 4, 1, 1, 5]);
+    expect(p?.okRuns).toEqual([2, 2, 1]);
+    expect(p?.segments).toEqual([
+      [0, 200, 1, -1],
+      [200, 400, 0, 0],
+      [400, 500, 1, -1],
+    ]);
+    expect(pagePayload(report(), ev).details).toEqual(['503']);
+  });
+
+  it('starts the run lengths with an empty healthy run when the first sample fails', () => {
+    const p = pagePayload(
+      report(),
+      evidenceOf([
+        [0, false, 1],
+        [100, true, 1],
+      ]),
+    ).probes[0];
+    expect(p?.okRuns).toEqual([0, 1, 1]);
+  });
+
+  it('draws older runs from report.json transitions, placed by their wall time', () => {
+    const r = report({
+      probes: [
+        {
+          name: 'fleet',
+          kind: 'sandbox',
+          intervalMs: 100,
+          samples: 20,
+          failures: 5,
+          // `t` here is on another clock; `at` is what places a transition on the run's timeline.
+          transitions: [
+            { t: 90_000, at: '2026-01-01T00:00:00.100Z', ok: true },
+            { t: 90_500, at: '2026-01-01T00:00:00.600Z', ok: false, detail: '4/6 ready' },
+            { t: 91_000, at: '2026-01-01T00:00:01.100Z', ok: true },
+          ],
+        },
+      ],
+    });
+    const p = pagePayload(r, { samples: null, load: null, skipped: 0 }).probes[0];
+    expect(p?.source).toBe('report');
+    expect(p?.samples).toBe(20);
+    expect(p?.t).toBeUndefined();
+    expect(p?.segments).toEqual([
+      [100, 600, 1, -1],
+      [600, 1100, 0, 0],
+      [1100, 2000, 1, -1],
+    ]);
+  });
+
+  it('marks t0, detection, recovery with its band, faults, steps and notes', () => {
+    const r = report({
+      measurements: {
+        rto: {
+          probe: 'api',
+          status: 'recovered',
+          ms: 900,
+          errorBoundMs: 100,
+          stableForMs: 1000,
+          detectMs: 10,
+          faultAt: '2026-01-01T00:00:00.500Z',
+          impactAt: '2026-01-01T00:00:00.510Z',
+          recoveredAt: '2026-01-01T00:00:01.400Z',
+          observedMs: 1500,
+        },
+        rpo: null,
+        slos: [],
+      },
+      timeline: [
+        { t: 490, at: '', kind: 'step-start', message: 'step 1 pod-kill #1 started' },
+        { t: 500, at: '', kind: 'fault-injected', message: 'fault injected: killed 2' },
+        { t: 520, at: '', kind: 'step-end', message: 'step 1 pod-kill #1 FAILED: boom' },
+        { t: 700, at: '', kind: 'note', message: 'we see errors' },
+      ],
+    });
+    const m = pagePayload(r, { samples: null, load: null, skipped: 0 }).marks;
+    expect(m).toMatchObject({ t0: 500, detect: 510, recovered: 1400, band: [1300, 1400] });
+    expect(m.faults).toEqual([{ t: 500, label: 'fault injected: killed 2' }]);
+    expect(m.steps).toEqual([{ name: '1 pod-kill #1', start: 490, end: 520, status: 'failed' }]);
+    expect(m.notes).toEqual([{ t: 700, kind: 'note', label: 'we see errors' }]);
+  });
+});
+
+describe('readEvidence', () => {
+  it('reads both files, skips malformed lines, orders samples by time', async () => {
+    const run = join(dir, 'run');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(run, { recursive: true });
+    writeFileSync(
+      join(run, 'samples.ndjson'),
+      [
+        '{"p":"api","t":200,"ok":false,"ms":1,"d":"503"}',
+        '{"p":"api","t":100,"ok":true,"ms":2}',
+        'not json',
+        '{"p":"db","t":150,"ok":true,"ms":3}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(run, 'load.ndjson'),
+      '{"t":100,"n":5,"errors":1,"p95":12}\n{"t":0,"n":4,"errors":0}\n{"t":"x"}\n',
+    );
+    const ev = await readEvidence(run);
+    expect(ev.skipped).toBe(2);
+    expect(ev.samples?.get('api')?.t).toEqual([100, 200]);
+    expect(ev.samples?.get('api')?.details.get(1)).toBe('503');
+    expect(ev.load?.map((b) => b.t)).toEqual([0, 100]);
+    expect(ev.load?.[1]?.p95).toBe(12);
+    expect(await readEvidence(join(dir, 'none'))).toEqual({ samples: null, load: null, skipped: 0 });
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('is self-contained and keeps text from closing its script or tags', () => {
+    const r = report({
+      scenario: '<img src=x onerror=alert(1)>',
+      timeline: [{ t: 1, at: '', kind: 'note', message: '</script><script>alert(1)</script>' }],
+    });
+    const html = renderReportHtml(r);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).not.toContain('<img src=x');
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+    expect(html).toContain('uPlot');
+  });
+
+  it('draws a drill’s restore phases from its timeline', () => {
+    const restore = {
+      source: {
+        kind: 'sandbox',
+        name: null,
+        location: null,
+        createdAt: null,
+        ageSeconds: 0,
+        bytes: 1,
+        format: null,
+        backupMs: null,
+        fetchMs: 5,
+      },
+      target: 'scratch-server',
+      startedAt: '2026-01-01T00:00:01.000Z',
+      durationMs: 900,
+      toolMs: 800,
+      jobs: 2,
+      databaseBytes: 1,
+      validations: { passed: 1, total: 1 },
+      cleanupComplete: true,
+    } as const;
+    const r = report({
+      measurements: { rto: null, rpo: null, slos: [], restore: { ...restore, source: { ...restore.source } } },
+      timeline: [
+        { t: 100, at: '', kind: 'drill', message: 'fetch start: fetching x' },
+        { t: 300, at: '', kind: 'drill', message: 'fetch done: 10 bytes' },
+        { t: 400, at: '', kind: 'drill', message: 'restore start: restoring with pg_restore -j 2' },
+        { t: 1300, at: '', kind: 'drill', message: 'restore done: restored in 900 ms' },
+      ],
+    });
+    const svg = restoreSection(r);
+    expect(svg).toContain('data-gantt="restore" data-bars="2"');
+    expect(svg).toMatch(/<text class="label"[^>]*>fetch<\/text>/);
+    expect(svg).toMatch(/<text class="label"[^>]*>restore<\/text>/);
+  });
+
+  it('has an error-budget section only when the report carries error budgets', () => {
+    expect(errorBudgetSection(report())).toBe('');
+    const withBudget = report();
+    (withBudget.measurements as unknown as Record<string, unknown>)['errorBudgets'] = [
+      { slo: 'avail', objective: '99.9%', period: '30d', badEvents: 3, budgetConsumedPercent: 2.5, burnRate: 4 },
+    ];
+    const html = errorBudgetSection(withBudget);
+    expect(html).toContain('avail');
+    expect(html).toContain('2.5%');
+    expect(html).toContain('4×');
+  });
+});

@@ -1,0 +1,55 @@
+// Who a process is, beyond its pid: the host, and on Linux the boot and the start time of the process,
+// so a pid the kernel has since given to another process is never mistaken for the one that was recorded.
+
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** A process as recorded in a journal or a lock: pid, host, and (Linux) "<boot id>:<start ticks>". */
+export interface ProcessIdentity {
+  pid: number;
+  host: string;
+  /** Absent where the platform does not expose it (then only the pid is compared). */
+  startTime?: string;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start time of `pid` on this host as "<boot id>:<clock ticks since boot>", or undefined. */
+export function processStartTime(pid: number): string | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // Field 22 (starttime) counts from the end of the command name, which may itself hold spaces and ")".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = fields[19];
+  if (ticks === undefined) return undefined;
+  const boot = readText('/proc/sys/kernel/random/boot_id')?.trim() ?? 'boot';
+  return `${boot}:${ticks}`;
+}
+
+/** This process. */
+export function selfIdentity(): ProcessIdentity {
+  const startTime = processStartTime(process.pid);
+  return { pid: process.pid, host: hostname(), ...(startTime === undefined ? {} : { startTime }) };
+}
+
+/**
+ * Whether the recorded process still runs: 'alive', 'dead', or 'unknown' when it ran on another host
+ * (a local check cannot say). A live pid with another start time is a reused pid: 'dead'.
+ */
+export function processState(p: Partial<ProcessIdentity>): 'alive' | 'dead' | 'unknown' {
+  if (typeof p.pid !== 'number' || !Number.isInteger(p.pid) || p.pid <= 0) return 'dead';
+  if (p.host !== undefined && p.host !== hostname()) return 'unknown';
+  try {
+    process.kill(p.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
+  }
+  if (p.startTime === undefined) return 'alive';
+  return processStartTime(p.pid) === p.startTime ? 'alive' : 'dead';
+}
