@@ -169,5 +169,14 @@ describe('gameday gate', () => {
     const compare = await runCli(['compare', join(reportDir, runs[0]!.dir), join(reportDir, runs[1]!.dir)]);
     expect(compare.stdout).toMatch(/RTO\s+\d+\.\d s\s+\d+\.\d s\s+\+\d+\.\d s \(\+\d+ %\)\s+worse/);
     expect(existsSync(join(reportDir, 'index.ndjson'))).toBe(true);
+    // The history as a page: both runs, each linked to its own report.html.
+    const page = await runCli(['history', 'it-slow-pod-kill', '--report-dir', reportDir, '--html']);
+    expect(page.code, page.stderr).toBe(0);
+    expect(page.stdout.trim()).toBe(join(reportDir, 'it-slow-pod-kill', 'history.html'));
+    const html = readFileSync(page.stdout.trim(), 'utf8');
+    const links = [...html.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1] ?? '');
+    expect(links).toHaveLength(2);
+    for (const href of links) expect(existsSync(join(reportDir, 'it-slow-pod-kill', href))).toBe(true);
+    for (const r of runs) expect(html).toContain(r.dir.split('/').at(-1));
   }, 300_000);
 });

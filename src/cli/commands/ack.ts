@@ -6,7 +6,7 @@ import { assertRunDir, runState } from '../../live/notes.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const ackHelp = `Usage: gameday ack <run-dir> [--fail | --abort] [--author NAME] ["text"]
+export const ackHelp = `Usage: gameday ack <run-dir> [--fail | --abort] [--author NAME] [--json] [--quiet] ["text"]
 
 Answer the checkpoint the run in <run-dir> (a scenario's or a game day's) is waiting on: go on
 (default), --fail the checkpoint step, or --abort the run (rollback runs as usual). The text is kept
@@ -18,6 +18,8 @@ export async function ackCommand(argv: string[], io: CliIo): Promise<number> {
     fail: { type: 'boolean' },
     abort: { type: 'boolean' },
     author: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(ackHelp);
@@ -43,7 +45,9 @@ export async function ackCommand(argv: string[], io: CliIo): Promise<number> {
   const text = words.join(' ').trim();
   const decision = values['abort'] ? 'abort' : values['fail'] ? 'fail' : 'continue';
   const author = typeof values['author'] === 'string' ? values['author'] : process.env['USER'];
-  appendInbox(dir, { type: 'ack', decision, ...(text ? { text } : {}), ...(author ? { author } : {}) });
-  io.out(`gameday: ${decision === 'continue' ? 'acknowledged' : decision} — the run picks it up within a second`);
+  const entry = appendInbox(dir, { type: 'ack', decision, ...(text ? { text } : {}), ...(author ? { author } : {}) });
+  if (values['json']) io.out(JSON.stringify({ ...entry, runDir: dir }));
+  else if (!values['quiet'])
+    io.out(`gameday: ${decision === 'continue' ? 'acknowledged' : decision} — the run picks it up within a second`);
   return 0;
 }

@@ -8,7 +8,7 @@ import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { textTable } from '../summary.js';
 
-export const compareHelp = `Usage: gameday compare <run-a> <run-b> [--json]
+export const compareHelp = `Usage: gameday compare <run-a> <run-b> [--json] [--quiet]
 
 Two runs side by side (run directories, or their report.json files): the trended metrics and every
 objective, with the change from a to b and whether it is better or worse.`;
@@ -22,6 +22,7 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<number>
   const { values, positionals } = parseCommandArgs('compare', argv, {
     help: { type: 'boolean', short: 'h' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(compareHelp);
@@ -49,6 +50,7 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<number>
   }
   if (a.scenario !== b.scenario) io.err(`gameday: note: comparing two scenarios (${a.scenario}, ${b.scenario})`);
   io.out(`${a.scenario}: ${a.runId} (${a.verdict.toUpperCase()}) → ${b.runId} (${b.verdict.toUpperCase()})`);
+  if (values['quiet']) return 0;
   for (const l of lines('metric', rows.metrics, 'a', 'b')) io.out(l);
   io.out('');
   for (const l of lines('objective', rows.objectives, 'a', 'b')) io.out(l);

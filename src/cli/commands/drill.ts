@@ -8,7 +8,7 @@ import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { runWithConsole } from '../run-with-console.js';
 
-export const drillHelp = `Usage: gameday drill <file> [--report-dir D] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history s3://B/P]
+export const drillHelp = `Usage: gameday drill <file> [--report-dir D] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history S3_URL]
 
 Run a backup-restore drill: pick the backup (a pg_dump of the sandbox or a database, the newest dump in
 a folder or under an S3 prefix), restore it into a scratch PostgreSQL that is always removed afterwards,

@@ -22,7 +22,7 @@ import { parseNotify, suiteOptions, suiteServices, terminalCheckpoints } from '.
 
 export const gateHelp = `Usage: gameday gate <files|dirs…> [--report-dir D] [--junit FILE] [--summary FILE]
                     [--baseline last-pass|median:N] [--tolerance rto=25%,p95=20%]
-                    [--history s3://bucket/prefix] [--notify KIND=URL|ENV]… [--quiet] [--json]
+                    [--history S3_URL] [--notify KIND=URL|ENV]… [--quiet] [--json]
 
 Run scenarios and game days one after another under one lock (folders: their .yaml files, sorted).
 Writes one combined junit.xml (a testsuite per scenario run, measured values as properties and

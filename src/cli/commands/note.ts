@@ -8,7 +8,7 @@ import { isGameDayDir, mergeGameDayNotes } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const noteHelp = `Usage: gameday note <run-dir> [--author NAME] "text"
+export const noteHelp = `Usage: gameday note <run-dir> [--author NAME] [--json] [--quiet] "text"
 
 Add a timestamped observation to a run's or a game day's timeline. A live run picks it up within a
 second; for a finished one the note is appended and its reports are written again. In a game day
@@ -19,6 +19,7 @@ export async function noteCommand(argv: string[], io: CliIo): Promise<number> {
     help: { type: 'boolean', short: 'h' },
     author: { type: 'string' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values['help']) {
     io.out(noteHelp);
@@ -44,6 +45,7 @@ export async function noteCommand(argv: string[], io: CliIo): Promise<number> {
       : state === 'finished'
         ? 'added to the finished run; its reports were written again'
         : 'the run is not running and has no report: the note is kept in inbox.ndjson';
+  if (values['quiet'] && !values['json']) return 0;
   io.out(
     values['json']
       ? JSON.stringify({ ...entry, runDir: dir, state })

@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { runWithConsole } from '../run-with-console.js';
 
-export const runHelp = `Usage: gameday run <file> [--report-dir D] [--seed N] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history s3://B/P] [--interactive]
+export const runHelp = `Usage: gameday run <file> [--report-dir D] [--seed N] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history S3_URL] [--interactive]
 
 Run a scenario: steady state, faults, recovery, rollback (always), measurements and objectives.
 Reports go to <report-dir>/<scenario>/<run-id>/ (default report dir: reports/).
@@ -25,7 +25,7 @@ Set GAMEDAY_SANDBOX_URL to run against an already running sandbox instead of sta
 Exit: 0 pass · 1 an objective failed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, { ...outputOptions, ...suiteOptions, ...seedOption });
+  const { values, positionals } = parseCommandArgs('run', argv, { ...outputOptions, ...seedOption, ...suiteOptions });
   if (values['help']) {
     io.out(runHelp);
     return 0;
