@@ -105,6 +105,11 @@ describe('gameday run <gameday.yaml>', () => {
         prompt: 'Is the maintenance banner shown on the status page?',
       }),
     ]);
+    // Each run's report.html lists its notes and checkpoints (and marks them on the timeline).
+    const notesSection = (runDir: string): string =>
+      /<section id="notes">[\s\S]*?<\/section>/.exec(readFileSync(join(runDir, 'report.html'), 'utf8'))?.[0] ?? '';
+    expect(notesSection(r.items[0]!.runDir!)).toContain('the dashboard lagged 10 s behind');
+    expect(notesSection(r.items[2]!.runDir!)).toContain('Is the maintenance banner shown on the status page?');
     const action = journal(r.items[2]!.runDir!).filter((e) => 'id' in e && e.id === 'm2');
     expect(action.map((e) => e.type)).toEqual(['intent', 'applied', 'undone']);
     expect(existsSync(mark)).toBe(false);

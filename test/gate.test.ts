@@ -2,15 +2,18 @@
 // by a real XML schema validator against a JUnit XSD, GitHub's step summary and ::error annotations at
 // the objectives' lines; and a scenario made slower fails the gate on regression against its baseline.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { launchChromium, openReport } from '../bench/browser.js';
 import type { Report } from '../src/report/types.js';
 import { ROOT, runCli } from './helpers/cli.js';
 import { validateXml } from './helpers/xmllint.js';
 
 const base = mkdtempSync(join(tmpdir(), 'gameday-gate-'));
+/** Screenshots of the gate's pages (CI keeps .tmp/html/ as artifacts, as for the HTML tests). */
+const SHOTS = join(ROOT, '.tmp', 'html');
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 const SANDBOX = [
@@ -79,6 +82,28 @@ describe('gameday gate', () => {
     // Each run is in the report directory's history index.
     const index = readFileSync(join(reportDir, 'index.ndjson'), 'utf8').trim().split('\n');
     expect(index).toHaveLength(SANDBOX.length);
+    // report.html: the gate's page links every run's own report.html; both open cleanly in chromium.
+    const html = readFileSync(join(reportDir, 'report.html'), 'utf8');
+    for (const r of gate.runs) expect(html).toContain(`href="${relative(reportDir, r.runDir)}/report.html"`);
+    mkdirSync(SHOTS, { recursive: true });
+    const chromium = await launchChromium();
+    try {
+      const page = await openReport(chromium.browser, join(reportDir, 'report.html'), {
+        screenshot: join(SHOTS, 'gate.png'),
+      });
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.external).toEqual([]);
+      expect(page.charts.find((c) => c.chart === 'history')?.attrs.points).toBe(String(SANDBOX.length));
+      const first = gate.runs[0]!.runDir;
+      const run = await openReport(chromium.browser, join(first, 'report.html'), {
+        screenshot: join(SHOTS, 'gate-run.png'),
+      });
+      expect(run.consoleErrors).toEqual([]);
+      expect(run.verdict).toBe(reports[0]!.verdict.toUpperCase());
+      for (const c of run.charts) expect(c.attrs.rendered, `chart ${c.chart}`).toBe('true');
+    } finally {
+      await chromium.close();
+    }
   }, 900_000);
 
   it('accepts a game day: a testsuite per scenario it ran, the game day in the summary', async () => {

@@ -11,7 +11,7 @@ import { Notifier } from '../../notify/send.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { gateFiles, githubEscape } from '../../suite/gate/discover.js';
 import { runGate, type GateEntry, type GateResult } from '../../suite/gate/run.js';
-import { gateMarkdown, gateVerdict } from '../../suite/gate/summary.js';
+import { gateHtml, gateMarkdown, gateVerdict } from '../../suite/gate/summary.js';
 import { loadGameDayIfOne } from '../../suite/gameday/load.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -27,7 +27,7 @@ export const gateHelp = `Usage: gameday gate <files|dirs…> [--report-dir D] [-
 Run scenarios and game days one after another under one lock (folders: their .yaml files, sorted).
 Writes one combined junit.xml (a testsuite per scenario run, measured values as properties and
 system-out; "not measured" is an error, a missed objective a failure), one summary.md (appended to
-$GITHUB_STEP_SUMMARY when set) and gate.json; on GitHub Actions every failure is an ::error
+$GITHUB_STEP_SUMMARY when set), report.html (every run, linked to its own report.html) and gate.json; on GitHub Actions every failure is an ::error
 annotation at the objective's line in the YAML.
 --baseline compares each run with the last passing run (last-pass) or the median of the last N
 passing runs from the history (the report dir's index, or --history); a run that passes its
@@ -166,6 +166,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
   for (const [path, text] of [
     [junitPath, result.junit],
     [summaryPath, summary],
+    [join(reportDir, 'report.html'), gateHtml(result, reportDir)],
     [join(reportDir, 'gate.json'), `${JSON.stringify(gateJson(result, junitPath, summaryPath), null, 2)}\n`],
   ] as const) {
     await mkdir(dirname(path), { recursive: true });

@@ -1,8 +1,11 @@
 // The gate's one summary (summary.md, and GitHub's job summary): a row per scenario with its verdict,
 // score and headline numbers, then what failed — objectives and regressions with their explanations.
+// And its report.html: the runs' page, each linked to its own report.html.
 
 import { formatMetric } from '../../history/baseline.js';
 import { metricsFromReport } from '../../history/metrics.js';
+import { relative, sep } from 'node:path';
+import { renderRunsHtml } from '../../report/html/index.js';
 import { escapeMarkdown, markdownTable } from '../../report/markdown.js';
 import type { GateResult } from './run.js';
 
@@ -17,6 +20,15 @@ const EXIT_WORDS: Record<number, string> = {
 /** The gate's verdict word for an exit code. */
 export function gateVerdict(exitCode: number): string {
   return EXIT_WORDS[exitCode] ?? `exit ${exitCode}`;
+}
+
+/** report.html of a gate written to `reportDir`: every run, linked to its own report.html. */
+export function gateHtml(g: GateResult, reportDir: string): string {
+  const href = (runDir: string): string => `${relative(reportDir, runDir).split(sep).join('/')}/report.html`;
+  return renderRunsHtml(
+    g.runs.map((r) => ({ report: r.report, href: href(r.runDir) })),
+    { title: `gameday gate: ${gateVerdict(g.exitCode)}` },
+  );
 }
 
 /** summary.md of a gate. */
