@@ -75,6 +75,19 @@ const CASES: Array<{ name: string; text: string; code: string }> = [
     code: 'drill-validation',
   },
   { name: 'neither steps nor drill', text: BASE.replace(/steps:\n.*\n.*\n/, ''), code: 'missing-key' },
+  {
+    name: 'an action with neither http nor command',
+    text: variant('{ count: 1 }\n', '{ count: 1 }\n  - action: { undo: { command: { run: "true" } } }\n'),
+    code: 'missing-key',
+  },
+  {
+    name: 'an action with both http and command',
+    text: variant(
+      '{ count: 1 }\n',
+      '{ count: 1 }\n  - action: { http: { url: "http://127.0.0.1:1/" }, command: { run: x }, undo: { command: { run: "true" } } }\n',
+    ),
+    code: 'conflicting-keys',
+  },
 ];
 
 const data = (text: string): unknown => parse(text) as unknown;
