@@ -7,6 +7,7 @@ import type { GameDayReport } from '../../suite/gameday/report-types.js';
 import { GAMEDAY_FILES } from '../../suite/gameday/write.js';
 import { GamedayError } from '../../errors.js';
 import { outputMode } from '../args.js';
+import { paint, verdictTone } from '../colour.js';
 import type { CliIo } from '../io.js';
 import { consoleProgress } from '../progress.js';
 import { printDiagnostics } from '../scenarios.js';
@@ -32,7 +33,9 @@ export async function loadGameDayOrExplain(file: string, io: CliIo) {
 
 /** The game day's result for people: items, hypotheses, score, where the reports are. */
 export function printGameDay(r: GameDayReport, runDir: string, io: CliIo, quiet: boolean): void {
-  const head = `game day ${r.gameday}: ${r.verdict.toUpperCase()}, score ${r.score}${r.reason ? ` — ${r.reason}` : ''}`;
+  const word = (status: string, text: string): string =>
+    paint(io.colour, status === 'skipped' ? 'warn' : verdictTone(status), text);
+  const head = `game day ${r.gameday}: ${word(r.verdict, r.verdict.toUpperCase())}, score ${r.score}${r.reason ? ` — ${r.reason}` : ''}`;
   if (quiet) {
     io.out(`${head} (${runDir})`);
     return;
@@ -40,7 +43,9 @@ export function printGameDay(r: GameDayReport, runDir: string, io: CliIo, quiet:
   io.out('');
   io.out(head);
   for (const i of r.items)
-    io.out(`  ${i.status.toUpperCase().padEnd(8)} ${i.name} (${i.kind})${i.runDir ? `  ${i.runDir}` : ''}`);
+    io.out(
+      `  ${word(i.status, i.status.toUpperCase().padEnd(8))} ${i.name} (${i.kind})${i.runDir ? `  ${i.runDir}` : ''}`,
+    );
   for (const h of r.hypotheses) io.out(`  hypothesis ${h.id}: ${h.status}`);
   io.out(`  reports: ${runDir}/${GAMEDAY_FILES.markdown} (retro section ready to paste)`);
   io.out(`           ${runDir}/${GAMEDAY_FILES.json}`);

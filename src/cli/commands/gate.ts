@@ -14,6 +14,7 @@ import { runGate, type GateEntry, type GateResult } from '../../suite/gate/run.j
 import { gateHtml, gateMarkdown, gateVerdict } from '../../suite/gate/summary.js';
 import { loadGameDayIfOne } from '../../suite/gameday/load.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { paint, verdictTone } from '../colour.js';
 import type { CliIo } from '../io.js';
 import { consoleProgress } from '../progress.js';
 import { printDiagnostics } from '../scenarios.js';
@@ -86,9 +87,13 @@ function gateJson(g: GateResult, junit: string, summary: string): Record<string,
   };
 }
 
-function printResult(g: GateResult, io: CliIo, quiet: boolean): void {
+/** The gate's result for people: its verdict, then each run (PASS, FAIL, REGRESSED… in colour on a terminal). */
+export function printResult(g: GateResult, io: CliIo, quiet: boolean): void {
+  const verdict = gateVerdict(g.exitCode);
   io.out('');
-  io.out(`gate: ${gateVerdict(g.exitCode)} (${g.runs.filter((r) => r.exitCode === 0).length}/${g.runs.length} passed)`);
+  io.out(
+    `gate: ${paint(io.colour, verdictTone(g.exitCode === 0 ? 'pass' : 'fail'), verdict)} (${g.runs.filter((r) => r.exitCode === 0).length}/${g.runs.length} passed)`,
+  );
   if (quiet) return;
   for (const r of g.runs) {
     const regressed = r.report.regression?.regressed === true;
@@ -98,7 +103,10 @@ function printResult(g: GateResult, io: CliIo, quiet: boolean): void {
         : regressed && r.report.verdict === 'pass'
           ? 'REGRESSED'
           : r.report.verdict.toUpperCase();
-    io.out(`  ${word.padEnd(9)} ${r.report.scenario.padEnd(28)} score ${String(r.score).padStart(5)}  ${r.runDir}`);
+    const tone = r.exitCode === 0 ? 'pass' : r.report.verdict === 'aborted' ? 'aborted' : 'fail';
+    io.out(
+      `  ${paint(io.colour, verdictTone(tone), word.padEnd(9))} ${r.report.scenario.padEnd(28)} score ${String(r.score).padStart(5)}  ${r.runDir}`,
+    );
     for (const c of r.report.regression?.checks ?? []) if (c.regressed) io.out(`            ${c.explanation}`);
   }
 }
