@@ -20,7 +20,8 @@ function captured(colour: boolean): { io: CliIo; lines: string[] } {
 const GREEN = '\x1b[1;32m';
 const RED = '\x1b[1;31m';
 const YELLOW = '\x1b[1;33m';
-const plain = (s: string): string => s.replace(/\x1b\[[\d;]*m/g, '');
+const plain = (s: string): string =>
+  s.split(GREEN).join('').split(RED).join('').split(YELLOW).join('').split('\x1b[0m').join('');
 
 const gate: GateResult = {
   gateId: 'g',
