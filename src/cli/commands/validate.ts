@@ -15,7 +15,8 @@ Check scenario and game day files without running them. Prints every problem as 
                        holding it is not checked (CI lint steps without secrets)
   --strict             warnings fail too (exit 2)
   --json               machine-readable: { valid, errors, warnings, files: [{ file, valid, scenario, steps,
-                       unsetVariables, diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
+                       gameday, items (game day files), unsetVariables,
+                       diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
   --quiet              print problems only
 Exit 0 when all are valid, 2 otherwise.`;
 

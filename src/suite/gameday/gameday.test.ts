@@ -93,6 +93,31 @@ items:
     expect(gameday?.items.map((i) => i.kind)).toEqual(['run', 'checkpoint', 'run', 'drill']);
   });
 
+  it('checks structure without the environment (validate --allow-missing-env), and names what was not set', async () => {
+    const gd = file(
+      'lint.yaml',
+      `apiVersion: gameday/v1
+kind: GameDay
+metadata: { name: lint }
+hypotheses: [{ id: h, statement: fleet heals, items: [staging] }]
+items:
+  - { scenario: ${join(ROOT, 'scenarios/connectkit/db-failover.yaml')}, name: staging }
+  - { scenario: ${POD_KILL} }
+`,
+    );
+    const env = { API_URL: undefined, DATABASE_URL: undefined };
+    const strict = await loadGameDayFile(gd, { env });
+    expect(strict.gameday).toBeUndefined();
+    expect(strict.diagnostics.map((d) => d.code)).toContain('unset-variable');
+    const lint = await loadGameDayFile(gd, { env, allowMissingEnv: true });
+    expect(lint.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(lint.unsetVariables).toEqual(expect.arrayContaining(['API_URL']));
+    // A structural mistake is still an error without the environment.
+    const broken = file('lint-broken.yaml', readFileSync(gd, 'utf8').replace('items: [staging]', 'items: [nobody]'));
+    const refused = await loadGameDayFile(broken, { env, allowMissingEnv: true });
+    expect(refused.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['undefined-item']);
+  });
+
   it('tells a game day from a scenario by its kind', () => {
     expect(isGameDayText('apiVersion: gameday/v1\nkind: GameDay\n')).toBe(true);
     expect(isGameDayText("kind: 'GameDay' # a game day\n")).toBe(true);

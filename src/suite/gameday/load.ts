@@ -78,6 +78,8 @@ export async function loadGameDayFile(file: string, options: GameDayLoadOptions 
   if (!data || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const base = dirname(resolve(file));
+  // An item checked for structure only, without a `name:`, has a name no one knows yet.
+  let unnamedUnresolved = false;
   const items: GameDayItem[] = [];
   let checkpoints = 0;
   for (const [i, item] of data.items.entries()) {
@@ -93,7 +95,10 @@ export async function loadGameDayFile(file: string, options: GameDayLoadOptions 
     const key = 'scenario' in item ? 'scenario' : 'drill';
     for (const name of loaded.unsetVariables ?? []) unset.add(name);
     // Structure checked without the values: nothing more to resolve for this item.
-    if (!loaded.scenario && (loaded.unsetVariables?.length ?? 0) > 0 && !hasErrors(loaded.diagnostics)) continue;
+    if (!loaded.scenario && (loaded.unsetVariables?.length ?? 0) > 0 && !hasErrors(loaded.diagnostics)) {
+      if (item.name === undefined) unnamedUnresolved = true;
+      continue;
+    }
     if (!loaded.scenario) {
       const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
       diagnostics.push(
@@ -146,7 +151,7 @@ export async function loadGameDayFile(file: string, options: GameDayLoadOptions 
   for (const item of data.items) if ('name' in item && item.name !== undefined) names.set(item.name, -1);
   for (const [i, h] of (data.hypotheses ?? []).entries()) {
     for (const [j, name] of (h.items ?? []).entries()) {
-      if (!names.has(name) && unset.size === 0) {
+      if (!names.has(name) && !unnamedUnresolved) {
         diagnostics.push(
           positioned(
             file,
