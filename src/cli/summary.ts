@@ -1,6 +1,6 @@
 // The final verdict table printed after a run.
 
-import { verdictTable } from '../report/index.js';
+import { toJson, verdictTable } from '../report/index.js';
 import type { RunResult } from '../runner/run.js';
 import type { CliIo } from './io.js';
 import type { OutputMode } from './args.js';
@@ -31,7 +31,8 @@ function table(rows: string[][], colour: boolean | undefined): string[] {
 export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): void {
   const { report } = result;
   if (mode.json) {
-    io.out(JSON.stringify({ ...report, runDir: result.runDir, exitCode: result.exitCode }, null, 2));
+    // Exactly the bytes of report.json (the same serializer), so `gameday run --json | jq` reads the file's content.
+    io.out(toJson(report).trimEnd());
     return;
   }
   const verdict = paint(io.colour, verdictTone(report.verdict), report.verdict.toUpperCase());

@@ -204,6 +204,13 @@ function loadSection(r: Report): string[] {
   if (l.latency !== null) {
     lines.push(...table(['p50', 'p90', 'p95', 'p99', 'Max'], [latencyCells(l.latency)]), '');
   }
+  if (l.sendLagMs) {
+    const lag = l.sendLagMs;
+    lines.push(
+      `Send lag (actual send − schedule): p50 ${trimNumber(lag.p50, 1)} ms, p99 ${trimNumber(lag.p99, 1)} ms, max ${trimNumber(lag.max, 1)} ms; ${l.late ?? 0} request(s) sent more than 10 ms late`,
+      '',
+    );
+  }
   const statuses = Object.entries(l.statusCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (statuses.length > 0) {
     lines.push(`Status codes: ${statuses.map(([k, v]) => `${escapeMarkdown(k)}: ${v}`).join(', ')}`, '');

@@ -143,6 +143,10 @@ export interface LoadReport {
   latency: LatencySummary | null;
   /** Requests that could not start on time because the in-flight cap was reached. */
   dropped: number;
+  /** Built-in engine: actual send time − intended start (ms) of every started request. */
+  sendLagMs?: LatencySummary | null;
+  /** Built-in engine: requests sent more than 10 ms after their intended start. */
+  late?: number;
 }
 
 export interface RunbookStepTiming {

@@ -327,6 +327,11 @@ function withKubernetes(
     podAction: ('podAction' in step ? step.podAction : undefined) ?? d.podAction,
     notReadyLabel: label === false ? null : { key, value },
   };
+  if (step.fault === 'zone-outage') {
+    // Why "not-ready" by default: it is what the fault did before it had modes (cordon+drain where no kwok stage honours the label).
+    opts.zoneMode = step.mode ?? (label === false ? 'cordon+drain' : 'not-ready');
+    if (opts.zoneMode !== 'not-ready') opts.notReadyLabel = null;
+  }
   const grace = 'grace' in step ? step.grace : undefined;
   if (grace !== undefined) opts.graceSeconds = Math.round(ms(grace) / 1000);
   if (fault.type === 'pod-kill' || fault.type === 'spot-interruption') {

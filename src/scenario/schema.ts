@@ -8,6 +8,7 @@ export const API_VERSION = 'gameday/v1';
 export { Duration, Percent, Rate } from './schema-common.js';
 import { Duration, Percent, Rate } from './schema-common.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
+import { ZoneOutageKubernetesFields } from './schema-zone-outage.js';
 import {
   AwsDbFailoverFields,
   AwsSelectorFields,
@@ -381,6 +382,7 @@ export const ZoneOutageStep = z.strictObject({
       description:
         'Kubernetes: node label "key=value" that makes a node NotReady (default the kwok fixture stage label node-not-ready.stage.kwok.x-k8s.io=true); false to only cordon.',
     }),
+  ...ZoneOutageKubernetesFields,
 });
 
 export const SpotInterruptionStep = z.strictObject({

@@ -1,6 +1,7 @@
 // The resolved scenario: what the planner and runner consume. Durations are milliseconds,
 // percentages are percent points, rates are per second, defaults are filled in.
 
+import type { ZoneOutageMode } from './schema-zone-outage.js';
 import type { RegionFailoverFault } from '../runbook/types.js';
 import type { DrillConfig } from '../drill/types.js';
 import type { FaultType, ProbeKind } from './schema.js';
@@ -136,6 +137,8 @@ export interface KubernetesFaultOptions {
   podAction: 'evict' | 'delete';
   /** zone-outage: the node label that makes a node NotReady (null: only cordon). */
   notReadyLabel: { key: string; value: string } | null;
+  /** zone-outage: what happens to the zone's nodes (src/scenario/schema-zone-outage.ts). */
+  zoneMode?: ZoneOutageMode;
 }
 
 export type ResolvedFault =

@@ -62,20 +62,13 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
         ],
       });
       results.push(result);
-      if (!mode.json) printRunResult(result, io, mode);
+      // --json: each run's report.json as it is on disk, one after the other (a JSON sequence jq reads as is).
+      printRunResult(result, io, mode);
     }
   } finally {
     signals.dispose();
   }
-  if (mode.json) {
-    io.out(
-      JSON.stringify(
-        results.map((r) => ({ ...r.report, runDir: r.runDir, exitCode: r.exitCode })),
-        null,
-        2,
-      ),
-    );
-  } else if (results.length > 1 && !mode.quiet) {
+  if (results.length > 1 && !mode.quiet && !mode.json) {
     io.out('');
     for (const r of results) {
       const word = paint(io.colour, verdictTone(r.report.verdict), r.report.verdict.toUpperCase().padEnd(8));

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GamedayError } from '../../errors.js';
-import { readReport, toMarkdown, writeReportFiles } from '../../report/index.js';
+import { readReport, toJson, toMarkdown, writeReportFiles } from '../../report/index.js';
 import { gameDayMarkdown } from '../../suite/gameday/markdown.js';
 import { isGameDayDir, readGameDayReport } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
@@ -15,7 +15,8 @@ Write a finished run's junit.xml, summary.md and report.html again from its repo
 samples.ndjson / load.ndjson beside it, when the run wrote them), then print the summary.
 For a game day's directory, print its summary (items, hypotheses, retro).
 --html prints the path of report.html instead (for runs made before gameday wrote HTML reports);
---json prints report.json; --quiet prints nothing. Exit: 0 pass · 1 failed · 3 aborted or error.`;
+--json prints report.json as it is; --quiet prints nothing. Exit: the run's own code (0 pass · 1 failed ·
+3 aborted or error · 4 rollback incomplete).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
@@ -46,9 +47,11 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const report = await readReport(dir);
   const paths = await writeReportFiles(dir, report);
-  if (values['json']) io.out(JSON.stringify(report, null, 2));
+  if (values['json']) io.out(toJson(report).trimEnd());
   else if (values['html']) {
     if (!values['quiet']) io.out(paths.html);
-  } else if (!values['quiet']) io.out(toMarkdown(report));
+  } else if (!values['quiet']) io.out(toMarkdown(report).trimEnd());
+  // The run's own exit code: 4 when its rollback was incomplete, then by verdict.
+  if (!report.rollback.complete) return 4;
   return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 3;
 }
