@@ -7,6 +7,11 @@ import type { CliIo } from './io.js';
 import type { OutputMode } from './args.js';
 import { paint, verdictTone } from './colour.js';
 
+/** Rows of text in aligned columns, without colour (history and compare print with it). */
+export function textTable(rows: string[][]): string[] {
+  return table(rows, false);
+}
+
 function table(rows: string[][], colour: boolean | undefined): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));

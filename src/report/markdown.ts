@@ -6,6 +6,10 @@ import { evidenceNotes, metricSections } from './markdown-metrics.js';
 import { code, escapeMarkdown, latencyCells, pct, table } from './markdown-util.js';
 import type { Report, SloMeasurement } from './types.js';
 import { xmlSafe } from './xml.js';
+import { liveSections } from './markdown-live.js';
+
+/** A Markdown table: a header row, the separator, one row per line (game day and gate summaries use it too). */
+export { table as markdownTable };
 
 export { escapeMarkdown } from './markdown-util.js';
 
@@ -312,6 +316,7 @@ export function toMarkdown(report: Report): string {
   const sections = [
     header(report),
     objectives(report),
+    ...liveSections(report, escapeMarkdown),
     measurements(report),
     probes(report),
     plan(report),

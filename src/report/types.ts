@@ -5,11 +5,13 @@ import type { LatencySummary, WindowName } from './types-common.js';
 import type { ObjectiveEvidence } from './types-objective.js';
 import type { K6Report, LoadWindowMeasurement } from './types-load.js';
 import type { ErrorBudgetMeasurement, PromqlMeasurement } from './types-slo.js';
+import type { CheckpointOutcome, NoteEntry, NotificationResult, RegressionResult } from './types-live.js';
 
 export type * from './types-common.js';
 export type * from './types-objective.js';
 export type * from './types-load.js';
 export type * from './types-slo.js';
+export type * from './types-live.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -279,4 +281,12 @@ export interface Report {
     undone: number;
     failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
   };
+  /** Observations added with `gameday note`, live or afterwards (also on the timeline). */
+  notes?: NoteEntry[];
+  /** Each checkpoint step: who answered, what was decided, how long the run waited. */
+  checkpoints?: CheckpointOutcome[];
+  /** `gameday gate --baseline`: the comparison with earlier runs. */
+  regression?: RegressionResult;
+  /** Webhooks sent for this run (`notify:`); a failed one never fails the run. */
+  notifications?: NotificationResult[];
 }

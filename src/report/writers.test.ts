@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { REPORT_SCHEMA_ID, toJson } from './json.js';
 import { toJunit } from './junit.js';
@@ -316,6 +317,7 @@ describe('toJunit', () => {
       skipped: '0',
       time: '125.500',
       timestamp: '2024-01-01T00:00:00',
+      hostname: hostname() || 'localhost',
     });
     expect(cases.map((c) => [c.attrs.classname, c.attrs.name, c.attrs.time, c.children.length])).toEqual([
       ['gameday.sandbox-pod-kill', 'rto', '0', 0],

@@ -36,6 +36,8 @@ import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
+import type { CheckpointIo } from '../live/checkpoint.js';
+import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
 export interface RunOptions {
   /** Reports go to <reportDir>/<scenario>/<runId>/. */
@@ -52,6 +54,8 @@ export interface RunOptions {
   baselineMs?: number;
   /** How long probes may take to pass the initial steady state (default 30s). */
   steadyStateTimeoutMs?: number;
+  /** How checkpoint steps hear the people running the game day (a terminal, `gameday ack`); absent: nobody. */
+  checkpoints?: CheckpointIo;
   /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
   seed?: number;
   /** Where target locks live (default: lock files in the user's lock directory, see lock/file.ts). */
@@ -104,13 +108,13 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     'abort',
     () => {
       abortT = clock.now();
-      rec.event(
-        { kind: 'abort', t: abortT, reason: redactText(describeError(signal.reason)) },
-        `abort: ${redactText(describeError(signal.reason))}`,
-      );
+      const reason = abortText(signal.reason);
+      rec.event({ kind: 'abort', t: abortT, reason }, `abort: ${reason}`);
     },
     { once: true },
   );
+  // Notes and checkpoint answers from other terminals (gameday note / ack) reach the run through its inbox.
+  const live = startLive(runDir, rec, opts.checkpoints);
   const phase = (p: Phase, detail?: string): void =>
     rec.event(
       { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
@@ -265,6 +269,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.runtime } : {}),
       ...(targets.aws ? { aws: targets.aws } : {}),
       ...(markers ? { markers } : {}),
+      live,
+      runDir,
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;
@@ -326,6 +332,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   targets?.aws?.close();
 
   phase('measure');
+  live.stop();
   const endT = clock.now();
   const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
   const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
@@ -360,6 +367,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     observations.prometheus = await measurePrometheus(scenario, bounds, (t) => clock.wall(t));
   }
   const report = buildReport(observations);
+  Object.assign(report, liveReportParts(live));
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;
@@ -374,6 +382,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
   phase('report');
   const files = await writeReportFiles(runDir, report);
+  await afterReport(opts.reportDir, runDir);
   return {
     report,
     runDir,

@@ -156,7 +156,7 @@ const INVALID: Record<string, string[]> = {
     '  hint: the zone to act on, e.g. "zone: a"',
     'several-errors.yaml:17:18: steps[2].wait.for: probe "flet" is not defined',
     '  hint: did you mean "fleet"? defined probes: api, fleet',
-    'several-errors.yaml:18:5: steps[3]: a step needs one of "fault", "wait" or "verify"',
+    'several-errors.yaml:18:5: steps[3]: a step needs one of "fault", "wait", "verify", "checkpoint" or "action"',
     '  hint: write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"',
     'several-errors.yaml:20:45: objectives.rto.stableFor: stableFor (5m) must be shorter than the recovery timeout (2m)',
     '  hint: raise rollback.recoveryTimeout or lower stableFor',
@@ -331,7 +331,7 @@ describe('shape messages', () => {
 
   it('explains a step with two actions', () => {
     expect(lines(text(`${sandbox}steps:\n  - fault: pod-kill\n    wait: { duration: 1s }\n`).diagnostics)).toEqual([
-      't.yaml:7:5: steps[0].wait: a step has exactly one of "fault", "wait" or "verify"; this one has "fault" and "wait"',
+      't.yaml:7:5: steps[0].wait: a step has exactly one of "fault", "wait", "verify", "checkpoint" or "action"; this one has "fault" and "wait"',
       '  hint: split it into one step per action',
     ]);
   });
@@ -351,7 +351,7 @@ describe('shape messages', () => {
   it('reports an unknown top-level key once, not also as a missing one', () => {
     expect(lines(text(`${sandbox}step: [{ fault: pod-kill }]\n`).diagnostics)).toEqual([
       't.yaml:5:1: step: unknown key "step"',
-      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, slos, steadyState, steps, drill, objectives, rollback',
+      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, slos, steadyState, steps, drill, objectives, rollback, notify',
     ]);
   });
 });

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { parseDuration, parsePercent, parseRate } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveDrill } from './resolve-drill.js';
+import { resolveAction, resolveCheckpoint, resolveNotify } from './resolve-gameday.js';
 import { resolveAwsCheck, resolveAwsOnlyFault, resolveAwsTarget, withAws } from './resolve-aws.js';
 import { resolveK6Load, resolveMetricObjectives, resolvePrometheusCheck, resolveSlos } from './resolve-metrics.js';
 import { candidateTargets } from './schema.js';
@@ -86,6 +87,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
     };
   }
   if (input.drill !== undefined) scenario.drill = resolveDrill(input.metadata.name, input.drill, input.objectives);
+  if (input.notify !== undefined) scenario.notify = resolveNotify(input.notify);
   return scenario;
 }
 
@@ -223,6 +225,8 @@ function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): 
       if (step.measure !== undefined) resolved.measure = step.measure;
       return resolved;
     }
+    if ('checkpoint' in step) return resolveCheckpoint(step, step.name ?? autoName('checkpoint'));
+    if ('action' in step) return resolveAction(step, step.name ?? autoName('action'));
     if ('wait' in step) {
       const w = step.wait;
       if ('duration' in w)

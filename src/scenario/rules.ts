@@ -9,6 +9,7 @@ import type { PathSegment, Problem } from './diagnostics.js';
 import { kubernetesRules, stepTarget } from './kubernetes-rules.js';
 import { awsRules } from './aws-rules.js';
 import { metricsRules } from './metrics-rules.js';
+import { gameDayRules } from './rules-gameday.js';
 import { AWS_ONLY_FAULTS } from './schema-aws.js';
 import { PROBE_KINDS, TARGET_FAULTS, candidateTargets } from './schema.js';
 import { runbookActionNames, checkRunbook } from '../runbook/registry.js';
@@ -37,6 +38,7 @@ export function checkRules(doc: unknown): Problem[] {
     ...kubernetesRules(root),
     ...awsRules(root),
     ...metricsRules(root),
+    ...gameDayRules(root),
     ...runbookRules(ctx),
     ...drillRules(ctx),
     ...objectiveRules(ctx),

@@ -22,8 +22,10 @@ import {
   FisExperimentStep,
   RdsProbe,
 } from './schema-aws.js';
+import { ActionStep, CheckpointStep } from './schema-gameday.js';
+import { Notify } from './schema-notify.js';
 
-const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+export const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
   error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
 });
 
@@ -474,7 +476,7 @@ export const FaultStep = z.discriminatedUnion('fault', [
   AzOutageStep,
   FisExperimentStep,
 ]);
-export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
+export const Step = z.union([FaultStep, WaitStep, VerifyStep, CheckpointStep, ActionStep]);
 
 // ---------- objectives ----------
 
@@ -559,14 +561,14 @@ export const ScenarioSchema = z
       .array(z.string())
       .optional()
       .meta({ description: 'Probes that must pass before any fault and again after recovery (default: every probe).' }),
-    steps: z
-      .array(Step)
-      .min(1)
-      .optional()
-      .meta({ description: 'Ordered steps: faults, waits, verifies. Required unless the scenario is a drill.' }),
+    steps: z.array(Step).min(1).optional().meta({
+      description:
+        'Ordered steps: faults, waits, verifies, checkpoints, actions. Required unless the scenario is a drill.',
+    }),
     drill: DrillSpec.optional().meta({ description: 'A backup-restore drill, run with `gameday drill <file>`.' }),
     objectives: Objectives.optional(),
     rollback: RollbackPolicy.optional(),
+    notify: Notify.optional(),
   })
   .meta({ title: 'gameday scenario', description: 'A gameday chaos / disaster-recovery scenario.' });
 

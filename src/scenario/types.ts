@@ -20,6 +20,7 @@ import type {
   ResolvedPromqlObjective,
   ResolvedSlo,
 } from './types-metrics.js';
+import type { ResolvedAction, ResolvedCheckpoint, ResolvedNotifyTarget } from './types-gameday.js';
 
 export type * from './types-metrics.js';
 
@@ -185,7 +186,9 @@ export type ResolvedStep =
   | { kind: 'fault'; name: string; target: FaultTarget; fault: ResolvedFault & { type: FaultType }; measure?: boolean }
   | { kind: 'wait-probe'; name: string; probe: string; timeoutMs: number }
   | { kind: 'sleep'; name: string; durationMs: number }
-  | { kind: 'verify'; name: string; probe: string; timeoutMs: number };
+  | { kind: 'verify'; name: string; probe: string; timeoutMs: number }
+  | ({ kind: 'checkpoint'; name: string } & ResolvedCheckpoint)
+  | ({ kind: 'action'; name: string } & ResolvedAction);
 
 export interface ResolvedObjectives {
   rto?: { probe: string; maxMs: number; stableForMs: number };
@@ -226,6 +229,8 @@ export interface Scenario {
   rollback: ResolvedRollback;
   /** A backup-restore drill (gameday drill); absent for chaos experiments. */
   drill?: DrillConfig;
+  /** Webhooks on start, abort and end (src/notify). */
+  notify?: ResolvedNotifyTarget[];
 }
 
 /** Names of variables gameday provides at run time (after targets start); left as-is by load-time interpolation. */

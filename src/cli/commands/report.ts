@@ -4,6 +4,8 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { readReport, toJson, toMarkdown, writeReportFiles } from '../../report/index.js';
+import { gameDayMarkdown } from '../../suite/gameday/markdown.js';
+import { isGameDayDir, readGameDayReport } from '../../suite/gameday/write.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
@@ -11,6 +13,7 @@ export const reportHelp = `Usage: gameday report <run-dir> [--html] [--json] [--
 
 Write a finished run's junit.xml, summary.md and report.html again from its report.json (and the
 samples.ndjson / load.ndjson beside it, when the run wrote them), then print the summary.
+For a game day's directory, print its summary (items, hypotheses, retro).
 --html prints the path of report.html instead (for runs made before gameday wrote HTML reports);
 --json prints report.json as it is; --quiet prints nothing. Exit: the run's own code (0 pass · 1 failed ·
 3 aborted or error · 4 rollback incomplete).`;
@@ -36,6 +39,12 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const given = positionals[0] as string;
   // A path to report.json itself names its run directory.
   const dir = (await stat(given).catch(() => undefined))?.isFile() ? dirname(given) : given;
+  if (isGameDayDir(dir)) {
+    const g = await readGameDayReport(dir);
+    if (values['json']) io.out(JSON.stringify(g, null, 2));
+    else if (!values['quiet']) io.out(gameDayMarkdown(g));
+    return g.exitCode;
+  }
   const report = await readReport(dir);
   const paths = await writeReportFiles(dir, report);
   if (values['json']) io.out(toJson(report).trimEnd());
