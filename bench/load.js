@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { runLoad } from '../dist/load/run.js';
 import { systemClock } from '../dist/util/clock.js';
 import { parseDuration } from '../dist/util/duration.js';
+import { judgeConstantLoad } from './verdicts.js';
 
 const SERVER_SOURCE = `
 const http = require('node:http');
@@ -56,7 +57,11 @@ function loadConfig(url, stages, connections, maxInFlight) {
   };
 }
 
-/** Constant-rate run: achieved vs target rate, error percent, p50/p99 latency from intended start. */
+/**
+ * Constant-rate run, judged by the real send times (bench/verdicts.js judgeConstantLoad): requests sent
+ * inside the window per second, each whole second's count, send lateness, dropped arrivals; error percent
+ * and p50/p99 latency from intended start beside them.
+ */
 export async function benchLoad({ url, rate = 1000, durationMs = 30000, connections = 64 } = {}) {
   const server = url ? undefined : await startChildServer();
   try {
@@ -70,13 +75,22 @@ export async function benchLoad({ url, rate = 1000, durationMs = 30000, connecti
       },
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const o = result.outcomes;
+    const intended = Array.from(o.intendedT.subarray(0, o.length), (t) => t - result.startT);
+    const sent = Array.from(o.sentT.subarray(0, o.length), (t) => t - result.startT);
+    const judged = judgeConstantLoad({
+      targetRatePerSec: rate,
+      windowMs: result.endT - result.startT,
+      intended,
+      sent,
+      dropped: result.dropped,
+    });
     return {
+      ...judged,
       url: target,
       targetRatePerSec: result.targetRatePerSec,
-      achievedRatePerSec: result.achievedRatePerSec,
       requests: result.requests,
       errorPercent: result.errorRate,
-      dropped: result.dropped,
       p50Ms: result.latency?.p50 ?? null,
       p99Ms: result.latency?.p99 ?? null,
       maxMs: result.latency?.max ?? null,
@@ -87,7 +101,6 @@ export async function benchLoad({ url, rate = 1000, durationMs = 30000, connecti
   }
 }
 
-/** Maximum throughput of the built-in generator and of autocannon (same server, connections, duration). */
 /**
  * Maximum throughput of the built-in generator and of autocannon (same server, connections, duration).
  * The two alternate over `rounds` rounds and the medians are compared, so a burst of other load on a
@@ -190,7 +203,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       const rate = Number(arg('--rate', '1000'));
       const result = await benchLoad({ url, rate, durationMs, connections });
       console.log(`constant load: ${rate}/s for ${durationMs} ms`);
-      console.log(JSON.stringify(result, null, 2));
+      console.log(result.line);
+      console.log(`errors ${result.errorPercent}%, latency p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
     }
   } else {
     const durationMs = parseDuration(arg('--duration', '10s')) ?? 10000;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile, runScenario, startSandbox } from '../dist/index.js';
 import { readGroundTruth } from '../dist/drivers/sandbox/index.js';
+import { judgeRto } from './verdicts.js';
 
 const SCENARIO = `apiVersion: gameday/v1
 kind: Scenario
@@ -54,7 +55,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await benchRto({ runs });
   for (const r of rows) {
     console.log(
-      `run ${String(r.run).padStart(2)}: measured ${r.measuredMs.toFixed(1)}ms  true ${r.trueMs.toFixed(1)}ms  error ${r.errorMs.toFixed(1)}ms  (bound ±${r.boundMs}ms) ${Math.abs(r.errorMs) <= r.boundMs ? 'ok' : 'OUT OF BOUND'}`,
+      `run ${String(r.run).padStart(2)}: true ${r.trueMs.toFixed(1)}ms  measured ${r.measuredMs.toFixed(1)}ms  error ${r.errorMs.toFixed(1)}ms  (bound ±${r.boundMs}ms) ${Math.abs(r.errorMs) <= r.boundMs ? 'ok' : 'OUT OF BOUND'}`,
     );
   }
+  console.log(judgeRto(rows).line);
 }

@@ -1,5 +1,7 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
+// Usage: node bench/run.js [rto] [rto-limit] [scheduler] [load] [rpo] [restore] [k8s] [html] [k6] [prometheus]
+//        [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
+//        [--k6-duration 10m] [--prometheus-duration 10m]   (the long k6 RSS run and the Prometheus probe run)
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
@@ -9,22 +11,34 @@ import { benchHtml, htmlBenchLines } from './html.js';
 import { benchIam } from './iam.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
-import { benchRpo } from './rpo.js';
+import { benchRpo, formatRpoRow } from './rpo.js';
 import { benchRto } from './rto.js';
 import { benchScheduler } from './scheduler.js';
+import { judgeFuzz, judgeIam, judgeK6Ingest, judgeK6Rss, judgeMaxRate, judgeRpo, judgeRto } from './verdicts.js';
+import { benchBuiltinVsK6, benchK6Ingest, benchK6Rss } from './k6.js';
+import { benchPrometheusProbes } from './prometheus.js';
+import { benchRtoOutages, judgeRto as judgeRtoOutages } from './rto-outage.js';
 import { startSandbox } from '../dist/index.js';
+import { parseDuration } from '../dist/util/duration.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** The value after a --flag, as a duration in ms. */
+const durationArg = (name, fallback) => {
+  const i = args.indexOf(name);
+  const text = i >= 0 ? args[i + 1] : undefined;
+  return (text && parseDuration(text)) || fallback;
+};
+/** Flags followed by a value (the value is not a benchmark name). */
+const VALUE_FLAGS = ['--cases', '--k6-duration', '--prometheus-duration'];
 const casesAt = args.indexOf('--cases');
 const fuzzCases = casesAt >= 0 ? Number(args[casesAt + 1]) : undefined;
-const words = args.filter((a, i) => !a.startsWith('--') && (casesAt < 0 || i !== casesAt + 1));
+const words = args.filter((a, i) => !a.startsWith('--') && !VALUE_FLAGS.includes(args[i - 1] ?? ''));
 // Words after `crash` choose its targets (crash sandbox k8s aws); they are not benchmarks of their own.
 const crashAt = words.indexOf('crash');
 const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => ['sandbox', 'k8s', 'aws'].includes(a));
 const only = words.filter((a, i) => crashAt < 0 || i <= crashAt || !crashTargets.includes(a));
 const want = (name) => only.length === 0 || only.includes(name);
-const verdict = (ok) => (ok ? 'meets goal' : 'MISSES GOAL');
 const lines = [];
 const say = (line) => {
   console.log(line);
@@ -37,23 +51,32 @@ if (want('rto')) {
   const rows = await benchRto({ runs });
   for (const r of rows) {
     console.log(
-      `  run ${String(r.run).padStart(2)}: measured ${r.measuredMs.toFixed(1)} ms, true ${r.trueMs.toFixed(1)} ms, error ${r.errorMs.toFixed(1)} ms (bound ±${r.boundMs} ms)`,
+      `  run ${String(r.run).padStart(2)}: true ${r.trueMs.toFixed(1)} ms, measured ${r.measuredMs.toFixed(1)} ms, error ${r.errorMs.toFixed(1)} ms (bound ±${r.boundMs} ms)`,
     );
   }
-  const worst = Math.max(...rows.map((r) => Math.abs(r.errorMs)));
-  const inBound = rows.filter((r) => Math.abs(r.errorMs) <= r.boundMs).length;
-  say(
-    `rto accuracy: ${inBound}/${rows.length} runs within interval + 10 ms; worst |error| ${worst.toFixed(1)} ms — ${verdict(inBound === rows.length)}`,
+  say(judgeRto(rows).line);
+}
+
+if (want('rto-limit')) {
+  const outages = quick ? 5 : 20;
+  console.log(
+    `\n# RTO to the sampling limit: ${outages} outages of known length (ground-truth server), probes at 100 ms and 50 ms`,
   );
+  const rows = await benchRtoOutages({ outages, intervalsMs: [100, 50] });
+  for (const intervalMs of [100, 50]) {
+    const m = judgeRtoOutages(rows.midpoint[intervalMs], intervalMs);
+    const b = judgeRtoOutages(rows['first healthy sample'][intervalMs], intervalMs);
+    say(
+      `rto ${intervalMs} ms interval: baseline (first healthy sample) mean |error| ${b.meanAbsMs.toFixed(1)} ms, max ${b.maxAbsMs.toFixed(1)} ms; midpoint mean ${m.meanAbsMs.toFixed(1)} ms (goal <= ${m.meanGoalMs}), max ${m.maxAbsMs.toFixed(1)} ms (goal <= ${m.maxGoalMs}) — ${m.verdict}`,
+    );
+  }
 }
 
 if (want('scheduler')) {
   const durationMs = quick ? 10_000 : 60_000;
-  console.log(`\n# probe scheduler: 20 Hz for ${durationMs / 1000} s`);
+  console.log(`\n# probe scheduler: 20 Hz for ${durationMs / 1000} s, beside a bare timer loop (the baseline)`);
   const s = await benchScheduler({ durationMs, hz: 20 });
-  say(
-    `scheduler: p50 jitter ${s.p50JitterMs} ms, p99 ${s.p99JitterMs} ms (goal < 5), max ${s.maxJitterMs} ms, CPU ${s.cpuPercentOfCore}% of a core (goal < 5) — ${verdict(s.p99JitterMs < 5 && s.cpuPercentOfCore < 5)}`,
-  );
+  say(s.line);
 }
 
 if (want('load')) {
@@ -62,17 +85,15 @@ if (want('load')) {
   const sandbox = await startSandbox({ replicas: 6, zones: ['a', 'b', 'c'], startupDelayMs: 0, database: false });
   try {
     const c = await benchLoad({ url: `${sandbox.apiUrl}/contacts`, rate: 1000, durationMs });
-    const off = (Math.abs(c.achievedRatePerSec - 1000) / 1000) * 100;
-    say(
-      `load constant: target 1000/s, achieved ${c.achievedRatePerSec.toFixed(1)}/s (${off.toFixed(2)}% off, goal <= 1%), errors ${c.errorPercent}%, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms — ${verdict(off <= 1)}`,
-    );
+    say(c.line);
+    console.log(`  errors ${c.errorPercent}%, latency from intended start p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms`);
   } finally {
     await sandbox.stop();
   }
   console.log(`\n# built-in load vs autocannon: maximum rate against a trivial local server`);
   const m = await benchMaxRate({ durationMs: quick ? 6_000 : 15_000, connections: 50, rounds: 3 });
   say(
-    `load max rate (median of ${m.rounds} alternating rounds): builtin ${m.builtin.completedPerSec}/s, autocannon ${m.autocannon.completedPerSec}/s, ratio ${m.ratio} (goal >= 0.8); client CPU per request ${m.builtin.clientCpuUsPerRequest} µs vs ${m.autocannon.clientCpuUsPerRequest} µs — ${verdict(m.ratio >= 0.8)}`,
+    `load max rate (median of ${m.rounds} alternating rounds): builtin ${m.builtin.completedPerSec}/s, autocannon ${m.autocannon.completedPerSec}/s, ratio ${m.ratio} (goal >= 0.8); client CPU per request ${m.builtin.clientCpuUsPerRequest} µs vs ${m.autocannon.clientCpuUsPerRequest} µs — ${judgeMaxRate({ builtinPerSec: m.builtin.completedPerSec, autocannonPerSec: m.autocannon.completedPerSec }).verdict}`,
   );
 }
 
@@ -80,25 +101,18 @@ if (want('rpo')) {
   const runs = quick ? 3 : 10;
   console.log(`\n# RPO accuracy: ${runs} sandbox failovers under write load (immediate stop, 50 ms replication lag)`);
   const rows = await benchRpo({ runs, lagMs: 50 });
-  for (const r of rows) {
-    console.log(
-      `  run ${String(r.run).padStart(2)}: ${r.acknowledged} acknowledged, measured lost ${r.measuredLost}, true lost ${r.trueLost}`,
-    );
-  }
-  const equal = rows.filter((r) => r.equal).length;
-  const lost = rows.reduce((n, r) => n + r.trueLost, 0);
-  say(
-    `rpo accuracy: measured lost writes equal the true count in ${equal}/${rows.length} failovers (${lost} writes lost in all) — ${verdict(equal === rows.length)}`,
-  );
+  for (const r of rows) console.log(`  ${formatRpoRow(r)}`);
+  say(judgeRpo(rows).line);
 }
 
 if (want('restore')) {
   const sizeMb = quick ? 200 : 1024;
-  console.log(`\n# restore drill vs bare pg_restore -j2 of the same dump (${sizeMb} MB database)`);
-  const r = await benchRestore({ sizeMb, jobs: 2, log: (m) => console.log(`  ${m}`) });
-  say(
-    `restore: database ${(r.databaseBytes / 1048576).toFixed(0)} MiB, bare pg_restore -j2 ${(r.bareMs / 1000).toFixed(2)} s, gameday drill ${(r.drillMs / 1000).toFixed(2)} s, overhead ${r.overheadPct.toFixed(1)}% (goal <= 10%) — ${verdict(r.overheadPct <= 10)}`,
+  const rounds = quick ? 3 : 5;
+  console.log(
+    `\n# restore drill (default target: a scratch server) vs bare pg_restore -j2 of the same dump (${sizeMb} MB database, ${rounds} alternating rounds)`,
   );
+  const r = await benchRestore({ sizeMb, jobs: 2, rounds, log: (m) => console.log(`  ${m}`) });
+  say(`${r.line}; database ${(r.databaseBytes / 1048576).toFixed(0)} MiB`);
 }
 
 if (want('k8s')) {
@@ -113,8 +127,8 @@ if (want('k8s')) {
   for (const line of out
     .trim()
     .split('\n')
-    .filter((l) => l.startsWith('pod-kill') || l.startsWith('zone-outage') || l.startsWith('harness'))) {
-    say(`k8s ${line}`);
+    .filter((l) => /^(pod-kill|zone-outage|harness|k8s scale)/.test(l))) {
+    say(line.startsWith('k8s ') ? line : `k8s ${line}`);
   }
 }
 
@@ -126,6 +140,33 @@ if (want('html')) {
   const m = await benchHtml({ hours, intervalMs: 100, probes: 2 });
   for (const line of htmlBenchLines(m)) say(line);
   if (m.consoleErrors.length > 0) say(`html render: console errors: ${m.consoleErrors.join(' | ')}`);
+}
+
+if (want('k6')) {
+  const ingestMs = quick ? 10_000 : 30_000;
+  console.log(
+    `\n# k6 ingest: k6 at its maximum rate against the sandbox for ${ingestMs / 1000} s, then gameday parses its NDJSON`,
+  );
+  const i = await benchK6Ingest({ durationMs: ingestMs });
+  say(judgeK6Ingest(i).line);
+  const rssMs = durationArg('--k6-duration', quick ? 60_000 : 600_000);
+  console.log(`\n# k6 RSS: gameday ingesting a ${rssMs / 60_000}-minute k6 run live (500 req/s), in its own process`);
+  const r = await benchK6Rss({ durationMs: rssMs });
+  say(judgeK6Rss(r).line);
+  console.log(`\n# built-in generator vs k6: maximum rate against the same trivial server, 50 connections / VUs`);
+  const v = await benchBuiltinVsK6({ durationMs: quick ? 6_000 : 15_000 });
+  say(
+    `builtin vs k6: k6 ${Math.round(v.k6.perSec)} req/s at ${v.k6.cpuUsPerRequest.toFixed(1)} µs CPU/request; builtin ${Math.round(v.builtin.perSec)} req/s at ${v.builtin.cpuUsPerRequest.toFixed(1)} µs CPU/request; rate ratio ${v.rateRatio.toFixed(2)}, CPU ratio ${v.cpuRatio.toFixed(2)} (reported)`,
+  );
+}
+
+if (want('prometheus')) {
+  const ms = durationArg('--prometheus-duration', quick ? 60_000 : 600_000);
+  console.log(`\n# Prometheus probes: 10 probes at 1 s for ${ms / 60_000} min against the Prometheus fixture`);
+  const p = await benchPrometheusProbes({ durationMs: ms });
+  say(
+    `prometheus probes: queries/s expected ${p.expectedQueriesPerSec}, Prometheus counted ${p.queriesPerSec.toFixed(2)}; gameday CPU ${p.gamedayCpuPercentOfCore.toFixed(2)}% of a core (${Math.round(p.gamedayCpuUsPerQuery)} µs per query), Prometheus ${p.prometheusCpuPercentOfCore.toFixed(2)}%; ${p.failures} failed samples (reported)`,
+  );
 }
 
 if (want('crash')) {
@@ -148,21 +189,14 @@ if (want('iam')) {
   const rows = benchIam();
   console.log('  scenario | removed action | exit | verdict | refusal');
   for (const r of rows) console.log(`  ${r.scenario} | ${r.removed} | ${r.code} | ${r.verdict} | ${r.refusal}`);
-  const whole = rows.filter((r) => r.removed === '(none)');
-  const less = rows.filter((r) => r.removed !== '(none)');
-  const refused = less.filter((r) => r.refusal !== 'none' && r.code !== 0).length;
-  say(
-    `iam: ${whole.filter((r) => r.verdict === 'pass').length}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${verdict(refused === less.length && whole.every((r) => r.verdict === 'pass'))}`,
-  );
+  say(judgeIam(rows).line);
 }
 
 if (want('fuzz')) {
   const cases = fuzzCases ?? (quick ? 5_000 : 20_000);
   console.log(`\n# wrong input: ${cases} mutated scenarios through gameday validate (and iam, rbac when valid)`);
   const f = benchFuzz({ cases });
-  say(
-    `fuzz: ${f.cases} cases (${f.valid} valid, ${f.invalid} invalid) in ${f.seconds.toFixed(0)} s, ${((f.seconds * 1000) / f.cases).toFixed(1)} ms a case; ${f.failed ? 'a case FAILED (see the counterexample above)' : 'every answer exit 0 or 2, file:line:col, no stack trace'} — ${verdict(!f.failed)}`,
-  );
+  say(judgeFuzz(f).line);
 }
 
 console.log('\n# summary');

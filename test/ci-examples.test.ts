@@ -45,7 +45,7 @@ describe('examples/ci', () => {
     };
     expect(Object.keys(wf.on)).toEqual(expect.arrayContaining(['pull_request', 'schedule']));
     const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
-    expect(runs.some((r) => /gameday gate /.test(r))).toBe(true);
+    expect(runs.some((r) => /gameday gate .*--baseline median:5/.test(r))).toBe(true);
     expect(runs.some((r) => /gameday validate --allow-missing-env --strict/.test(r))).toBe(true);
     const uploads = Object.values(wf.jobs).flatMap((j) =>
       j.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact')),
@@ -59,7 +59,8 @@ describe('examples/ci', () => {
       string,
       { script?: string[]; artifacts?: { reports?: { junit?: string } } }
     >;
-    expect(ci['resilience-gate']?.artifacts?.reports?.junit).toBe('reports/**/junit.xml');
+    // The combined file only: each run directory's own junit.xml would count every objective twice.
+    expect(ci['resilience-gate']?.artifacts?.reports?.junit).toBe('reports/junit.xml');
     expect(ci['resilience-gate']?.script?.join('\n')).toMatch(/gameday gate scenarios\/sandbox/);
     expect(ci['validate']?.script?.join('\n')).toMatch(/gameday validate --allow-missing-env --strict --json/);
   });
@@ -70,7 +71,7 @@ describe('examples/ci', () => {
         (k) => [k, undefined],
       ),
     );
-    const files = ['sandbox', 'connectkit'].flatMap((d) =>
+    const files = ['sandbox', 'connectkit', 'gamedays'].flatMap((d) =>
       execFileSync('ls', [join(ROOT, 'scenarios', d)], { encoding: 'utf8' })
         .trim()
         .split('\n')

@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../src/runner/journal.js';
-import type { Report, RpoMeasurement } from '../src/report/types.js';
+import { readJournal, type JournalEntry } from '../src/runner/journal.js';
+import type { Report } from '../src/report/types.js';
 import { portOpen } from '../infra-fixtures/shared/net.mjs';
 import { eventually, runCli, startCli } from './helpers/cli.js';
+import { expectEndedNormally } from './helpers/verdict.js';
 
 const reportDir = mkdtempSync(join(tmpdir(), 'gameday-demo-'));
 afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
@@ -50,36 +51,75 @@ function onlyRun(base: string): string {
 }
 
 describe('gameday demo', () => {
-  it('runs pod-kill on the embedded sandbox, passes with a measured RTO, and leaves nothing running', async () => {
-    const res = await runCli(['demo', '--report-dir', reportDir]);
-    expect(res.code, res.stderr + res.stdout).toBe(0);
-    expect(res.stdout).toMatch(/PASS/);
+  it('demo --quiet: pod-kill on the embedded sandbox, one line on stdout, a measured RTO, nothing left running', async () => {
+    const res = await runCli(['demo', '--quiet', '--report-dir', reportDir]);
     const runDir = onlyRun(join(reportDir, 'sandbox-pod-kill'));
-    expect(res.stdout).toContain(runDir);
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
-    expect(report.verdict).toBe('pass');
+    expectEndedNormally(report, res.code, res.stderr);
+    expect(res.stdout).toBe(`sandbox-pod-kill: ${report.verdict.toUpperCase()} (${runDir})\n`);
+    expect(res.stderr).toBe('');
     expect(report.measurements.rto?.status).toBe('recovered');
-    expect(report.measurements.rto?.ms).toBeGreaterThan(0);
+    // The replacements need the supervisor's start-up delay: the RTO is real time, between t0 and the end.
+    const rto = report.measurements.rto;
+    expect(rto?.ms).toBeGreaterThan(0);
+    expect(Date.parse(rto?.faultAt ?? '') + (rto?.ms ?? 0)).toBeLessThanOrEqual(Date.parse(report.endedAt));
     for (const f of ['junit.xml', 'summary.md', 'journal.ndjson']) expect(existsSync(join(runDir, f)), f).toBe(true);
     await expectOwnSandboxGone(runDir);
   }, 240_000);
 
-  it('db-failover on the embedded sandbox: SQL probe, RPO markers and lost writes in the report', async () => {
-    const dir = mkdtempSync(join(reportDir, 'db-'));
-    const res = await runCli(['run', 'scenarios/sandbox/db-failover.yaml', '--report-dir', dir]);
-    expect(res.code, res.stderr + res.stdout).toBe(0);
-    const runDir = onlyRun(join(dir, 'sandbox-db-failover'));
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
-    expect(report.measurements.rto?.probe).toBe('db');
-    expect(report.measurements.rto?.status).toBe('recovered');
-    const rpo = report.measurements.rpo as RpoMeasurement | null;
-    expect(rpo).not.toBeNull();
-    expect(rpo?.acknowledged).toBeGreaterThan(10);
-    expect(rpo?.surviving).toBe((rpo?.acknowledged ?? 0) - (rpo?.lostWrites ?? 0));
-    // The marker table is removed at rollback, like everything else the run created.
-    expect(report.rollback.complete).toBe(true);
-    await expectOwnSandboxGone(runDir);
-  }, 240_000);
+  it("demo --all --json: every bundled scenario runs on its own sandbox; stdout is each run's report.json in turn", async () => {
+    const dir = mkdtempSync(join(reportDir, 'all-'));
+    const res = await runCli(['demo', '--all', '--json', '--report-dir', dir], {});
+    const names = [
+      'sandbox-pod-kill',
+      'sandbox-zone-outage',
+      'sandbox-spot-interruption',
+      'sandbox-db-failover',
+      'sandbox-region-failover',
+      'sandbox-backup-restore',
+    ];
+    const runDirs = names.map((n) => onlyRun(join(dir, n)));
+    expect(res.stdout).toBe(runDirs.map((d) => readFileSync(join(d, 'report.json'), 'utf8')).join(''));
+    const reports = runDirs.map((d) => JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')) as Report);
+    expect(reports.map((r) => r.scenario)).toEqual(names);
+    // Each run ends normally, rolled back in full; the exit code is the worst of the runs'.
+    for (const r of reports) {
+      expectEndedNormally(r, r.verdict === 'pass' ? 0 : 1);
+      expect(r.rollback, r.scenario).toMatchObject({ complete: true, failed: [] });
+    }
+    expect(res.code, res.stderr).toBe(reports.some((r) => r.verdict === 'fail') ? 1 : 0);
+    for (const d of runDirs) await expectOwnSandboxGone(d);
+
+    const [podKill, zone, spot, db, region, drill] = reports as [Report, Report, Report, Report, Report, Report];
+    for (const r of [podKill, zone, spot, db, region]) expect(r.measurements.rto?.status, r.scenario).toBe('recovered');
+    // The faults were injected as planned: zone a down; two spot replicas noticed.
+    const injected = (r: Report): string[] =>
+      r.timeline.filter((e) => e.kind === 'fault-injected').map((e) => e.message);
+    expect(injected(zone)).toEqual([expect.stringMatching(/^fault injected: zone a was down for /)]);
+    expect(injected(spot)).toEqual([expect.stringMatching(/interruption notice to api-\S+, api-\S+;/)]);
+    // db-failover: markers acknowledged, the RPO judged against its objective (its truth is checked against the
+    // servers themselves in test/region-failover.test.ts and bench/rpo.js).
+    const rpo = db.measurements.rpo;
+    expect(rpo && 'acknowledged' in rpo ? rpo.acknowledged : 0).toBeGreaterThan(10);
+    expect(db.objectives.find((o) => o.name === 'rpo')?.actualValue).toBe(rpo?.seconds);
+    expect(region.measurements.runbook?.map((st) => [st.step, st.status])).toEqual([
+      ['switch-traffic', 'ok'],
+      ['promote-database', 'ok'],
+      ['scale-dr', 'ok'],
+      ['verify-healthy', 'ok'],
+    ]);
+    expect(drill.measurements.restore?.durationMs).toBeGreaterThan(0);
+    expect(drill.measurements.validations?.map((v) => [v.kind, v.pass])).toEqual([
+      ['rowCounts', true],
+      ['checksum', true],
+      ['schema', true],
+      ['query', true],
+      ['marker', true],
+    ]);
+    // The sandbox seeds 5,000 contacts: the row count is read from the restored copy, not echoed from the source.
+    expect(drill.measurements.validations?.[0]?.actual).toBe(5000);
+    expect(readFileSync(join(runDirs[5] as string, 'summary.md'), 'utf8')).toMatch(/Restore drill/);
+  }, 900_000);
 
   it('Ctrl-C during a run with its own sandbox rolls back and stops the sandbox', async () => {
     const dir = mkdtempSync(join(reportDir, 'sigint-'));
@@ -87,65 +127,25 @@ describe('gameday demo', () => {
     await eventually(
       () => {
         const base = join(dir, 'it-zone-hold');
-        if (!existsSync(base)) return undefined;
-        const run = readdirSync(base)[0];
+        const run = existsSync(base) ? readdirSync(base)[0] : undefined;
         const journal = run ? join(base, run, 'journal.ndjson') : '';
-        return run && existsSync(journal) && /zone a down/.test(readFileSync(journal, 'utf8')) ? true : undefined;
+        if (!run || !existsSync(journal)) return undefined;
+        const entries = readJournal(journal);
+        const down = entries.find((e) => e.type === 'intent' && e.action === 'zone a down');
+        const id = down?.type === 'intent' ? down.id : undefined;
+        return id && entries.some((e) => e.type === 'applied' && e.id === id) ? true : undefined;
       },
       60_000,
-      'the zone outage to be journaled',
+      'the zone outage to be journaled and applied',
     );
-    await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const res = await done;
     expect(res.code, res.stderr).toBe(3);
     const runDir = onlyRun(join(dir, 'it-zone-hold'));
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
     expect(report.verdict).toBe('aborted');
-    expect(report.rollback.complete).toBe(true);
+    expect(report.reason).toMatch(/interrupted by SIGINT/);
+    expect(report.rollback).toMatchObject({ complete: true, failed: [] });
     await expectOwnSandboxGone(runDir);
   }, 120_000);
-
-  it('gameday drill restores a pg_dump of the sandbox into a scratch server: restore time, RPO, validations', async () => {
-    const dir = mkdtempSync(join(reportDir, 'drill-'));
-    const res = await runCli(['drill', 'scenarios/sandbox/backup-restore.yaml', '--report-dir', dir]);
-    expect(res.code, res.stderr + res.stdout).toBe(0);
-    const runDir = onlyRun(join(dir, 'sandbox-backup-restore'));
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
-    expect(report.verdict).toBe('pass');
-    expect(report.measurements.restore?.durationMs).toBeGreaterThan(0);
-    expect(report.measurements.restore?.databaseBytes).toBeGreaterThan(0);
-    expect(report.measurements.rpo?.seconds).toBeGreaterThanOrEqual(0);
-    expect(report.measurements.validations?.map((v) => [v.kind, v.pass])).toEqual([
-      ['rowCounts', true],
-      ['checksum', true],
-      ['schema', true],
-      ['query', true],
-      ['marker', true],
-    ]);
-    expect(report.measurements.validations?.[0]?.actual).toBe(5000);
-    expect(report.objectives.map((o) => o.name)).toEqual(['restoreTime', 'rpo', 'validations']);
-    expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toMatch(/Restore drill/);
-    await expectOwnSandboxGone(runDir);
-  }, 240_000);
-
-  it('region failover: the runbook moves service to the DR region; lost writes and step timings in the report', async () => {
-    const dir = mkdtempSync(join(reportDir, 'region-'));
-    const res = await runCli(['run', 'scenarios/sandbox/region-failover.yaml', '--report-dir', dir]);
-    expect(res.code, res.stderr + res.stdout).toBe(0);
-    const runDir = onlyRun(join(dir, 'sandbox-region-failover'));
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
-    expect(report.measurements.rto?.status).toBe('recovered');
-    const rpo = report.measurements.rpo as RpoMeasurement | null;
-    expect(rpo?.lostWrites).toBeGreaterThanOrEqual(0);
-    expect(rpo?.surviving).toBe((rpo?.acknowledged ?? 0) - (rpo?.lostWrites ?? 0));
-    expect(report.measurements.runbook?.map((s) => [s.step, s.status])).toEqual([
-      ['switch-traffic', 'ok'],
-      ['promote-database', 'ok'],
-      ['scale-dr', 'ok'],
-      ['verify-healthy', 'ok'],
-    ]);
-    expect(report.rollback.complete).toBe(true);
-    await expectOwnSandboxGone(runDir);
-  }, 240_000);
 });

@@ -148,12 +148,20 @@ describe('report.html', () => {
     const errorBudgets = [
       {
         slo: 'api-availability',
-        objective: '99.9%',
-        period: '30d',
-        badMinutes: 0.4,
+        objective: 99.9,
+        periodMs: 30 * 86_400_000,
+        sli: 'probe api',
+        budgetMs: 2_592_000,
+        badMs: 24_000,
+        observedMs: 20_000,
+        events: null,
         consumedPercent: 0.93,
-        burnRate: 12.5,
+        burnRate: { run: 1200, during: 12.5 },
       },
+    ];
+    const load = [
+      { window: 'before', requests: 90, errors: 0, errorRate: 0, latency: null },
+      { window: 'during', requests: 30, errors: 20, errorRate: 66.667, latency: null },
     ];
     const notes = [
       { t: 11_000, kind: 'note', message: 'dashboards show the 503s' },
@@ -162,7 +170,7 @@ describe('report.html', () => {
     const f = await writeHtmlFixture(dir, {
       runId: 'full',
       notes,
-      measurements: { pods, runbook, restore, errorBudgets },
+      measurements: { pods, runbook, restore, errorBudgets, load },
     });
     const html = join(f.runDir, 'report.html');
     expect((await runCli(['report', '--html', f.runDir])).code).toBe(0);
@@ -185,6 +193,8 @@ describe('report.html', () => {
     const text = readFileSync(html, 'utf8');
     expect(text).toContain('dashboards show the 503s');
     expect(text).toMatch(/12\.5×/);
+    expect(text).toContain('<td class="num">24.0s bad</td>');
+    expect(text).toMatch(/<tr data-window="during"><td>during<\/td><td class="num">30<\/td><td class="num">20<\/td>/);
   });
 
   it('falls back to report.json alone for runs without evidence files, and has no error-budget section then', async () => {

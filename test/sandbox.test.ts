@@ -304,10 +304,16 @@ describe('sandbox with PostgreSQL', () => {
       status.db?.standby?.port ?? 0,
     ];
     for (const port of ports) expect(await portOpen(port)).toBe(true);
+    // Its Prometheus targets file lists every replica, and goes with the sandbox.
+    const targets = JSON.parse(fs.readFileSync(state.fileSd as string, 'utf8')) as Array<{
+      labels: Record<string, string>;
+    }>;
+    expect(targets.filter((t) => t.labels['role'] === 'replica')).toHaveLength(status.replicas.length);
     await sbx.stop();
     await sbx.stop(); // idempotent
     expect(pids.filter(isAlive)).toEqual([]);
     for (const port of ports) expect(await portOpen(port)).toBe(false);
+    expect(fs.existsSync(state.fileSd as string)).toBe(false);
     expect(events(sbx, 'sandbox-stopped')).toHaveLength(1);
   });
 });

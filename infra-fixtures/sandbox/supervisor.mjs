@@ -11,6 +11,7 @@ import { createControlApi } from './lib/control-api.mjs';
 import { createDatabase } from './lib/database.mjs';
 import { openEventLog } from './lib/events.mjs';
 import { createRegions } from './lib/regions.mjs';
+import { createFileSd } from './lib/prometheus-sd.mjs';
 import { isAlive, sleep, writeJsonAtomic } from './lib/util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -138,11 +139,19 @@ const control = createControlApi({
   apiUrl: () => apiUrl,
   shutdown: () => void shutdown(0),
   stateDir,
+  metrics: () => balancer.metrics.render(),
 });
+const fileSd = createFileSd();
+let controlPort = null;
 
-/** Keep the balancer and, once up, sandbox.json in step with the fleet. */
+/** Keep the balancer, the Prometheus targets and, once up, sandbox.json in step with the fleet. */
 function changed() {
   balancer.sync();
+  try {
+    fileSd.update(controller.status().replicas, controlPort, apiUrl);
+  } catch (error) {
+    console.error(`prometheus targets: ${error.message}`);
+  }
   if (up) writeState();
 }
 
@@ -156,6 +165,7 @@ function writeState() {
     pids: [...controller.pids(), ...(database ? database.pids() : [])],
     pgDataDirs: database ? database.dataDirs() : [],
     pgBinDir: database ? database.binDir : null,
+    fileSd: fileSd.file,
   });
 }
 
@@ -170,6 +180,7 @@ function shutdown(code) {
     await balancer.close().catch((e) => errors.push(e));
     if (database) await database.stop().catch((e) => errors.push(e));
     await control.close().catch((e) => errors.push(e));
+    fileSd.remove();
     for (const e of errors) console.error(`shutdown: ${e.message}`);
     events.emit('sandbox-stopped', { errors: errors.length });
     events.close();
@@ -208,7 +219,9 @@ process.on('uncaughtException', (error) => {
 
 try {
   apiUrl = `http://127.0.0.1:${await balancer.listen()}`;
-  controlUrl = `http://127.0.0.1:${await control.listen()}`;
+  controlPort = await control.listen();
+  controlUrl = `http://127.0.0.1:${controlPort}`;
+  changed();
   events.emit('sandbox-starting', { pid: process.pid, apiUrl, controlUrl, databaseUrl, ...config });
   controller.start();
   // The database and the fleet come up in parallel; replicas answer 503 on /contacts until it is there.

@@ -3,7 +3,10 @@
 // unknown or misused; each command then fails, if it fails, for a reason of its own (the made-up file or
 // run directory), never for the option. And a mistyped option is refused once, with the closest option.
 
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mainInProcess } from '../../test/helpers/in-process.js';
 
 const cli = mainInProcess;
@@ -30,8 +33,36 @@ const valueFor = (placeholder: string): string =>
           ? '7' // a number
           : 'x';
 
-const COMMANDS = ['demo', 'validate', 'plan', 'run', 'drill', 'rollback', 'iam', 'rbac', 'report'];
+const COMMANDS = [
+  'demo',
+  'validate',
+  'plan',
+  'run',
+  'drill',
+  'rollback',
+  'iam',
+  'rbac',
+  'report',
+  'gate',
+  'history',
+  'compare',
+  'note',
+  'ack',
+];
 const MISSING = '/nonexistent/gameday-help-test';
+const historyDir = mkdtempSync(join(tmpdir(), 'gameday-help-test-'));
+afterAll(() => rmSync(historyDir, { recursive: true, force: true }));
+/** Options whose help shows example values instead of a placeholder. */
+const EXAMPLES: Record<string, string> = { '--baseline': 'last-pass', '--tolerance': 'rto=25%' };
+/** What a command gets after the option: made-up files or run directories (demo: --help, it would run). */
+const tails = (command: string): string[] =>
+  ({
+    demo: ['--help'],
+    compare: [MISSING, MISSING],
+    note: [MISSING, 'an observation'],
+    // history writes its index or page into the report directory: a made-up one, never ./reports.
+    history: ['--report-dir', historyDir, MISSING],
+  })[command] ?? [MISSING];
 
 describe('every option a help text shows works', () => {
   for (const command of COMMANDS) {
@@ -40,13 +71,13 @@ describe('every option a help text shows works', () => {
       expect(help.code).toBe(0);
       const options = optionsIn(help.out).filter(([name]) => name !== '--help');
       for (const [name, placeholder] of options) {
-        // demo runs a whole experiment: its options are checked with --help, which ends parsing early.
-        const tail = command === 'demo' ? ['--help'] : [MISSING];
-        const argv = [command, name, ...(placeholder ? [valueFor(placeholder)] : []), ...tail];
+        const value = EXAMPLES[name] ?? (placeholder ? valueFor(placeholder) : undefined);
+        const argv = [command, name, ...(value === undefined ? [] : [value]), ...tails(command)];
         const r = await cli(argv);
         const text = `${r.out}\n${r.err}`;
         expect(text, argv.join(' ')).not.toMatch(/unknown option|needs a value|takes no value|internal error/);
-        if (r.code !== 0) expect(text, argv.join(' ')).toMatch(/nonexistent|no such|not found|cannot read/i);
+        if (r.code !== 0)
+          expect(text, argv.join(' ')).toMatch(/nonexistent|no such|not found|cannot read|expected s3:/i);
       }
     });
   }
@@ -71,7 +102,7 @@ describe('a mistyped option', () => {
     expect(r.code).toBe(2);
     expect(r.err.split('\n')).toEqual([
       'gameday: run: unknown option --reportdir; did you mean --report-dir?',
-      '  hint: run takes --report-dir, --quiet, --json, --help, --seed — see gameday run --help',
+      '  hint: run takes --report-dir, --quiet, --json, --help, --seed, --notify, --history, --interactive — see gameday run --help',
     ]);
     const v = await cli(['validate', '--quite', 'x.yaml']);
     expect(v.err).toBe(

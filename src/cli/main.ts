@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
+import { ackCommand } from './commands/ack.js';
+import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { gateCommand } from './commands/gate.js';
+import { historyCommand } from './commands/history.js';
+import { noteCommand } from './commands/note.js';
 import { drillCommand } from './commands/drill.js';
 import { iamCommand } from './commands/iam.js';
 import { planCommand } from './commands/plan.js';
@@ -29,7 +34,13 @@ Commands:
   rollback --target <file>       … from any machine, through the shared lock and journal (--orphans: every gone run)
   iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
   rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
-  report <run-dir> [--html]      print a finished run's summary; write its report.html again
+  report <run-dir> [--html]      print a finished run's (or game day's) summary; write its report.html again
+  run <gameday.yaml>             run a game day: scenarios and drills in order, checkpoints, hypotheses, retro
+  gate <files|dirs…>             the CI gate: combined junit.xml, summary, annotations, --baseline regression
+  note <run-dir> "text"          add an observation to a live or finished run's timeline
+  ack <run-dir>                  answer the checkpoint a run is waiting on
+  history [<scenario>]           earlier runs with sparklines of RTO, p95, availability, restore time, score
+  compare <run-a> <run-b>        two runs side by side with deltas
   help <command>                 the options of one command
 
 Options: --report-dir D (default reports/) · --seed N · --quiet · --json (every command) · --help · --version (-V)
@@ -56,6 +67,11 @@ const COMMANDS: Record<string, Command> = {
   iam: iamCommand,
   rbac: rbacCommand,
   report: reportCommand,
+  gate: gateCommand,
+  note: noteCommand,
+  ack: ackCommand,
+  history: historyCommand,
+  compare: compareCommand,
 };
 
 function version(): string {

@@ -68,7 +68,8 @@ export function consoleProgress(io: CliIo, opts: { timeoutMs: number; quiet: boo
         );
         return;
       case 'load-progress':
-        load = `load ${e.ratePerSec.toFixed(0)}/s of ${e.targetRatePerSec.toFixed(0)}/s, ${e.errors} errors`;
+        // k6 reports no target rate (its executors set the pace).
+        load = `load ${e.ratePerSec.toFixed(0)}/s${e.targetRatePerSec > 0 ? ` of ${e.targetRatePerSec.toFixed(0)}/s` : ''}, ${e.errors} errors`;
         return;
       case 'sample': {
         const s = e.sample;

@@ -15,7 +15,13 @@ export async function runWithConsole(
   runner: ScenarioRunner,
   scenario: Scenario,
   io: CliIo,
-  opts: { reportDir: string; mode: OutputMode; timeoutMs: number; seed?: number | undefined },
+  opts: {
+    reportDir: string;
+    mode: OutputMode;
+    timeoutMs: number;
+    seed?: number | undefined;
+    run?: Partial<RunOptions>;
+  },
 ): Promise<number> {
   let runDir: string | undefined;
   const signals = abortOnSignals(io, () => runDir);
@@ -30,6 +36,7 @@ export async function runWithConsole(
       ],
       ...(sandboxUrl ? { sandboxUrl } : {}),
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...opts.run,
     });
     printRunResult(result, io, opts.mode);
     return result.exitCode;

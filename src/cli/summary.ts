@@ -1,10 +1,16 @@
 // The final verdict table printed after a run.
 
-import { verdictTable } from '../report/index.js';
+import { budgetLine } from '../report/budget-text.js';
+import { toJson, verdictTable } from '../report/index.js';
 import type { RunResult } from '../runner/run.js';
 import type { CliIo } from './io.js';
 import type { OutputMode } from './args.js';
 import { paint, verdictTone } from './colour.js';
+
+/** Rows of text in aligned columns, without colour (history and compare print with it). */
+export function textTable(rows: string[][]): string[] {
+  return table(rows, false);
+}
 
 function table(rows: string[][], colour: boolean | undefined): string[] {
   const widths: number[] = [];
@@ -26,7 +32,8 @@ function table(rows: string[][], colour: boolean | undefined): string[] {
 export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): void {
   const { report } = result;
   if (mode.json) {
-    io.out(JSON.stringify({ ...report, runDir: result.runDir, exitCode: result.exitCode }, null, 2));
+    // Exactly the bytes of report.json (the same serializer), so `gameday run --json | jq` reads the file's content.
+    io.out(toJson(report).trimEnd());
     return;
   }
   const verdict = paint(io.colour, verdictTone(report.verdict), report.verdict.toUpperCase());
@@ -39,6 +46,7 @@ export function printRunResult(result: RunResult, io: CliIo, mode: OutputMode): 
   io.out(head);
   const rows = verdictTable(report);
   if (rows.length > 1) for (const line of table(rows, io.colour)) io.out(`  ${line}`);
+  for (const b of report.measurements.errorBudgets ?? []) io.out(`  ${budgetLine(b)}`);
   if (!report.rollback.complete) {
     io.out(`  ROLLBACK INCOMPLETE: ${report.rollback.failed.map((f) => f.error).join('; ')}`);
     for (const f of report.rollback.failed) if (f.hint) io.out(`  what to do (${f.code ?? f.id}): ${f.hint}`);

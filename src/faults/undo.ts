@@ -8,6 +8,7 @@ import { ensureDatabasePrimaryIn, waitForRegion } from '../drivers/sandbox/regio
 import { dropMarkers } from '../drivers/postgres/markers.js';
 import { dropScratchDatabase, removeOwnedDir, removeScratchServer } from '../drivers/postgres/scratch.js';
 import { awsUndoHandlers } from './aws/undo.js';
+import { actionUndoHandlers } from '../actions/undo.js';
 import { kubernetesUndoHandlers } from './kubernetes/undo.js';
 import { undoScaleDeployment } from '../runbook/kubernetes-actions.js';
 import { GamedayError } from '../errors.js';
@@ -54,6 +55,8 @@ async function waitForFleet(client: SandboxClient, desired: number, ctx: UndoCon
 }
 
 const handlers: Record<string, UndoHandler> = {
+  // Action steps (src/actions): the journaled HTTP request or command.
+  ...actionUndoHandlers,
   // AWS: stop FIS experiments, delete FIS templates, wait for RDS after a failover (src/faults/aws/undo.ts).
   ...awsUndoHandlers,
   // Kubernetes: nodes back, zone restored, pods Ready again (src/faults/kubernetes/undo.ts).

@@ -6,7 +6,7 @@ describe('LoadOutcomes windows', () => {
     const outcomes = new LoadOutcomes();
     // 3000 requests, one every ms; those in [1000, 2000) fail, with latency 100 ms; the rest 5 ms.
     for (let t = 0; t < 3000; t++) {
-      const i = outcomes.add(t);
+      const i = outcomes.add(t, t);
       const bad = t >= 1000 && t < 2000;
       outcomes.state[i] = bad ? FAILED : OK;
       outcomes.latencyMs[i] = bad ? 100 : 5;
@@ -24,7 +24,7 @@ describe('LoadOutcomes windows', () => {
 
   it('grows past its initial capacity and merges drops within 10 ms', () => {
     const outcomes = new LoadOutcomes();
-    for (let i = 0; i < 5000; i++) outcomes.add(i);
+    for (let i = 0; i < 5000; i++) outcomes.add(i, i);
     expect(outcomes.length).toBe(5000);
     expect(outcomes.intendedT[4999]).toBe(4999);
     outcomes.addDropped(0, 1);

@@ -11,28 +11,32 @@ export const FAILED = 2;
 export const DROP_BATCH_MS = 10;
 
 /**
- * Requests in arrival order: intended start (run-clock ms, non-decreasing), latency from the intended
- * start (NaN when there is none to report: transport errors other than timeouts) and state.
+ * Requests in arrival order: intended start (run-clock ms, non-decreasing), actual send time (run-clock
+ * ms: how far the sender kept to the schedule), latency from the intended start (NaN when there is none
+ * to report: transport errors other than timeouts) and state.
  * Arrivals dropped at the in-flight cap are kept apart as (time, count) batches.
  */
 export class LoadOutcomes {
   length = 0;
   intendedT = new Float64Array(1024);
+  sentT = new Float64Array(1024);
   latencyMs = new Float64Array(1024);
   state = new Uint8Array(1024);
   droppedLength = 0;
   droppedT = new Float64Array(64);
   droppedCount = new Uint32Array(64);
 
-  /** Append a started request; returns its index. */
-  add(intendedT: number): number {
+  /** Append a request started at `sentT` for the arrival slot `intendedT`; returns its index. */
+  add(intendedT: number, sentT: number): number {
     if (this.length === this.intendedT.length) {
       this.intendedT = grow(this.intendedT);
+      this.sentT = grow(this.sentT);
       this.latencyMs = grow(this.latencyMs);
       this.state = grow(this.state);
     }
     const i = this.length++;
     this.intendedT[i] = intendedT;
+    this.sentT[i] = sentT;
     this.latencyMs[i] = NaN;
     this.state[i] = PENDING;
     return i;
@@ -74,8 +78,12 @@ export class LoadOutcomes {
   }
 }
 
-/** Percent of finished arrivals (dropped ones included) with intended start in [fromT, toT) that failed; null when none. */
-export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: number, toT: number): number | null {
+/** Finished arrivals (dropped ones included) with intended start in [fromT, toT), and how many failed. */
+export function countBetween(
+  result: { outcomes: LoadOutcomes },
+  fromT: number,
+  toT: number,
+): { finished: number; failed: number } {
   const o = result.outcomes;
   const [lo, hi] = o.range(fromT, toT);
   let finished = 0;
@@ -87,8 +95,13 @@ export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: numb
     if (s === FAILED) failed++;
   }
   const dropped = o.droppedBetween(fromT, toT);
-  const total = finished + dropped;
-  return total === 0 ? null : ((failed + dropped) / total) * 100;
+  return { finished: finished + dropped, failed: failed + dropped };
+}
+
+/** Percent of finished arrivals (dropped ones included) with intended start in [fromT, toT) that failed; null when none. */
+export function errorRateBetween(result: { outcomes: LoadOutcomes }, fromT: number, toT: number): number | null {
+  const { finished, failed } = countBetween(result, fromT, toT);
+  return finished === 0 ? null : (failed / finished) * 100;
 }
 
 /** Latency summary (ms, from intended start) of requests with intended start in [fromT, toT); null when none. */

@@ -5,10 +5,11 @@ import { Pool, type Dispatcher } from 'undici';
 import { GamedayError } from '../errors.js';
 import { errorCode } from '../probes/detail.js';
 import type { LatencySummary, LoadReport } from '../report/types.js';
-import type { ResolvedLoad } from '../scenario/types.js';
+import type { ResolvedBuiltinLoad } from '../scenario/types.js';
 import type { Clock } from '../util/clock.js';
 import { Exchange } from './exchange.js';
 import { summarizeLatency } from '../measure/latency.js';
+import { sendAdherence } from './adherence.js';
 import { FAILED, LoadOutcomes, OK, PENDING } from './outcomes.js';
 import { ArrivalSchedule } from './stages.js';
 
@@ -56,6 +57,8 @@ export type LoadResult = LoadReport & {
   startT: number;
   endT: number;
   series: LoadSeriesPoint[];
+  /** Requests by actual send time, one entry per second of the window. */
+  sentPerSecond: number[];
   outcomes: LoadOutcomes;
 };
 
@@ -65,7 +68,7 @@ const ABORTED = new Error('aborted');
 const MAX_SLEEP_MS = 10;
 
 /** Generate open-model HTTP load as configured and report what happened. Never throws for a failing target. */
-export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise<LoadResult> {
+export async function runLoad(load: ResolvedBuiltinLoad, opts: RunLoadOptions): Promise<LoadResult> {
   const { clock } = opts;
   const url = parseUrl(load.url);
   const schedule = new ArrivalSchedule(load.stages);
@@ -214,7 +217,7 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
       if (next < due) {
         const room = Math.max(0, load.maxInFlight - inFlight.size);
         const last = Math.min(due, next + room);
-        for (; next < last; next++) send(outcomes.add(start + schedule.timeOf(next)));
+        for (; next < last; next++) send(outcomes.add(start + schedule.timeOf(next), clock.now()));
         if (next < due) {
           // Open model: past the in-flight cap an arrival is dropped (an error), never queued.
           drop(next, due, start);
@@ -254,10 +257,14 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
 
   const durationMs = Math.max(0, endT - start);
   const requests = sent + dropped;
+  const adherence = sendAdherence(outcomes, start, endT);
   return {
     engine: 'builtin',
     targetRatePerSec: round(schedule.meanRatePerSec),
-    achievedRatePerSec: durationMs > 0 ? round((sent / durationMs) * 1000) : 0,
+    // Why from send times: dividing the planned count by the planned duration would hold however late they went out.
+    achievedRatePerSec: adherence.achievedRatePerSec,
+    sendLagMs: adherence.sendLagMs,
+    late: adherence.late,
     durationMs: round(durationMs),
     requests,
     completed,
@@ -269,6 +276,7 @@ export async function runLoad(load: ResolvedLoad, opts: RunLoadOptions): Promise
     startT: start,
     endT,
     series: buildSeries(outcomes, start, durationMs),
+    sentPerSecond: adherence.sentPerSecond,
     outcomes,
   };
 }

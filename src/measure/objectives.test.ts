@@ -13,6 +13,10 @@ const rto = (over: Partial<RtoMeasurement> = {}): RtoMeasurement => ({
   faultAt: '2024-01-01T00:00:01.000Z',
   impactAt: '2024-01-01T00:00:01.300Z',
   recoveredAt: '2024-01-01T00:00:07.420Z',
+  lastFailingAt: '2024-01-01T00:00:07.370Z',
+  firstHealthyAt: '2024-01-01T00:00:07.470Z',
+  lastFailingMs: 6370,
+  firstHealthyMs: 6470,
   observedMs: 120_000,
   ...over,
 });
@@ -167,6 +171,12 @@ describe('evaluateObjectives: availability and latency', () => {
         targetValue: 99.5,
         actualValue: (599 / 600) * 100,
         unit: 'percent',
+        evidence: {
+          samples: 600,
+          interval95: { low: 99.062, high: 99.971 },
+          conclusive: false,
+          note: expect.any(String),
+        },
       },
       {
         name: 'latency p95(api, during)',
@@ -176,6 +186,7 @@ describe('evaluateObjectives: availability and latency', () => {
         targetValue: 120,
         actualValue: 120.04,
         unit: 'ms',
+        evidence: { samples: 100, conclusive: true },
       },
       {
         name: 'latency p99(api, during)',
@@ -185,6 +196,7 @@ describe('evaluateObjectives: availability and latency', () => {
         targetValue: 500,
         actualValue: 480,
         unit: 'ms',
+        evidence: { samples: 100, conclusive: true },
       },
     ]);
   });

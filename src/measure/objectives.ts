@@ -2,26 +2,36 @@
 
 import type { ResolvedObjectives } from '../scenario/types.js';
 import type {
+  ErrorBudgetMeasurement,
   LoadReport,
+  LoadWindowMeasurement,
   ObjectiveResult,
+  PromqlMeasurement,
   RpoMeasurement,
   RtoMeasurement,
   SloMeasurement,
   WindowName,
 } from '../report/types.js';
 import { formatDuration } from '../util/duration.js';
+import { percentileEvidence, proportionEvidence } from './confidence.js';
 import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from './format.js';
+import { metricObjectiveResults, type MetricMeasurements } from './objectives-metrics.js';
 
 export type Percentile = 'p50' | 'p90' | 'p95' | 'p99';
 const PERCENTILES: readonly Percentile[] = ['p50', 'p90', 'p95', 'p99'];
 
-export interface Measurements {
+export interface Measurements extends MetricMeasurements {
   rto: RtoMeasurement | null;
   rpo: RpoMeasurement | null;
   slos: readonly SloMeasurement[];
   load: LoadReport | null;
+  /** The load per window (for load objectives on a window other than the whole run). */
+  loadWindows?: readonly LoadWindowMeasurement[];
+  /** Per promql objective, in order; null when the query failed (see notMeasured.promql). */
+  promql?: ReadonlyArray<PromqlMeasurement | null>;
+  errorBudgets?: readonly ErrorBudgetMeasurement[];
   /** Why a measurement is missing, shown as "not measured: <reason>" (defaults say what is usually the cause). */
-  notMeasured?: Partial<Record<'rto' | 'rpo' | 'load', string>>;
+  notMeasured?: Partial<Record<'rto' | 'rpo' | 'load' | 'promql', string>> & { budgets?: Record<string, string> };
 }
 
 const DEFAULT_NOT_MEASURED = {
@@ -155,6 +165,7 @@ function availabilityResult(o: ResolvedObjectives['availability'][number], m: Me
     targetValue: o.min,
     actualValue: slo.availability,
     unit: 'percent',
+    evidence: proportionEvidence(slo.good, slo.samples, o.min, 'min'),
   };
 }
 
@@ -171,24 +182,44 @@ function latencyResults(o: ResolvedObjectives['latency'][number], m: Measurement
       continue;
     }
     const value = slo.latency[p];
-    out.push(atMost(name, bound, value, 'ms', { target, actual: formatLatencyMs(value) }));
+    const result = atMost(name, bound, value, 'ms', { target, actual: formatLatencyMs(value) });
+    out.push({ ...result, evidence: percentileEvidence(Number(p.slice(1)), slo.latency.count) });
   }
   return out;
 }
 
+/** The load of the objective's window: the whole run's totals, or the window's requests. */
+function loadIn(
+  window: WindowName,
+  m: Measurements,
+): { requests: number; errors: number; errorRate: number | null; latency: LoadReport['latency'] } | null {
+  if (m.load === null) return null;
+  if (window === 'run') {
+    const l = m.load;
+    return { requests: l.completed, errors: l.errors, errorRate: l.errorRate, latency: l.latency };
+  }
+  return m.loadWindows?.find((w) => w.window === window) ?? { requests: 0, errors: 0, errorRate: null, latency: null };
+}
+
 function loadResults(o: NonNullable<ResolvedObjectives['load']>, m: Measurements): ObjectiveResult[] {
   const out: ObjectiveResult[] = [];
-  const load = m.load;
+  const window = o.window ?? 'run';
+  const load = loadIn(window, m);
+  const suffix = window === 'run' ? '' : ` (${window})`;
   const why = m.notMeasured?.load ?? DEFAULT_NOT_MEASURED.load;
+  const none = window === 'run' ? 'no load request completed' : `no load request in the ${window} window`;
   if (o.maxErrorRate !== undefined) {
-    const name = 'load error rate';
+    const name = `load error rate${suffix}`;
     const target = `<= ${trimNumber(o.maxErrorRate, 3)}%`;
     if (load === null) out.push(notMeasured(name, target, o.maxErrorRate, 'percent', why));
-    else if (load.completed === 0) {
-      out.push(notMeasured(name, target, o.maxErrorRate, 'percent', 'no load request completed'));
+    else if (load.requests === 0 || load.errorRate === null) {
+      out.push(notMeasured(name, target, o.maxErrorRate, 'percent', none));
     } else {
-      const actual = `${formatPercent(load.errorRate, 'up')} (${load.errors}/${load.completed})`;
-      out.push(atMost(name, o.maxErrorRate, load.errorRate, 'percent', { target, actual }));
+      const actual = `${formatPercent(load.errorRate, 'up')} (${load.errors}/${load.requests})`;
+      out.push({
+        ...atMost(name, o.maxErrorRate, load.errorRate, 'percent', { target, actual }),
+        evidence: proportionEvidence(load.errors, load.requests, o.maxErrorRate, 'max'),
+      });
     }
   }
   for (const [p, bound] of [
@@ -196,13 +227,16 @@ function loadResults(o: NonNullable<ResolvedObjectives['load']>, m: Measurements
     ['p99', o.p99Ms],
   ] as const) {
     if (bound === undefined) continue;
-    const name = `load ${p}`;
+    const name = `load ${p}${suffix}`;
     const target = `<= ${formatBoundMs(bound)}`;
     if (load === null) out.push(notMeasured(name, target, bound, 'ms', why));
-    else if (load.latency === null) out.push(notMeasured(name, target, bound, 'ms', 'no load request completed'));
+    else if (load.latency === null) out.push(notMeasured(name, target, bound, 'ms', none));
     else {
       const value = load.latency[p];
-      out.push(atMost(name, bound, value, 'ms', { target, actual: formatLatencyMs(value) }));
+      out.push({
+        ...atMost(name, bound, value, 'ms', { target, actual: formatLatencyMs(value) }),
+        evidence: percentileEvidence(Number(p.slice(1)), load.latency.count),
+      });
     }
   }
   return out;
@@ -216,6 +250,7 @@ export function evaluateObjectives(objectives: ResolvedObjectives, m: Measuremen
   for (const a of objectives.availability) out.push(availabilityResult(a, m));
   for (const l of objectives.latency) out.push(...latencyResults(l, m));
   if (objectives.load) out.push(...loadResults(objectives.load, m));
+  out.push(...metricObjectiveResults(objectives, m));
   return out;
 }
 

@@ -6,7 +6,7 @@ import { computeRto, rtoToMeasurement, toTimeline } from './rto.js';
 function run(from: number, to: number, ok: boolean, step = 100): ProbeSample[] {
   const out: ProbeSample[] = [];
   for (let t = from; t <= to; t += step)
-    out.push({ probe: 'api', t, wallTime: 1_700_000_000_000 + t, ok, latencyMs: 5 });
+    out.push({ probe: 'api', t, wallTime: 1_700_000_000_000 + t, ok, latencyMs: 0 });
   return out;
 }
 const opts = { t0: 1000, stableForMs: 500, intervalMs: 100, endT: 10_000 };
@@ -14,13 +14,16 @@ const opts = { t0: 1000, stableForMs: 500, intervalMs: 100, endT: 10_000 };
 describe('computeRto', () => {
   it('measures impact, detection and recovery', () => {
     const samples = [...run(0, 1100, true), ...run(1200, 2900, false), ...run(3000, 10_000, true)];
+    // True recovery lies between the last failing sample (2900) and the first healthy one (3000).
     expect(computeRto(samples, opts)).toEqual({
       status: 'recovered',
-      ms: 2000,
-      errorBoundMs: 100,
+      ms: 1950,
+      errorBoundMs: 50,
       detectMs: 200,
       impactT: 1200,
-      recoveredT: 3000,
+      recoveredT: 2950,
+      lastFailingT: 2900,
+      firstHealthyT: 3000,
       observedMs: 9000,
     });
   });
@@ -34,6 +37,8 @@ describe('computeRto', () => {
       detectMs: null,
       impactT: null,
       recoveredT: null,
+      lastFailingT: null,
+      firstHealthyT: null,
       observedMs: 9000,
     });
   });
@@ -53,8 +58,8 @@ describe('computeRto', () => {
     ];
     const r = computeRto(samples, opts);
     expect(r.status).toBe('recovered');
-    expect(r.recoveredT).toBe(2500);
-    expect(r.ms).toBe(1500);
+    expect(r.firstHealthyT).toBe(2500);
+    expect(r.ms).toBe(1450);
     expect(r.detectMs).toBe(100);
   });
 
@@ -67,14 +72,14 @@ describe('computeRto', () => {
       ...run(2500, 2500, false),
     ];
     const more = [...samples, ...run(2600, 10_000, true)];
-    expect(computeRto(more, opts).recoveredT).toBe(2600);
+    expect(computeRto(more, opts).firstHealthyT).toBe(2600);
   });
 
   it('accepts the window when the sample exactly at s + stableFor is healthy', () => {
     const samples = [...run(1000, 1900, false), ...run(2000, 2500, true), ...run(2600, 2600, false)];
     const r = computeRto(samples, opts);
     expect(r.status).toBe('recovered');
-    expect(r.recoveredT).toBe(2000);
+    expect(r.firstHealthyT).toBe(2000);
   });
 
   it('reports not recovered when the probe never comes back', () => {
@@ -86,6 +91,8 @@ describe('computeRto', () => {
       detectMs: 0,
       impactT: 1000,
       recoveredT: null,
+      lastFailingT: null,
+      firstHealthyT: null,
       observedMs: 9000,
     });
   });
@@ -95,17 +102,24 @@ describe('computeRto', () => {
       ...opts,
       endT: 2000,
     });
-    expect(r).toMatchObject({ status: 'recovered', detectMs: 0, impactT: 1000, ms: 100, recoveredT: 1100 });
+    expect(r).toMatchObject({
+      status: 'recovered',
+      detectMs: 0,
+      impactT: 1000,
+      ms: 50,
+      errorBoundMs: 50,
+      recoveredT: 1050,
+    });
   });
 
   it('measures from t0 when the probe was already failing before it', () => {
     const r = computeRto([...run(0, 1500, false), ...run(1600, 3000, true)], opts);
-    expect(r).toMatchObject({ status: 'recovered', detectMs: 0, impactT: 1000, ms: 600 });
+    expect(r).toMatchObject({ status: 'recovered', detectMs: 0, impactT: 1000, ms: 550 });
   });
 
   it('trusts endT for a final healthy run only when the probe ends healthy', () => {
     const samples = [...run(1000, 1500, false), ...run(1600, 1800, true)];
-    expect(computeRto(samples, { ...opts, endT: 2100 })).toMatchObject({ status: 'recovered', ms: 600 });
+    expect(computeRto(samples, { ...opts, endT: 2100 })).toMatchObject({ status: 'recovered', ms: 550 });
     // The run ended before stableFor elapsed: not recovered.
     expect(computeRto(samples, { ...opts, endT: 2000 })).toMatchObject({
       status: 'not-recovered',
@@ -140,12 +154,28 @@ describe('computeRto', () => {
       ...run(1500, 3000, true),
       { probe: 'api', t: 1500, wallTime: 0, ok: false, latencyMs: 1 },
     ];
-    expect(computeRto(samples, opts).recoveredT).toBe(1600);
+    expect(computeRto(samples, opts).firstHealthyT).toBe(1600);
   });
 
   it('recovers at the first healthy sample with stableFor 0', () => {
     const samples = [...run(1000, 1400, false), ...run(1500, 1500, true), ...run(1600, 1700, false)];
-    expect(computeRto(samples, { ...opts, stableForMs: 0 })).toMatchObject({ status: 'recovered', ms: 500 });
+    expect(computeRto(samples, { ...opts, stableForMs: 0 })).toMatchObject({ status: 'recovered', ms: 450 });
+  });
+
+  it('bounds the estimate by half of an uneven gap (a late or skipped sample)', () => {
+    const samples = [...run(1000, 1400, false), ...run(1700, 3000, true)];
+    expect(computeRto(samples, opts)).toMatchObject({ ms: 550, errorBoundMs: 150, lastFailingT: 1400 });
+  });
+
+  it('counts each sample at the middle of its check, a hung one at most half an interval in', () => {
+    const slow = (from: number, to: number, ok: boolean, latencyMs: number): ProbeSample[] =>
+      run(from, to, ok).map((x) => ({ ...x, latencyMs }));
+    // Answers took 20 ms: the system was seen 10 ms after each check started.
+    const r = computeRto([...slow(1000, 1400, false, 20), ...slow(1500, 3000, true, 20)], opts);
+    expect(r).toMatchObject({ lastFailingT: 1410, firstHealthyT: 1510, ms: 460, errorBoundMs: 50, detectMs: 10 });
+    // A failing check that timed out after 1 s counts 50 ms (half the 100 ms interval) after its start.
+    const hung = computeRto([...slow(1000, 1400, false, 1000), ...slow(1500, 3000, true, 0)], opts);
+    expect(hung).toMatchObject({ lastFailingT: 1450, firstHealthyT: 1500, ms: 475, errorBoundMs: 25 });
   });
 
   it('never reports observedMs below zero', () => {
@@ -175,13 +205,17 @@ describe('rtoToMeasurement', () => {
     expect(m).toEqual({
       probe: 'api',
       status: 'recovered',
-      ms: 2000,
-      errorBoundMs: 100,
+      ms: 1950,
+      errorBoundMs: 50,
       stableForMs: 500,
       detectMs: 200,
       faultAt: '2024-01-01T00:00:01.000Z',
       impactAt: '2024-01-01T00:00:01.200Z',
-      recoveredAt: '2024-01-01T00:00:03.000Z',
+      recoveredAt: '2024-01-01T00:00:02.950Z',
+      lastFailingAt: '2024-01-01T00:00:02.900Z',
+      firstHealthyAt: '2024-01-01T00:00:03.000Z',
+      lastFailingMs: 1900,
+      firstHealthyMs: 2000,
       observedMs: 9000,
     });
   });

@@ -1,4 +1,7 @@
 // Recovery time objective: from the fault time t0 to the start of the first stably healthy window.
+// True recovery lies between the last failing sample and that window's first healthy sample; the
+// reported RTO is their midpoint, with half the gap as its error bound (DESIGN.md, "Measurements").
+// Each sample counts at the middle of its check, when the system most likely answered it.
 
 import type { ProbeSample } from '../probes/types.js';
 import type { RtoMeasurement } from '../report/types.js';
@@ -8,7 +11,7 @@ export interface RtoOptions {
   t0: number;
   /** How long the probe must stay healthy for a run of healthy samples to count as recovery. */
   stableForMs: number;
-  /** The probe interval: the resolution of the measurement, reported as its error bound. */
+  /** The probe interval: the error bound when no failure was seen (an outage shorter than it can slip by). */
   intervalMs: number;
   /** Run-clock ms when observation ended (probes stopped). */
   endT: number;
@@ -16,13 +19,19 @@ export interface RtoOptions {
 
 export interface RtoResult {
   status: 'no-impact' | 'recovered' | 'not-recovered';
-  /** Recovery start minus t0; 0 for no impact; null when not recovered. */
+  /** Best estimate of recovery minus t0 (the midpoint below); 0 for no impact; null when not recovered. */
   ms: number | null;
+  /** Half the gap between the last failing and the first healthy sample; the interval for no impact. */
   errorBoundMs: number;
   /** First failing sample at/after t0, minus t0; null for no impact. */
   detectMs: number | null;
   impactT: number | null;
+  /** The recovery estimate: midway between `lastFailingT` and `firstHealthyT`. */
   recoveredT: number | null;
+  /** The last failing sample before the stable window; true recovery is after it. */
+  lastFailingT: number | null;
+  /** The stable window's first healthy sample; true recovery is at or before it. */
+  firstHealthyT: number | null;
   /** How long the run observed after t0. */
   observedMs: number;
 }
@@ -51,20 +60,30 @@ export function toTimeline(samples: readonly ProbeSample[]): Point[] {
   return points;
 }
 
+/**
+ * When a sample saw the system: the middle of its check. The checked system answered somewhere between the
+ * check's start and its end, most likely in the middle (as a clock sync reads a round trip); a check that
+ * hung (a timeout) counts at most half an interval after its start.
+ */
+export function observedAt(s: ProbeSample, intervalMs: number): number {
+  const latency = Math.max(0, Number.isFinite(s.latencyMs) ? s.latencyMs : 0);
+  return s.t + (intervalMs > 0 ? Math.min(latency, intervalMs) : latency) / 2;
+}
+
 /** Compute RTO, time to detect and recovery time from one probe's samples (run-clock ms). */
 export function computeRto(samples: readonly ProbeSample[], opts: RtoOptions): RtoResult {
   const { t0, stableForMs, intervalMs, endT } = opts;
   const stable = Math.max(0, stableForMs);
   const observedMs = Math.max(0, endT - t0);
-  const points = toTimeline(samples);
-  const base = { errorBoundMs: intervalMs, observedMs };
+  const points = toTimeline(samples.map((s) => ({ ...s, t: observedAt(s, intervalMs) })));
+  const none = { recoveredT: null, lastFailingT: null, firstHealthyT: null };
 
   const impactIndex = points.findIndex((p) => p.t >= t0 && !p.ok);
   const impact = points[impactIndex];
   if (impact === undefined) {
-    return { ...base, status: 'no-impact', ms: 0, detectMs: null, impactT: null, recoveredT: null };
+    return { status: 'no-impact', ms: 0, errorBoundMs: intervalMs, detectMs: null, impactT: null, ...none, observedMs };
   }
-  const impacted = { ...base, detectMs: impact.t - t0, impactT: impact.t };
+  const impacted = { errorBoundMs: intervalMs, detectMs: round3(impact.t - t0), impactT: impact.t, observedMs };
 
   let i = impactIndex + 1;
   while (i < points.length) {
@@ -81,12 +100,25 @@ export function computeRto(samples: readonly ProbeSample[], opts: RtoOptions): R
     const due = start.t + stable;
     // Why: a run cut short by the end of the run is only trusted if the probe never failed again.
     if (lastHealthy.t >= due || (runEndsTheProbe && endT >= due)) {
-      return { ...impacted, status: 'recovered', ms: start.t - t0, recoveredT: start.t };
+      // points[i - 1] fails: `start` is the first healthy point after a failing one.
+      const lastFailing = (points[i - 1] as Point).t;
+      const recoveredT = (lastFailing + start.t) / 2;
+      return {
+        ...impacted,
+        status: 'recovered',
+        ms: round3(recoveredT - t0),
+        errorBoundMs: round3((start.t - lastFailing) / 2),
+        recoveredT,
+        lastFailingT: lastFailing,
+        firstHealthyT: start.t,
+      };
     }
     i = j + 1;
   }
-  return { ...impacted, status: 'not-recovered', ms: null, recoveredT: null };
+  return { ...impacted, status: 'not-recovered', ms: null, ...none };
 }
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** Turn an RTO result into its report.json shape, mapping run-clock times to wall-clock ISO strings. */
 export function rtoToMeasurement(
@@ -94,6 +126,7 @@ export function rtoToMeasurement(
   ctx: { probe: string; t0: number; stableForMs: number; wall: (t: number) => number },
 ): RtoMeasurement {
   const iso = (t: number): string => new Date(ctx.wall(t)).toISOString();
+  const since = (t: number | null): number | null => (t === null ? null : round3(t - ctx.t0));
   return {
     probe: ctx.probe,
     status: result.status,
@@ -104,6 +137,10 @@ export function rtoToMeasurement(
     faultAt: iso(ctx.t0),
     impactAt: result.impactT === null ? null : iso(result.impactT),
     recoveredAt: result.recoveredT === null ? null : iso(result.recoveredT),
+    lastFailingAt: result.lastFailingT === null ? null : iso(result.lastFailingT),
+    firstHealthyAt: result.firstHealthyT === null ? null : iso(result.firstHealthyT),
+    lastFailingMs: since(result.lastFailingT),
+    firstHealthyMs: since(result.firstHealthyT),
     observedMs: result.observedMs,
   };
 }

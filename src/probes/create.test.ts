@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GamedayError } from '../errors.js';
 import type { ResolvedProbe } from '../scenario/types.js';
@@ -6,22 +8,67 @@ import { createProbe } from './create.js';
 const base = { intervalMs: 500, timeoutMs: 1000 };
 
 describe('createProbe', () => {
-  it('builds each kind', () => {
-    const kinds: ResolvedProbe[] = [
-      {
-        ...base,
-        name: 'a',
-        kind: 'http',
-        check: { kind: 'http', url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, expectStatus: [200] },
-      },
-      { ...base, name: 'b', kind: 'tcp', check: { kind: 'tcp', host: '127.0.0.1', port: 1 } },
-      { ...base, name: 'c', kind: 'sql', check: { kind: 'sql', url: 'postgres://127.0.0.1:1/x', query: 'select 1' } },
-      { ...base, name: 'd', kind: 'command', check: { kind: 'command', run: ['true'], expectExitCode: 0 } },
+  it('builds each kind from its config: a check against a healthy and an unhealthy target tells them apart', async () => {
+    const server = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const http = (url: string): ResolvedProbe => ({
+      ...base,
+      name: 'http',
+      kind: 'http',
+      check: { kind: 'http', url, method: 'GET', headers: {}, expectStatus: [200] },
+    });
+    const tcp = (p: number): ResolvedProbe => ({
+      ...base,
+      name: 'tcp',
+      kind: 'tcp',
+      check: { kind: 'tcp', host: '127.0.0.1', port: p },
+    });
+    const command = (run: string[]): ResolvedProbe => ({
+      ...base,
+      name: 'cmd',
+      kind: 'command',
+      check: { kind: 'command', run, expectExitCode: 0 },
+    });
+    const pairs: Array<[ResolvedProbe, ResolvedProbe]> = [
+      [http(`http://127.0.0.1:${port}/`), http(`http://127.0.0.1:${closedPort}/`)],
+      [tcp(port), tcp(closedPort)],
+      [command(['true']), command(['false'])],
     ];
-    for (const r of kinds) {
-      const p = createProbe(r, {});
-      expect(p).toMatchObject({ name: r.name, kind: r.kind, intervalMs: 500, timeoutMs: 1000 });
-      void p.close?.();
+    try {
+      for (const [healthy, unhealthy] of pairs) {
+        for (const [r, ok] of [
+          [healthy, true],
+          [unhealthy, false],
+        ] as const) {
+          const p = createProbe(r, {});
+          expect(p).toMatchObject({ name: r.name, kind: r.kind, intervalMs: 500, timeoutMs: 1000 });
+          expect((await p.check(AbortSignal.timeout(5000))).ok, `${r.kind} ${JSON.stringify(r.check)}`).toBe(ok);
+          await p.close?.();
+        }
+      }
+      // The sql probe: a server that is not there is a failing outcome naming host:port/db, never the password.
+      const sql = createProbe(
+        {
+          ...base,
+          name: 'db',
+          kind: 'sql',
+          check: { kind: 'sql', url: `postgres://app:hunter22@127.0.0.1:${closedPort}/x`, query: 'select 1' },
+        },
+        {},
+      );
+      const outcome = await sql.check(AbortSignal.timeout(5000));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.detail).toMatch(/ECONNREFUSED/);
+      expect(JSON.stringify(outcome)).not.toContain('hunter22');
+      await sql.close?.();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -11,6 +11,7 @@ import { createTcpProbe } from './tcp.js';
 import type { Probe } from './types.js';
 import type { AwsDriver } from '../drivers/aws/index.js';
 import { createAwsProbe } from './aws/create.js';
+import { createPrometheusProbe } from './prometheus.js';
 
 export interface ProbeDeps {
   /** Replica status of the sandbox target; required by sandbox probes. */
@@ -65,6 +66,8 @@ export function createProbe(resolved: ResolvedProbe, deps: ProbeDeps): Probe {
     case 'cloudwatch':
     case 'rds':
       return createAwsProbe(resolved, check, deps.aws);
+    case 'prometheus':
+      return createPrometheusProbe(resolved.name, check, timing);
     default: {
       const unknownKind: never = check;
       throw new GamedayError(`Probe "${resolved.name}" has an unknown kind.`, {

@@ -107,7 +107,7 @@ export function startProbes(probes: Probe[], opts: StartProbesOptions): ProbeRun
     arm(state);
 
     const task = runCheck(state.probe, clock, run.signal).then((sample) => {
-      if (stopped && sample.abortedByCaller) return;
+      if ((stopped && sample.abortedByCaller) || sample.skipped) return;
       state.samples += 1;
       deliver(sample.sample);
     });
@@ -184,6 +184,8 @@ interface CheckResult {
   sample: ProbeSample;
   /** The caller's signal ended the check (not its own time limit): not a real observation. */
   abortedByCaller: boolean;
+  /** The check asked for no sample to be recorded. */
+  skipped: boolean;
 }
 
 async function runCheck(probe: Probe, clock: Clock, outer: AbortSignal | undefined): Promise<CheckResult> {
@@ -206,7 +208,11 @@ async function runCheck(probe: Probe, clock: Clock, outer: AbortSignal | undefin
   const sample: ProbeSample = { probe: probe.name, t, wallTime, ok: outcome.ok, latencyMs: round3(latencyMs) };
   if (outcome.detail !== undefined) sample.detail = outcome.detail;
   if (outcome.value !== undefined) sample.value = outcome.value;
-  return { sample, abortedByCaller: !outcome.ok && !timedOut && (outer?.aborted ?? false) };
+  return {
+    sample,
+    abortedByCaller: !outcome.ok && !timedOut && (outer?.aborted ?? false),
+    skipped: outcome.skip === true && !outcome.ok,
+  };
 }
 
 function round3(v: number): number {

@@ -20,6 +20,8 @@ export interface CheckOutcome {
   ok: boolean;
   detail?: string;
   value?: number;
+  /** Record no sample for this check (a Prometheus probe with no data and onNoData: ignore); not healthy. */
+  skip?: boolean;
 }
 
 /** A ready-to-run probe: a named check on an interval. */

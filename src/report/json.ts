@@ -2,8 +2,12 @@
 
 import type { Report } from './types.js';
 
+/** The `$id` of schema/report.schema.json; every report.json names it as its `$schema`. */
+export const REPORT_SCHEMA_ID = 'urn:gameday:schema:report:v1';
+
 /** Keys that read best first, in this order; every other key follows alphabetically. */
 const LEADING_KEYS = [
+  '$schema',
   'schemaVersion',
   'scenario',
   'runId',
@@ -45,7 +49,7 @@ export function stableJson(value: unknown): string {
   return `${JSON.stringify(ordered(value), null, 2)}\n`;
 }
 
-/** report.json text for a report. */
+/** report.json text for a report; it declares the report schema. */
 export function toJson(report: Report): string {
-  return stableJson(report);
+  return stableJson({ ...report, $schema: REPORT_SCHEMA_ID });
 }

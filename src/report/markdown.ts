@@ -2,8 +2,16 @@
 
 import { formatDuration } from '../util/duration.js';
 import { formatBoundMs, formatMeasuredMs, formatPercent, trimNumber, unrecoveredText } from '../measure/format.js';
-import type { LatencySummary, Report, SloMeasurement } from './types.js';
+import { evidenceNotes, metricSections } from './markdown-metrics.js';
+import { code, escapeMarkdown, latencyCells, pct, table } from './markdown-util.js';
+import type { Report, SloMeasurement } from './types.js';
 import { xmlSafe } from './xml.js';
+import { liveSections } from './markdown-live.js';
+
+/** A Markdown table: a header row, the separator, one row per line (game day and gate summaries use it too). */
+export { table as markdownTable };
+
+export { escapeMarkdown } from './markdown-util.js';
 
 /** Timelines longer than this are cut in the summary (report.json keeps every entry). */
 const MAX_TIMELINE_ROWS = 500;
@@ -11,31 +19,6 @@ const MAX_TIMELINE_ROWS = 500;
 /** The verdict as the word people scan for. */
 export function verdictLabel(verdict: Report['verdict']): string {
   return verdict.toUpperCase();
-}
-
-/**
- * Escape text for inline Markdown and table cells: Markdown punctuation, pipes, line breaks, and
- * `<` / `&` only where they could start an HTML tag or an entity (so "<= 30s" stays readable).
- */
-export function escapeMarkdown(text: string): string {
-  return xmlSafe(text.replace(/\r\n|\r|\n/g, ' '))
-    .replace(/&(?=#?\w+;)/g, '&amp;')
-    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
-    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
-}
-
-/** Code-span text that cannot break out of its backticks. */
-function code(text: string): string {
-  const body = xmlSafe(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = longest > 0 ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)];
 }
 
 /** A run-relative time as "+m:ss.mmm" (or "+h:mm:ss.mmm"). */
@@ -48,13 +31,6 @@ export function formatOffset(ms: number): string {
   const frac = String(total % 1000).padStart(3, '0');
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${sign}${h}:${String(m).padStart(2, '0')}:${ss}.${frac}` : `${sign}${m}:${ss}.${frac}`;
-}
-
-const ms = (v: number): string => `${trimNumber(v, 1)}ms`;
-const pct = (v: number | null): string => (v === null ? '—' : formatPercent(v));
-
-function latencyCells(l: LatencySummary | null): string[] {
-  return l === null ? ['—', '—', '—', '—', '—'] : [ms(l.p50), ms(l.p90), ms(l.p95), ms(l.p99), ms(l.max)];
 }
 
 function header(r: Report): string[] {
@@ -79,7 +55,7 @@ function objectives(r: Report): string[] {
     escapeMarkdown(o.actual),
     o.pass ? 'PASS' : '**FAIL**',
   ]);
-  return [...lines, ...table(['Objective', 'Target', 'Actual', 'Result'], rows)];
+  return [...lines, ...table(['Objective', 'Target', 'Actual', 'Result'], rows), ...evidenceNotes(r)];
 }
 
 function rtoSection(r: Report): string[] {
@@ -92,6 +68,11 @@ function rtoSection(r: Report): string[] {
   else if (m.status === 'no-impact') lines.push('- **RTO:** no impact (0s)');
   else if (m.status === 'not-recovered' || m.ms === null) lines.push(`- **RTO:** ${unrecoveredText(m)}`);
   else lines.push(`- **RTO:** ${formatDuration(m.ms)} ± ${formatDuration(m.errorBoundMs)}`);
+  if (m.lastFailingMs !== null && m.firstHealthyMs !== null) {
+    lines.push(
+      `- **Recovered between:** the last failing sample at +${formatMeasuredMs(m.lastFailingMs)} and the first healthy one at +${formatMeasuredMs(m.firstHealthyMs)} (the RTO is their midpoint)`,
+    );
+  }
   if (m.detectMs !== null) lines.push(`- **Time to detect:** ${formatMeasuredMs(m.detectMs)}`);
   lines.push(`- **Fault at:** ${escapeMarkdown(m.faultAt)}`);
   if (m.impactAt !== null) lines.push(`- **Impact at:** ${escapeMarkdown(m.impactAt)}`);
@@ -184,7 +165,7 @@ function loadSection(r: Report): string[] {
       [
         [
           l.engine,
-          `${trimNumber(l.targetRatePerSec, 1)}/s`,
+          l.targetRatePerSec === null ? '—' : `${trimNumber(l.targetRatePerSec, 1)}/s`,
           `${trimNumber(l.achievedRatePerSec, 1)}/s`,
           formatDuration(l.durationMs),
           String(l.requests),
@@ -199,6 +180,13 @@ function loadSection(r: Report): string[] {
   );
   if (l.latency !== null) {
     lines.push(...table(['p50', 'p90', 'p95', 'p99', 'Max'], [latencyCells(l.latency)]), '');
+  }
+  if (l.sendLagMs) {
+    const lag = l.sendLagMs;
+    lines.push(
+      `Send lag (actual send − schedule): p50 ${trimNumber(lag.p50, 1)} ms, p99 ${trimNumber(lag.p99, 1)} ms, max ${trimNumber(lag.max, 1)} ms; ${l.late ?? 0} request(s) sent more than 10 ms late`,
+      '',
+    );
   }
   const statuses = Object.entries(l.statusCounts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (statuses.length > 0) {
@@ -264,6 +252,7 @@ function measurements(r: Report): string[] {
     ...restoreSection(r),
     ...sloSection(r.measurements.slos),
     ...loadSection(r),
+    ...metricSections(r),
   ];
   if (body.length === 0) return ['## Measurements', '', '_Nothing was measured._'];
   while (body[body.length - 1] === '') body.pop();
@@ -327,6 +316,7 @@ export function toMarkdown(report: Report): string {
   const sections = [
     header(report),
     objectives(report),
+    ...liveSections(report, escapeMarkdown),
     measurements(report),
     probes(report),
     plan(report),

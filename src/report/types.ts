@@ -1,6 +1,17 @@
 // report.json — the contract that scripts and CI rely on (see DESIGN.md, "CLI").
 
 import type { Verdict } from '../runner/events.js';
+import type { LatencySummary, WindowName } from './types-common.js';
+import type { ObjectiveEvidence } from './types-objective.js';
+import type { K6Report, LoadWindowMeasurement } from './types-load.js';
+import type { ErrorBudgetMeasurement, PromqlMeasurement } from './types-slo.js';
+import type { CheckpointOutcome, NoteEntry, NotificationResult, RegressionResult } from './types-live.js';
+
+export type * from './types-common.js';
+export type * from './types-objective.js';
+export type * from './types-load.js';
+export type * from './types-slo.js';
+export type * from './types-live.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -8,9 +19,12 @@ export interface RtoMeasurement {
   probe: string;
   /** "no-impact": no failing sample at/after t0 (RTO 0); "recovered"; "not-recovered" within the run. */
   status: 'no-impact' | 'recovered' | 'not-recovered';
-  /** Milliseconds from t0 to the start of the first window stable for `stableForMs`; null when not recovered. */
+  /**
+   * Milliseconds from t0 to recovery, best estimate: midway between the last failing sample and the first
+   * healthy sample of the first window stable for `stableForMs`; null when not recovered.
+   */
   ms: number | null;
-  /** Error bound in ms: the probe interval (the resolution of the measurement). */
+  /** ± bound of `ms`: half the gap between those two samples (the probe interval when there was no impact). */
   errorBoundMs: number;
   stableForMs: number;
   /** Time to detect: first failing sample at/after t0, minus t0; null for no impact. */
@@ -18,7 +32,14 @@ export interface RtoMeasurement {
   /** Epoch ms of t0, impact and recovery, for reports. */
   faultAt: string;
   impactAt: string | null;
+  /** The recovery estimate (the midpoint). */
   recoveredAt: string | null;
+  /** The last failing sample before recovery, and the first healthy one: true recovery lies between them. */
+  lastFailingAt: string | null;
+  firstHealthyAt: string | null;
+  /** The same two instants as ms after t0. */
+  lastFailingMs: number | null;
+  firstHealthyMs: number | null;
   /** How long the run observed after t0 (for "not recovered within …"). */
   observedMs: number;
   /** The run was aborted this long after t0 (SIGINT, guards.timeout, abortWhen): what was measured stops there. */
@@ -70,17 +91,6 @@ export interface PodTimingsMeasurement {
   }>;
 }
 
-export interface LatencySummary {
-  count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
 export interface SloMeasurement {
   probe: string;
   window: WindowName;
@@ -90,8 +100,6 @@ export interface SloMeasurement {
   availability: number | null;
   latency: LatencySummary | null;
 }
-
-export type WindowName = 'before' | 'during' | 'after' | 'run';
 
 export interface ObjectiveResult {
   /** e.g. "rto", "availability(api, during)", "latency p95(api)", "load error rate". */
@@ -104,7 +112,9 @@ export interface ObjectiveResult {
   /** Machine values: the bound and the measurement in base units (ms, percent, seconds, count). */
   targetValue: number;
   actualValue: number | null;
-  unit: 'ms' | 'percent' | 's' | 'count' | 'ratio';
+  unit: 'ms' | 'percent' | 's' | 'count' | 'ratio' | 'value';
+  /** How far the samples behind the value can be trusted (availability, latency, load objectives). */
+  evidence?: ObjectiveEvidence;
 }
 
 export interface TimelineEntry {
@@ -128,7 +138,8 @@ export interface ProbeSummary {
 
 export interface LoadReport {
   engine: 'builtin' | 'k6';
-  targetRatePerSec: number;
+  /** The configured arrival rate; null for k6 (its executors set the pace). */
+  targetRatePerSec: number | null;
   achievedRatePerSec: number;
   durationMs: number;
   requests: number;
@@ -138,8 +149,14 @@ export interface LoadReport {
   errorRate: number;
   statusCounts: Record<string, number>;
   latency: LatencySummary | null;
-  /** Requests that could not start on time because the in-flight cap was reached. */
+  /** Requests that could not start on time because the in-flight cap was reached (k6: dropped_iterations). */
   dropped: number;
+  /** Built-in engine: actual send time − intended start (ms) of every started request. */
+  sendLagMs?: LatencySummary | null;
+  /** Built-in engine: requests sent more than 10 ms after their intended start. */
+  late?: number;
+  /** k6 runs: thresholds, exit, per-window metrics. */
+  k6?: K6Report;
 }
 
 export interface RunbookStepTiming {
@@ -223,6 +240,8 @@ export interface ValidationResult {
 }
 
 export interface Report {
+  /** The report schema's id (schema/report.schema.json); written by the report writer. */
+  $schema?: string;
   schemaVersion: number;
   scenario: string;
   runId: string;
@@ -245,6 +264,12 @@ export interface Report {
     pods?: PodTimingsMeasurement;
     /** AWS runs: each FIS experiment, its actions' start and end and its resolved targets. */
     fis?: FisExperimentMeasurement[];
+    /** The load per window that load objectives were judged on. */
+    load?: LoadWindowMeasurement[];
+    /** Per SLO: the share of its period's error budget the run consumed, and the burn rates. */
+    errorBudgets?: ErrorBudgetMeasurement[];
+    /** Per PromQL objective: its range query's points over the window. */
+    promql?: PromqlMeasurement[];
   };
   objectives: ObjectiveResult[];
   timeline: TimelineEntry[];
@@ -256,4 +281,12 @@ export interface Report {
     undone: number;
     failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
   };
+  /** Observations added with `gameday note`, live or afterwards (also on the timeline). */
+  notes?: NoteEntry[];
+  /** Each checkpoint step: who answered, what was decided, how long the run waited. */
+  checkpoints?: CheckpointOutcome[];
+  /** `gameday gate --baseline`: the comparison with earlier runs. */
+  regression?: RegressionResult;
+  /** Webhooks sent for this run (`notify:`); a failed one never fails the run. */
+  notifications?: NotificationResult[];
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GamedayError } from '../errors.js';
+import { REPORT_SCHEMA_ID } from './json.js';
 import type { Report } from './types.js';
 import { readReport, writeReportFiles } from './write.js';
 
@@ -59,7 +60,7 @@ describe('writeReportFiles / readReport', () => {
       html: join(runDir, 'report.html'),
     });
     expect((await readdir(runDir)).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
-    expect(await readReport(runDir)).toEqual(report);
+    expect(await readReport(runDir)).toEqual({ ...report, $schema: REPORT_SCHEMA_ID });
     expect(await readFile(paths.junit, 'utf8')).toContain('<testcase classname="gameday.demo" name="rto"');
     expect(await readFile(paths.markdown, 'utf8')).toMatch(/^# FAIL: demo/);
     expect(await readFile(paths.html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*FAIL/);

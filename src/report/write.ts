@@ -25,7 +25,7 @@ export interface ReportPaths {
 }
 
 /** Write `text` so readers see either the old file or the whole new one, never a partial write. */
-async function writeAtomic(path: string, text: string): Promise<void> {
+export async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(tmp, text, { encoding: 'utf8', flush: true });

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { toJson } from './json.js';
+import { REPORT_SCHEMA_ID, toJson } from './json.js';
 import { toJunit } from './junit.js';
 import { escapeMarkdown, formatOffset, toMarkdown } from './markdown.js';
 import { verdictTable } from './table.js';
@@ -26,6 +27,10 @@ function passReport(): Report {
         faultAt: '2024-01-01T00:00:10.000Z',
         impactAt: '2024-01-01T00:00:10.300Z',
         recoveredAt: '2024-01-01T00:00:16.420Z',
+        lastFailingAt: '2024-01-01T00:00:16.370Z',
+        firstHealthyAt: '2024-01-01T00:00:16.470Z',
+        lastFailingMs: 6370,
+        firstHealthyMs: 6470,
         observedMs: 110_000,
       },
       rpo: {
@@ -274,9 +279,9 @@ describe('toJson', () => {
   it.each(ALL)('round-trips the %s report', (_, make) => {
     const r = make();
     const text = toJson(r);
-    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(r)));
+    expect(JSON.parse(text)).toEqual({ ...JSON.parse(JSON.stringify(r)), $schema: REPORT_SCHEMA_ID });
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    expect(text.split('\n').slice(1, 3)).toEqual([`  "$schema": "${REPORT_SCHEMA_ID}",`, '  "schemaVersion": 1,']);
   });
 
   it('orders keys the same way whatever the insertion order', () => {
@@ -285,7 +290,15 @@ describe('toJson', () => {
     shuffled.objectives = r.objectives.map((o) => Object.fromEntries(Object.entries(o).reverse()) as typeof o);
     expect(toJson(shuffled)).toBe(toJson(r));
     const keys = Object.keys(JSON.parse(toJson(r)) as object);
-    expect(keys.slice(0, 6)).toEqual(['schemaVersion', 'scenario', 'runId', 'startedAt', 'endedAt', 'verdict']);
+    expect(keys.slice(0, 7)).toEqual([
+      '$schema',
+      'schemaVersion',
+      'scenario',
+      'runId',
+      'startedAt',
+      'endedAt',
+      'verdict',
+    ]);
     const objectiveKeys = Object.keys((JSON.parse(toJson(r)) as Report).objectives[0] as object);
     expect(objectiveKeys.slice(0, 4)).toEqual(['name', 'target', 'actual', 'pass']);
     expect(toJson(r)).toContain('"statusCounts": {\n      "200": 23978,\n      "503": 12\n    }');
@@ -304,6 +317,7 @@ describe('toJunit', () => {
       skipped: '0',
       time: '125.500',
       timestamp: '2024-01-01T00:00:00',
+      hostname: hostname() || 'localhost',
     });
     expect(cases.map((c) => [c.attrs.classname, c.attrs.name, c.attrs.time, c.children.length])).toEqual([
       ['gameday.sandbox-pod-kill', 'rto', '0', 0],

@@ -18,6 +18,7 @@ import { rollback, type RollbackResult } from './rollback.js';
 import { openRun } from './open-run.js';
 import type { RunOptions, RunResult } from './run.js';
 import { connectTargets, fillRuntimeVariables, journalSystems } from './targets.js';
+import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
 const VERDICT: Record<DrillResult['status'], Verdict> = {
   passed: 'pass',
@@ -39,6 +40,14 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
   const ctl = new AbortController();
   const onOuterAbort = (): void => ctl.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  ctl.signal.addEventListener(
+    'abort',
+    () => rec.event({ kind: 'abort', t: clock.now(), reason: abortText(ctl.signal.reason) }),
+    {
+      once: true,
+    },
+  );
+  const live = startLive(runDir, rec, opts.checkpoints);
   const phase = (p: 'targets' | 'steps' | 'rollback' | 'measure' | 'report', detail?: string): void =>
     rec.event(
       { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
@@ -121,6 +130,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
   }
 
   phase('measure');
+  live.stop();
   const endT = clock.now();
   const measured = result ? drillMeasurements(result) : null;
   let verdict: Verdict = result ? VERDICT[result.status] : 'error';
@@ -154,11 +164,13 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     rollback: rollbackResult,
   };
   if (reason !== undefined) report.reason = reason;
+  Object.assign(report, liveReportParts(live));
   rec.event({ kind: 'run-end', t: endT, verdict });
   journal.append({ type: 'end', at: new Date().toISOString(), verdict, rollbackComplete: rollbackResult.complete });
   journal.close();
   phase('report');
   const files = await writeReportFiles(runDir, report);
+  await afterReport(opts.reportDir, runDir);
   const invalid = isGamedayError(failure) && failure.kind === 'invalid-input';
   const exitCode: RunResult['exitCode'] = !rollbackResult.complete
     ? 4

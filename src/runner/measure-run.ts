@@ -2,7 +2,7 @@
 
 import type { AcknowledgedMarker } from '../drivers/postgres/markers.js';
 import type { FaultExecution } from '../faults/types.js';
-import type { LoadResult } from '../load/index.js';
+import { loadReportOf, type LoadRunResult } from '../load/windows.js';
 import {
   allObjectivesPass,
   computeRpo,
@@ -12,11 +12,11 @@ import {
   rtoToMeasurement,
   summarizeProbe,
   windowBounds,
+  type WindowBounds,
 } from '../measure/index.js';
 import type { Probe, ProbeSample } from '../probes/types.js';
 import {
   REPORT_SCHEMA_VERSION,
-  type LoadReport,
   type ObjectiveResult,
   type Report,
   type RpoMeasurement,
@@ -29,6 +29,7 @@ import type { Verdict } from './events.js';
 import type { RunRecorder } from './recorder.js';
 import type { RollbackResult } from './rollback.js';
 import type { StepOutcome } from './steps.js';
+import { errorBudgetMeasurements, loadWindowMeasurements, type PrometheusMeasurements } from './measure-metrics.js';
 
 export interface RunObservations {
   scenario: Scenario;
@@ -48,7 +49,9 @@ export interface RunObservations {
   /** Per-step timings of every runbook the run executed. */
   runbook: readonly RunbookTiming[];
   stepsEndT: number | null;
-  loadResult: LoadResult | null;
+  loadResult: LoadRunResult | null;
+  /** What Prometheus reported on the run's windows (PromQL objectives, event-based SLOs). */
+  prometheus?: PrometheusMeasurements;
   markers:
     { acknowledged: readonly AcknowledgedMarker[]; surviving: number[] | null; error: string | undefined } | undefined;
   steadyAfterFailures: readonly string[];
@@ -58,23 +61,19 @@ export interface RunObservations {
   failure: { aborted: boolean; reason: string } | undefined;
 }
 
-/** The report part of a load result: everything but the per-request log and the series. */
-function loadReport(r: LoadResult | null): LoadReport | null {
-  if (!r) return null;
-  const { startT: _startT, endT: _endT, series: _series, outcomes: _outcomes, ...report } = r;
-  return report;
-}
-
 /** The fault that defines t0: the one marked `measure: true`, else the first. */
 export function measuredFault(faults: readonly FaultExecution[]): FaultExecution | undefined {
   return faults.find((f) => f.measured) ?? faults[0];
 }
 
-/** Compute every measurement and objective and decide the verdict. Pure apart from reading the clock mapping. */
-export function buildReport(o: RunObservations): Report {
+/** RTO (its recovery instant splits the windows) and the before / during / after / run windows. */
+export function runWindows(o: RunObservations): {
+  rto: RtoMeasurement | null;
+  t0: number | null;
+  bounds: WindowBounds;
+} {
   const { scenario, clock, rec } = o;
   const wall = (t: number): number => clock.wall(t);
-  const allSamples: ProbeSample[] = [...rec.samples.values()].flat();
   const observeEnd = o.observeEndT ?? o.endT;
   const t0 = measuredFault(o.faults)?.t0 ?? null;
   const faultEndT = o.faults.reduce<number | null>(
@@ -100,6 +99,15 @@ export function buildReport(o: RunObservations): Report {
   }
 
   const bounds = windowBounds({ runStartT: o.observeStartT ?? o.startT, t0, recoveredT, faultEndT, endT: observeEnd });
+  return { rto, t0, bounds };
+}
+
+/** Compute every measurement and objective and decide the verdict. Pure apart from reading the clock mapping. */
+export function buildReport(o: RunObservations): Report {
+  const { scenario, clock, rec } = o;
+  const wall = (t: number): number => clock.wall(t);
+  const allSamples: ProbeSample[] = [...rec.samples.values()].flat();
+  const { rto, t0, bounds } = runWindows(o);
   const slos = computeSlos(scenario.objectives, allSamples, bounds);
 
   let rpo: RpoMeasurement | null = null;
@@ -116,11 +124,25 @@ export function buildReport(o: RunObservations): Report {
     }
   }
 
-  const load = loadReport(o.loadResult);
-  const notMeasured: Partial<Record<'rto' | 'rpo' | 'load', string>> = {};
+  const load = loadReportOf(o.loadResult);
+  const loadWindows = o.loadResult ? loadWindowMeasurements(o.loadResult, bounds) : undefined;
+  const budgets = errorBudgetMeasurements(scenario, rec.samples, bounds, o.prometheus);
+  const notMeasured: NonNullable<Parameters<typeof evaluateObjectives>[1]['notMeasured']> = {
+    budgets: budgets.notMeasured,
+  };
   if (t0 === null) notMeasured['rto'] = o.failure ? 'the run ended before any fault' : 'no fault was injected';
   if (rpoNotMeasured) notMeasured['rpo'] = rpoNotMeasured;
-  const objectives: ObjectiveResult[] = evaluateObjectives(scenario.objectives, { rto, rpo, slos, load, notMeasured });
+  if (o.prometheus?.promqlError) notMeasured['promql'] = o.prometheus.promqlError;
+  const objectives: ObjectiveResult[] = evaluateObjectives(scenario.objectives, {
+    rto,
+    rpo,
+    slos,
+    load,
+    notMeasured,
+    ...(loadWindows ? { loadWindows } : {}),
+    ...(o.prometheus ? { promql: o.prometheus.promql } : {}),
+    errorBudgets: budgets.budgets,
+  });
 
   for (const s of o.stepOutcomes) {
     if (s.status === 'failed') {
@@ -158,7 +180,17 @@ export function buildReport(o: RunObservations): Report {
     startedAt: o.startedAt,
     endedAt: new Date(wall(o.endT)).toISOString(),
     verdict,
-    measurements: { rto, rpo, slos, ...(o.runbook.length > 0 ? { runbook: [...o.runbook] } : {}) },
+    measurements: {
+      rto,
+      rpo,
+      slos,
+      ...(o.runbook.length > 0 ? { runbook: [...o.runbook] } : {}),
+      ...(loadWindows ? { load: loadWindows } : {}),
+      ...(budgets.budgets.length > 0 ? { errorBudgets: budgets.budgets } : {}),
+      ...(o.prometheus && o.prometheus.promql.some((p) => p !== null)
+        ? { promql: o.prometheus.promql.filter((p) => p !== null) }
+        : {}),
+    },
     objectives,
     timeline: [...rec.timeline]
       .sort((a, b) => a.t - b.t)

@@ -7,6 +7,7 @@ import type { Inventory, PlannedFault } from '../faults/types.js';
 import type { ResolvedStep, Scenario } from '../scenario/types.js';
 import { GamedayError, isGamedayError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
+import { describeInteractiveStep } from '../actions/describe.js';
 
 export type PlannedStep =
   | {
@@ -16,7 +17,13 @@ export type PlannedStep =
       step: Extract<ResolvedStep, { kind: 'fault' }>;
       planned: PlannedFault;
     }
-  | { kind: 'wait-probe' | 'sleep' | 'verify'; index: number; name: string; step: ResolvedStep; description: string };
+  | {
+      kind: 'wait-probe' | 'sleep' | 'verify' | 'checkpoint' | 'action';
+      index: number;
+      name: string;
+      step: ResolvedStep;
+      description: string;
+    };
 
 export interface Plan {
   scenario: string;
@@ -36,6 +43,9 @@ function describeStep(step: ResolvedStep): string {
       return `verify probe ${step.probe} is healthy (timeout ${formatDuration(step.timeoutMs)})`;
     case 'fault':
       return step.fault.type;
+    case 'checkpoint':
+    case 'action':
+      return describeInteractiveStep(step);
   }
 }
 

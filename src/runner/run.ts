@@ -7,7 +7,8 @@ import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { RunbookTiming } from '../runbook/types.js';
-import { runLoad, type LoadResult } from '../load/index.js';
+import type { LoadRunResult } from '../load/windows.js';
+import { EvidenceFiles } from '../report/evidence.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
 import type { Probe } from '../probes/types.js';
 import { computeRto } from '../measure/index.js';
@@ -23,7 +24,10 @@ import { checkGuards } from './guards.js';
 import { lockSystems, releaseLocks, type TargetLock, type TargetLockBackend } from './lock/index.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
-import { buildReport, measuredFault } from './measure-run.js';
+import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
+import { measurePrometheus } from './measure-metrics.js';
+import { startLoad } from './load-run.js';
+import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -33,6 +37,8 @@ import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
 import { repairOrphan } from './rollback-orphans.js';
+import type { CheckpointIo } from '../live/checkpoint.js';
+import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
 export interface RunOptions {
   /** Reports go to <reportDir>/<scenario>/<runId>/. */
@@ -49,6 +55,8 @@ export interface RunOptions {
   baselineMs?: number;
   /** How long probes may take to pass the initial steady state (default 30s). */
   steadyStateTimeoutMs?: number;
+  /** How checkpoint steps hear the people running the game day (a terminal, `gameday ack`); absent: nobody. */
+  checkpoints?: CheckpointIo;
   /** Seed of the run's random choices (default: from the run id); the same seed repeats them (`--seed`). */
   seed?: number;
   /** Where target locks live (default: lock files in the user's lock directory, see lock/file.ts). */
@@ -101,13 +109,13 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     'abort',
     () => {
       abortT = clock.now();
-      rec.event(
-        { kind: 'abort', t: abortT, reason: redactText(describeError(signal.reason)) },
-        `abort: ${redactText(describeError(signal.reason))}`,
-      );
+      const reason = abortText(signal.reason);
+      rec.event({ kind: 'abort', t: abortT, reason }, `abort: ${reason}`);
     },
     { once: true },
   );
+  // Notes and checkpoint answers from other terminals (gameday note / ack) reach the run through its inbox.
+  const live = startLive(runDir, rec, opts.checkpoints);
   const phase = (p: Phase, detail?: string): void =>
     rec.event(
       { kind: 'phase', t: clock.now(), phase: p, ...(detail === undefined ? {} : { detail }) },
@@ -121,9 +129,11 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
-  let loadPromise: Promise<LoadResult> | undefined;
+  let loadPromise: Promise<LoadRunResult> | undefined;
   const loadCtl = new AbortController();
-  let loadResult: LoadResult | null = null;
+  let loadResult: LoadRunResult | null = null;
+  let preflight: Preflight | undefined;
+  let evidence: EvidenceFiles | undefined;
   let stopAbortWatch: (() => void) | undefined;
   let observeStartT: number | null = null;
   let observeEndT: number | null = null;
@@ -148,6 +158,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     scenario = { ...scenario, probes: fillRuntimeVariables(scenario.probes, targets.vars) };
     if (scenario.load) scenario = { ...scenario, load: fillRuntimeVariables(scenario.load, targets.vars) };
     scenario = { ...scenario, markers: fillRuntimeVariables(scenario.markers, targets.vars) };
+    // PromQL may select the sandbox's own series (its targets carry api="${SANDBOX_API_URL}").
+    scenario = { ...scenario, objectives: fillRuntimeVariables(scenario.objectives, targets.vars) };
+    if (scenario.slos) scenario = { ...scenario, slos: fillRuntimeVariables(scenario.slos, targets.vars) };
     journalSystems(journal, targets.systems);
     // Why before planning: a target another run acts on — or one a killed run left changed — must not
     // even be planned against; the inventory would describe a system in the middle of someone's fault.
@@ -178,6 +191,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
     rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
+    // Before any fault: a k6 script that does not load or PromQL that does not parse ends the run here.
+    preflight = await preflightTools(scenario, { vars: targets.vars, signal });
 
     phase('guards');
     const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
@@ -209,7 +224,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
     phase('observe');
     observeStartT = clock.now();
-    scheduler = startProbes(probes, { clock, onSample: (s) => rec.sample(s), signal });
+    evidence = new EvidenceFiles(runDir, startT);
+    const files = evidence;
+    scheduler = startProbes(probes, {
+      clock,
+      onSample: (s) => {
+        rec.sample(s);
+        files.sample(s);
+      },
+      signal,
+    });
     stopAbortWatch = watchAbortConditions(scenario.guards.abortWhen, rec, observeStartT, (reason) =>
       ctl.abort(new GamedayError(reason, { kind: 'aborted', code: 'ABORT_CONDITION' })),
     );
@@ -226,12 +250,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
     }
     if (scenario.load) {
-      const load = scenario.load;
-      loadPromise = runLoad(load, {
+      loadPromise = startLoad(scenario.load, {
         clock,
+        rec,
         signal: AbortSignal.any([signal, loadCtl.signal]),
-        progressEveryMs: 1000,
-        onProgress: (p) => rec.event({ kind: 'load-progress', ...p }),
+        runDir,
+        originT: startT,
+        evidence,
+        ...(preflight.k6 ? { k6: preflight.k6.found } : {}),
+        vars: targets.vars,
+        onFailure: (error) => ctl.abort(error),
       });
       loadPromise.catch(() => undefined);
     }
@@ -248,6 +276,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.runtime } : {}),
       ...(targets.aws ? { aws: targets.aws } : {}),
       ...(markers ? { markers } : {}),
+      live,
+      runDir,
     });
     stepOutcomes = executed.outcomes;
     faults = executed.faults;
@@ -260,6 +290,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (loadPromise) {
       rec.note('load', 'waiting for the load run to finish');
       loadResult = await loadPromise;
+      if (loadResult.engine === 'k6' && loadResult.error) throw loadResult.error;
     }
     if (scenario.rollback.steadyStateAfter) {
       phase('steady-state-after');
@@ -275,6 +306,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (scheduler) observeEndT = clock.now();
     loadCtl.abort();
     if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
+    evidence?.close();
     if (markers) {
       await markers.stop();
       try {
@@ -310,11 +342,12 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   targets?.aws?.close();
 
   phase('measure');
+  live.stop();
   const endT = clock.now();
   const invalidInput = isGamedayError(failure) && failure.kind === 'invalid-input';
   const aborted = failure !== undefined && (signal.aborted || (isGamedayError(failure) && failure.kind === 'aborted'));
   const abortReason = signal.aborted ? signal.reason : failure;
-  const report = buildReport({
+  const observations: RunObservations = {
     scenario,
     runId,
     startedAt,
@@ -338,7 +371,13 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       failure === undefined
         ? undefined
         : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
-  });
+  };
+  if (preflight && preflight.promql.length > 0) {
+    const { bounds } = runWindows(observations);
+    observations.prometheus = await measurePrometheus(scenario, bounds, (t) => clock.wall(t));
+  }
+  const report = buildReport(observations);
+  Object.assign(report, liveReportParts(live));
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;
@@ -353,6 +392,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
 
   phase('report');
   const files = await writeReportFiles(runDir, report);
+  await afterReport(opts.reportDir, runDir);
   return {
     report,
     runDir,

@@ -1,4 +1,5 @@
-// Executing the planned steps in order: faults (journaled by their modules), waits and verifies.
+// Executing the planned steps in order: faults (journaled by their modules), waits and verifies,
+// checkpoints and actions.
 
 import { faultModule } from '../faults/registry.js';
 import { RunbookFailedError, refusedToHarness } from '../faults/sandbox/region-failover.js';
@@ -16,6 +17,8 @@ import type { Plan } from './plan.js';
 import type { RunRecorder } from './recorder.js';
 import type { SandboxConnection } from './targets.js';
 import type { AwsConnection } from './targets-aws.js';
+import type { LiveSession } from '../live/session.js';
+import { runInteractiveStep } from '../live/steps.js';
 
 export interface StepOutcome {
   index: number;
@@ -39,6 +42,9 @@ export interface StepContext {
   aws?: AwsConnection;
   /** The run's RPO marker writer, for runbook steps that point it at the new primary. */
   markers?: FaultRuntime['markers'];
+  /** The run's inbox (notes, checkpoint answers) and its directory, for checkpoint and action steps. */
+  live?: LiveSession;
+  runDir?: string;
 }
 
 export interface ExecutedSteps {
@@ -121,6 +127,16 @@ export async function executeSteps(plan: Plan, scenario: Scenario, ctx: StepCont
           `fault injected: ${detail}`,
         );
         for (const f of exec.findings) rec.note('finding', f, 'warn');
+      } else if (step.step.kind === 'checkpoint' || step.step.kind === 'action') {
+        ({ ok, detail } = await runInteractiveStep(step.step, {
+          journal: ctx.journal,
+          signal,
+          ...(ctx.live ? { live: ctx.live } : {}),
+          runDir: ctx.runDir ?? '<run-dir>',
+          file: scenario.file,
+          index: step.index,
+          note: (kind, m) => rec.note(kind, m),
+        }));
       } else if (step.step.kind === 'sleep') {
         await sleep(step.step.durationMs, signal);
         detail = `waited ${formatDuration(step.step.durationMs)}`;

@@ -94,6 +94,8 @@ export function tightenSchema(schema: JsonSchema): void {
     if ((path === 'drill.source' || path === 'drill.validations[]') && props)
       node.oneOf = exactlyOne(Object.keys(props));
     if (path === 'drill.source.rds' && props) addNot(node, { required: ['snapshot', 'pointInTime'] });
+    // An action step is exactly one HTTP request or one command (its undo is a union already).
+    if (path === 'steps[].action' && props && 'undo' in props) node.oneOf = exactlyOne(['http', 'command']);
   });
 }
 

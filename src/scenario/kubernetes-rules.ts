@@ -126,6 +126,7 @@ function stepRules(root: Obj, steps: Array<{ step: Obj; path: PathSegment[] }>):
           ),
         );
       }
+      if (fault === 'zone-outage') out.push(...zoneOutageModeRules(step, path));
       if (fault !== 'spot-interruption' && select !== undefined && 'nodes' in select) {
         out.push(
           problem([...path, 'select', 'nodes'], 'not-for-target', '"nodes" selects nodes for spot-interruption only', {
@@ -229,6 +230,31 @@ function probeRules(root: Obj): Problem[] {
         }),
       );
     }
+  }
+  return out;
+}
+
+/** zone-outage's mode decides which of its other keys apply: a key that would be ignored is an error. */
+function zoneOutageModeRules(step: Obj, path: PathSegment[]): Problem[] {
+  const mode = str(step.mode);
+  if (mode === undefined) return [];
+  const out: Problem[] = [];
+  if (mode !== 'not-ready' && 'notReadyLabel' in step) {
+    out.push(
+      problem([...path, 'notReadyLabel'], 'not-for-mode', `"notReadyLabel" applies to mode not-ready, not ${mode}`, {
+        hint: 'remove notReadyLabel, or use mode: not-ready',
+        at: 'key',
+      }),
+    );
+  }
+  if ((mode === 'cordon' || mode === 'taint-no-execute') && 'podAction' in step) {
+    const why = mode === 'cordon' ? 'cordon leaves the pods running' : 'the taint eviction controller removes the pods';
+    out.push(
+      problem([...path, 'podAction'], 'not-for-mode', `"podAction" does not apply to mode ${mode}: ${why}`, {
+        hint: 'remove podAction, or use mode: cordon+drain',
+        at: 'key',
+      }),
+    );
   }
   return out;
 }

@@ -80,4 +80,34 @@ describe('kubernetes scenarios', () => {
       kubernetes: { podAction: 'evict', notReadyLabel: { key: 'node-not-ready.stage.kwok.x-k8s.io', value: 'true' } },
     });
   });
+
+  it('zone-outage modes: the default, notReadyLabel false, each explicit mode, and keys a mode would ignore', () => {
+    const zone = (extra: string) =>
+      loadScenarioText(
+        `apiVersion: gameday/v1\nkind: Scenario\nmetadata: { name: z }\ntargets: { kubernetes: { namespace: p } }\nsteps: [{ fault: zone-outage, zone: a${extra} }]\n`,
+        'z.yaml',
+      );
+    const options = (extra: string) => {
+      const step = zone(extra).scenario?.steps[0];
+      return step?.kind === 'fault' ? (step.fault as { kubernetes?: unknown }).kubernetes : undefined;
+    };
+    expect(options('')).toMatchObject({ zoneMode: 'not-ready', notReadyLabel: { value: 'true' } });
+    expect(options(', notReadyLabel: false')).toMatchObject({ zoneMode: 'cordon+drain', notReadyLabel: null });
+    for (const mode of ['cordon', 'cordon+drain', 'taint-no-execute'])
+      expect(options(`, mode: ${mode}`)).toMatchObject({ zoneMode: mode, notReadyLabel: null });
+    expect(options(', mode: not-ready, notReadyLabel: "x/down=yes"')).toMatchObject({
+      zoneMode: 'not-ready',
+      notReadyLabel: { key: 'x/down', value: 'yes' },
+    });
+    const messages = (extra: string) => zone(extra).diagnostics.map((d) => d.message);
+    expect(messages(', mode: cordon, podAction: delete')).toEqual([
+      '"podAction" does not apply to mode cordon: cordon leaves the pods running',
+    ]);
+    expect(messages(', mode: taint-no-execute, notReadyLabel: "a=b"')).toEqual([
+      '"notReadyLabel" applies to mode not-ready, not taint-no-execute',
+    ]);
+    expect(messages(', mode: power-off')[0]).toBe(
+      'expected one of "cordon", "cordon+drain", "taint-no-execute", "not-ready", got the string "power-off"',
+    );
+  });
 });

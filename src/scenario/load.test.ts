@@ -50,7 +50,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'unknown-probe-kind.yaml': [
     'unknown-probe-kind.yaml:7:5: probes.api.grpc: unknown probe kind "grpc"',
-    '  hint: probe kinds: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds',
+    '  hint: probe kinds: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus',
   ],
   'undefined-probe.yaml': [
     'undefined-probe.yaml:10:18: steps[1].wait.for: probe "apii" is not defined',
@@ -150,13 +150,13 @@ const INVALID: Record<string, string[]> = {
     'several-errors.yaml:9:15: probes.api.interval: probe interval must be at least 50ms, got 10ms',
     '  hint: sampling faster than 20 times a second measures the harness more than the system',
     'several-errors.yaml:12:5: probes.fleet.intervall: unknown key "intervall"',
-    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, interval, timeout',
+    '  hint: did you mean "interval"? allowed keys: http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus, interval, timeout',
     'several-errors.yaml:15:25: steps[0].select.percent: use either "count" or "percent" in select, not both',
     'several-errors.yaml:16:5: steps[1]: missing required key "zone"',
     '  hint: the zone to act on, e.g. "zone: a"',
     'several-errors.yaml:17:18: steps[2].wait.for: probe "flet" is not defined',
     '  hint: did you mean "fleet"? defined probes: api, fleet',
-    'several-errors.yaml:18:5: steps[3]: a step needs one of "fault", "wait" or "verify"',
+    'several-errors.yaml:18:5: steps[3]: a step needs one of "fault", "wait", "verify", "checkpoint" or "action"',
     '  hint: write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"',
     'several-errors.yaml:20:45: objectives.rto.stableFor: stableFor (5m) must be shorter than the recovery timeout (2m)',
     '  hint: raise rollback.recoveryTimeout or lower stableFor',
@@ -331,7 +331,7 @@ describe('shape messages', () => {
 
   it('explains a step with two actions', () => {
     expect(lines(text(`${sandbox}steps:\n  - fault: pod-kill\n    wait: { duration: 1s }\n`).diagnostics)).toEqual([
-      't.yaml:7:5: steps[0].wait: a step has exactly one of "fault", "wait" or "verify"; this one has "fault" and "wait"',
+      't.yaml:7:5: steps[0].wait: a step has exactly one of "fault", "wait", "verify", "checkpoint" or "action"; this one has "fault" and "wait"',
       '  hint: split it into one step per action',
     ]);
   });
@@ -351,7 +351,7 @@ describe('shape messages', () => {
   it('reports an unknown top-level key once, not also as a missing one', () => {
     expect(lines(text(`${sandbox}step: [{ fault: pod-kill }]\n`).diagnostics)).toEqual([
       't.yaml:5:1: step: unknown key "step"',
-      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, steadyState, steps, drill, objectives, rollback',
+      '  hint: did you mean "steps"? allowed keys: apiVersion, kind, metadata, targets, guards, probes, load, markers, slos, steadyState, steps, drill, objectives, rollback, notify',
     ]);
   });
 });

@@ -271,13 +271,13 @@ function tooLargeMessage(size: number, maxBytes: number): string {
   return `the file is ${size} bytes, more than the ${maxBytes}-byte limit for a scenario`;
 }
 
-function fileDiagnostic(file: string, code: string, message: string, hint?: string): Diagnostic {
+export function fileDiagnostic(file: string, code: string, message: string, hint?: string): Diagnostic {
   const d: Diagnostic = { file, line: 0, col: 0, path: '', code, severity: 'error', message };
   if (hint !== undefined) d.hint = hint;
   return d;
 }
 
-function positioned(file: string, source: Source, p: Problem): Diagnostic {
+export function positioned(file: string, source: Source, p: Problem): Diagnostic {
   return toDiagnostic(file, p, problemPosition(source, p));
 }
 

@@ -6,7 +6,9 @@ import type { z } from 'zod';
 import { parseDuration, parsePercent, parseRate } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
 import { resolveDrill } from './resolve-drill.js';
+import { resolveAction, resolveCheckpoint, resolveNotify } from './resolve-gameday.js';
 import { resolveAwsCheck, resolveAwsOnlyFault, resolveAwsTarget, withAws } from './resolve-aws.js';
+import { resolveK6Load, resolveMetricObjectives, resolvePrometheusCheck, resolveSlos } from './resolve-metrics.js';
 import { candidateTargets } from './schema.js';
 import type { FaultStep, FaultType, ProbeSpec, ReplicaSelector, ScenarioParsed, Step } from './schema.js';
 import type {
@@ -15,7 +17,7 @@ import type {
   KubernetesFaultOptions,
   ReplicaSelection,
   ResolvedFault,
-  ResolvedLoad,
+  ResolvedBuiltinLoad,
   ResolvedObjectives,
   ResolvedProbe,
   ResolvedProbeCheck,
@@ -29,7 +31,7 @@ import type {
 export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
   const probes: Record<string, ResolvedProbe> = {};
   for (const [name, spec] of Object.entries(input.probes ?? {}))
-    probes[name] = resolveProbe(name, spec, input.targets.kubernetes?.namespace);
+    probes[name] = resolveProbe(name, spec, input.targets.kubernetes?.namespace, file);
   const guards = input.guards ?? {};
   const scenario: Scenario = {
     name: input.metadata.name,
@@ -47,7 +49,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
     markers: {},
     steadyState: input.steadyState ?? Object.keys(probes),
     steps: resolveSteps(input.steps ?? [], input.targets),
-    objectives: resolveObjectives(input.objectives),
+    objectives: { ...resolveObjectives(input.objectives), ...resolveMetricObjectives(input.objectives, file) },
     rollback: {
       recoveryTimeoutMs: msOr(input.rollback?.recoveryTimeout, DEFAULTS.rollback.recoveryTimeoutMs),
       steadyStateAfter: input.rollback?.steadyStateAfter ?? DEFAULTS.rollback.steadyStateAfter,
@@ -74,6 +76,9 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
   }
   const builtin = input.load?.builtin;
   if (builtin !== undefined) scenario.load = resolveLoad(builtin);
+  else if (input.load?.k6 !== undefined) scenario.load = resolveK6Load(input.load.k6, file);
+  const slos = resolveSlos(input.slos, file);
+  if (slos !== undefined) scenario.slos = slos;
   const pg = input.markers?.postgres;
   if (pg !== undefined) {
     scenario.markers.postgres = {
@@ -83,6 +88,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
     };
   }
   if (input.drill !== undefined) scenario.drill = resolveDrill(input.metadata.name, input.drill, input.objectives);
+  if (input.notify !== undefined) scenario.notify = resolveNotify(input.notify);
   return scenario;
 }
 
@@ -110,9 +116,14 @@ function resolveSandbox(input: ScenarioParsed): SandboxTargetConfig {
   return out;
 }
 
-function resolveProbe(name: string, spec: z.output<typeof ProbeSpec>, k8sNamespace?: string): ResolvedProbe {
+function resolveProbe(
+  name: string,
+  spec: z.output<typeof ProbeSpec>,
+  k8sNamespace: string | undefined,
+  file: string,
+): ResolvedProbe {
   const intervalMs = msOr(spec.interval, DEFAULTS.probe.intervalMs);
-  const check = resolveCheck(spec, k8sNamespace);
+  const check = spec.prometheus ? resolvePrometheusCheck(spec.prometheus, file) : resolveCheck(spec, k8sNamespace);
   return {
     name,
     kind: check.kind,
@@ -163,8 +174,8 @@ function resolveCheck(spec: z.output<typeof ProbeSpec>, k8sNamespace = 'default'
   return check;
 }
 
-function resolveLoad(b: NonNullable<NonNullable<ScenarioParsed['load']>['builtin']>): ResolvedLoad {
-  const stages: ResolvedLoad['stages'] = [];
+function resolveLoad(b: NonNullable<NonNullable<ScenarioParsed['load']>['builtin']>): ResolvedBuiltinLoad {
+  const stages: ResolvedBuiltinLoad['stages'] = [];
   if (b.stages !== undefined) {
     // A ramp starts from the first stage's rate; each stage then moves linearly to its own rate.
     let from = rate(b.stages[0]?.rate ?? '0/s');
@@ -177,7 +188,7 @@ function resolveLoad(b: NonNullable<NonNullable<ScenarioParsed['load']>['builtin
     const r = rate(b.rate);
     stages.push({ fromRatePerSec: r, toRatePerSec: r, durationMs: ms(b.duration) });
   }
-  const load: ResolvedLoad = {
+  const load: ResolvedBuiltinLoad = {
     engine: 'builtin',
     url: b.url,
     method: b.method ?? DEFAULTS.load.method,
@@ -215,6 +226,8 @@ function resolveSteps(steps: StepParsed[], targets: ScenarioParsed['targets']): 
       if (step.measure !== undefined) resolved.measure = step.measure;
       return resolved;
     }
+    if ('checkpoint' in step) return resolveCheckpoint(step, step.name ?? autoName('checkpoint'));
+    if ('action' in step) return resolveAction(step, step.name ?? autoName('action'));
     if ('wait' in step) {
       const w = step.wait;
       if ('duration' in w)
@@ -324,6 +337,11 @@ function withKubernetes(
     podAction: ('podAction' in step ? step.podAction : undefined) ?? d.podAction,
     notReadyLabel: label === false ? null : { key, value },
   };
+  if (step.fault === 'zone-outage') {
+    // Why "not-ready" by default: it is what the fault did before it had modes (cordon+drain where no kwok stage honours the label).
+    opts.zoneMode = step.mode ?? (label === false ? 'cordon+drain' : 'not-ready');
+    if (opts.zoneMode !== 'not-ready') opts.notReadyLabel = null;
+  }
   const grace = 'grace' in step ? step.grace : undefined;
   if (grace !== undefined) opts.graceSeconds = Math.round(ms(grace) / 1000);
   if (fault.type === 'pod-kill' || fault.type === 'spot-interruption') {
@@ -392,6 +410,7 @@ function resolveObjectives(o: ScenarioParsed['objectives']): ResolvedObjectives 
   }
   if (o.load !== undefined) {
     const load: NonNullable<ResolvedObjectives['load']> = {};
+    if (o.load.window !== undefined) load.window = o.load.window;
     if (o.load.maxErrorRate !== undefined) load.maxErrorRate = pct(o.load.maxErrorRate);
     if (o.load.p95 !== undefined) load.p95Ms = ms(o.load.p95);
     if (o.load.p99 !== undefined) load.p99Ms = ms(o.load.p99);

@@ -8,6 +8,8 @@ import { problem } from './diagnostics.js';
 import type { PathSegment, Problem } from './diagnostics.js';
 import { kubernetesRules, stepTarget } from './kubernetes-rules.js';
 import { awsRules } from './aws-rules.js';
+import { metricsRules } from './metrics-rules.js';
+import { gameDayRules } from './rules-gameday.js';
 import { AWS_ONLY_FAULTS } from './schema-aws.js';
 import { PROBE_KINDS, TARGET_FAULTS, candidateTargets } from './schema.js';
 import { runbookActionNames, checkRunbook } from '../runbook/registry.js';
@@ -35,6 +37,8 @@ export function checkRules(doc: unknown): Problem[] {
     ...targetRules(ctx),
     ...kubernetesRules(root),
     ...awsRules(root),
+    ...metricsRules(root),
+    ...gameDayRules(root),
     ...runbookRules(ctx),
     ...drillRules(ctx),
     ...objectiveRules(ctx),

@@ -23,3 +23,13 @@ export const Rate = z
   .string()
   .regex(ratePattern, { error: 'expected a rate such as "200/s" or "600/m"' })
   .meta({ description: 'An arrival rate: a number per second, minute or hour, e.g. "200/s".' });
+
+/** The measurement windows: before / during / after the fault, or the whole run. */
+export const WINDOWS = ['before', 'during', 'after', 'run'] as const;
+export type WindowName = (typeof WINDOWS)[number];
+
+/** A window name, optional (default run). */
+export const WindowField = z
+  .enum(WINDOWS)
+  .optional()
+  .meta({ description: 'before / during / after the fault, or the whole run (default run).' });

@@ -5,10 +5,14 @@ import { z } from 'zod';
 
 export const API_VERSION = 'gameday/v1';
 
-export { Duration, Percent, Rate } from './schema-common.js';
-import { Duration, Percent, Rate } from './schema-common.js';
+export { Duration, Percent, Rate, WINDOWS } from './schema-common.js';
+import { Duration, Percent, Rate, WINDOWS, WindowField } from './schema-common.js';
+import { K6Load } from './schema-k6.js';
+import { PrometheusProbe } from './schema-prometheus.js';
+import { SloObjectivesSpec, Slos } from './schema-slo.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
 import { Deadman } from './schema-shared-lock.js';
+import { ZoneOutageKubernetesFields } from './schema-zone-outage.js';
 import {
   AwsDbFailoverFields,
   AwsSelectorFields,
@@ -19,8 +23,10 @@ import {
   FisExperimentStep,
   RdsProbe,
 } from './schema-aws.js';
+import { ActionStep, CheckpointStep } from './schema-gameday.js';
+import { Notify } from './schema-notify.js';
 
-const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+export const Name = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
   error: 'expected a lowercase name of letters, digits and dashes (at most 63 characters)',
 });
 
@@ -213,7 +219,17 @@ export const KubernetesProbe = z
       'A Kubernetes check read from watches: one of deployment / statefulSet, pdb, podRestarts or nodesReady.',
   });
 
-export const PROBE_KINDS = ['http', 'tcp', 'sql', 'command', 'sandbox', 'kubernetes', 'cloudwatch', 'rds'] as const;
+export const PROBE_KINDS = [
+  'http',
+  'tcp',
+  'sql',
+  'command',
+  'sandbox',
+  'kubernetes',
+  'cloudwatch',
+  'rds',
+  'prometheus',
+] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const ProbeSpec = z
@@ -226,12 +242,13 @@ export const ProbeSpec = z
     kubernetes: KubernetesProbe.optional(),
     cloudwatch: CloudWatchProbe.optional(),
     rds: RdsProbe.optional(),
+    prometheus: PrometheusProbe.optional(),
     interval: Duration.optional().meta({ description: 'Sampling interval (default 1s, at least 50ms).' }),
     timeout: Duration.optional().meta({ description: 'Per-check time limit (default: the interval, at least 1s).' }),
   })
   .meta({
     description:
-      'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, with an interval.',
+      'A probe: exactly one of http, tcp, sql, command, sandbox, kubernetes, cloudwatch, rds, prometheus, with an interval.',
   });
 
 // ---------- load ----------
@@ -266,6 +283,7 @@ export const BuiltinLoad = z.strictObject({
 
 export const Load = z.strictObject({
   builtin: BuiltinLoad.optional(),
+  k6: K6Load.optional(),
 });
 
 // ---------- markers ----------
@@ -381,6 +399,7 @@ export const ZoneOutageStep = z.strictObject({
       description:
         'Kubernetes: node label "key=value" that makes a node NotReady (default the kwok fixture stage label node-not-ready.stage.kwok.x-k8s.io=true); false to only cordon.',
     }),
+  ...ZoneOutageKubernetesFields,
 });
 
 export const SpotInterruptionStep = z.strictObject({
@@ -459,7 +478,7 @@ export const FaultStep = z.discriminatedUnion('fault', [
   AzOutageStep,
   FisExperimentStep,
 ]);
-export const Step = z.union([FaultStep, WaitStep, VerifyStep]);
+export const Step = z.union([FaultStep, WaitStep, VerifyStep, CheckpointStep, ActionStep]);
 
 // ---------- objectives ----------
 
@@ -475,8 +494,6 @@ export const RpoObjective = z.strictObject({
   max: Duration,
   maxLostWrites: z.int().min(0).optional(),
 });
-
-export const WINDOWS = ['before', 'during', 'after', 'run'] as const;
 
 export const AvailabilityObjective = z.strictObject({
   probe: z.string(),
@@ -497,6 +514,7 @@ export const LatencyObjective = z.strictObject({
 });
 
 export const LoadObjective = z.strictObject({
+  window: WindowField,
   maxErrorRate: Percent.optional(),
   p95: Duration.optional(),
   p99: Duration.optional(),
@@ -511,6 +529,7 @@ export const Objectives = z.strictObject({
   latency: oneOrMany(LatencyObjective).optional(),
   load: LoadObjective.optional(),
   ...DrillObjectivesSpec,
+  ...SloObjectivesSpec,
 });
 
 // ---------- rollback ----------
@@ -539,18 +558,19 @@ export const ScenarioSchema = z
     probes: z.record(Name, ProbeSpec).optional(),
     load: Load.optional(),
     markers: Markers.optional(),
+    slos: Slos.optional(),
     steadyState: z
       .array(z.string())
       .optional()
       .meta({ description: 'Probes that must pass before any fault and again after recovery (default: every probe).' }),
-    steps: z
-      .array(Step)
-      .min(1)
-      .optional()
-      .meta({ description: 'Ordered steps: faults, waits, verifies. Required unless the scenario is a drill.' }),
+    steps: z.array(Step).min(1).optional().meta({
+      description:
+        'Ordered steps: faults, waits, verifies, checkpoints, actions. Required unless the scenario is a drill.',
+    }),
     drill: DrillSpec.optional().meta({ description: 'A backup-restore drill, run with `gameday drill <file>`.' }),
     objectives: Objectives.optional(),
     rollback: RollbackPolicy.optional(),
+    notify: Notify.optional(),
   })
   .meta({ title: 'gameday scenario', description: 'A gameday chaos / disaster-recovery scenario.' });
 

@@ -19,6 +19,7 @@ import {
   valueKind,
 } from './zod-reflect.js';
 import type { Schema } from './zod-reflect.js';
+import { pickKeyedBranch } from './shape-keyed.js';
 
 /** The fields of a zod issue this module reads (zod 4 issue shapes). */
 interface Issue {
@@ -38,7 +39,7 @@ interface Issue {
   issues?: Issue[];
 }
 
-const STEP_ACTIONS = ['fault', 'wait', 'verify'] as const;
+const STEP_ACTIONS = ['fault', 'wait', 'verify', 'checkpoint', 'action'] as const;
 const PROBE_SETTINGS = ['interval', 'timeout'];
 
 /** Validate the shape of a whole scenario; `data` is set only when there are no problems. */
@@ -46,6 +47,14 @@ export function checkShape(value: unknown): { data?: ScenarioParsed; problems: P
   const result = ScenarioSchema.safeParse(value);
   if (result.success) return { data: result.data, problems: [] };
   const problems = issuesToProblems(ScenarioSchema, value, [], result.error.issues as unknown as Issue[]);
+  return { problems: dropMissingExplainedByTypo(problems) };
+}
+
+/** Validate another gameday document (a game day file) against its schema, with the same messages. */
+export function checkShapeOf<S extends Schema>(schema: S, value: unknown): { data?: unknown; problems: Problem[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { data: result.data, problems: [] };
+  const problems = issuesToProblems(schema, value, [], result.error.issues as unknown as Issue[]);
   return { problems: dropMissingExplainedByTypo(problems) };
 }
 
@@ -77,6 +86,10 @@ function issuesToProblems(schema: Schema, root: unknown, base: PathSegment[], is
     const value = valueAt(root, rel);
     switch (issue.code) {
       case 'invalid_union': {
+        if (value === undefined) {
+          out.push(missingKey(path, undefined));
+          break;
+        }
         if (issue.note === 'No matching discriminator') {
           out.push(unknownDiscriminator(path, value, issue));
           break;
@@ -143,6 +156,8 @@ function pickBranch(schema: Schema, value: unknown, path: PathSegment[]): Pick |
   const def = defOf(union);
   const options = def.options ?? [];
   if (union === Step) return pickStep(options, value, path);
+  const keyed = pickKeyedBranch(union, options, value, path);
+  if (keyed !== undefined) return keyed;
   if (def.discriminator !== undefined) {
     // A discriminated union only fails as a whole when the discriminator is missing or unknown.
     const disc = def.discriminator;
@@ -182,7 +197,7 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       problem: problem(
         path,
         'wrong-type',
-        `expected a step (a mapping with fault, wait or verify), got ${describeValue(value)}`,
+        `expected a step (a mapping with fault, wait, verify, checkpoint or action), got ${describeValue(value)}`,
       ),
     };
   }
@@ -192,9 +207,14 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       .map((k) => didYouMean(k, STEP_ACTIONS))
       .find((g) => g !== undefined);
     return {
-      problem: problem(path, 'invalid-step', 'a step needs one of "fault", "wait" or "verify"', {
-        hint: `${typo === undefined ? '' : `did you mean "${typo}"? `}write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"`,
-      }),
+      problem: problem(
+        path,
+        'invalid-step',
+        'a step needs one of "fault", "wait", "verify", "checkpoint" or "action"',
+        {
+          hint: `${typo === undefined ? '' : `did you mean "${typo}"? `}write "- fault: pod-kill", "- wait: { for: <probe> }" or "- verify: { probe: <probe> }"`,
+        },
+      ),
     };
   }
   if (present.length > 1) {
@@ -202,7 +222,7 @@ function pickStep(options: Schema[], value: unknown, path: PathSegment[]): Pick 
       problem: problem(
         [...path, present[1] as string],
         'invalid-step',
-        `a step has exactly one of "fault", "wait" or "verify"; this one has ${present.map((p) => `"${p}"`).join(' and ')}`,
+        `a step has exactly one of "fault", "wait", "verify", "checkpoint" or "action"; this one has ${present.map((p) => `"${p}"`).join(' and ')}`,
         {
           hint: 'split it into one step per action',
           at: 'key',

@@ -1,6 +1,7 @@
 // The resolved scenario: what the planner and runner consume. Durations are milliseconds,
 // percentages are percent points, rates are per second, defaults are filled in.
 
+import type { ZoneOutageMode } from './schema-zone-outage.js';
 import type { RegionFailoverFault } from '../runbook/types.js';
 import type { DrillConfig } from '../drill/types.js';
 import type { FaultType, ProbeKind } from './schema.js';
@@ -12,8 +13,19 @@ import type {
   AwsSpotInterruptionFault,
 } from '../faults/aws/config.js';
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
+import type {
+  PrometheusCheck,
+  ResolvedErrorBudgetObjective,
+  ResolvedK6Load,
+  ResolvedPromqlObjective,
+  ResolvedSlo,
+} from './types-metrics.js';
+import type { ResolvedAction, ResolvedCheckpoint, ResolvedNotifyTarget } from './types-gameday.js';
 
-export type WindowName = 'before' | 'during' | 'after' | 'run';
+export type * from './types-metrics.js';
+
+export type { WindowName } from './schema-common.js';
+import type { WindowName } from './schema-common.js';
 
 export interface SandboxTargetConfig {
   /** Control URL of an already-running sandbox; undefined → gameday starts one for the run. */
@@ -81,7 +93,8 @@ export type ResolvedProbeCheck =
   | { kind: 'sandbox'; readyAtLeast?: number }
   | ({ kind: 'kubernetes' } & KubernetesCheck)
   | { kind: 'cloudwatch'; cloudwatch: CloudWatchProbeConfig }
-  | { kind: 'rds'; rds: RdsProbeConfig };
+  | { kind: 'rds'; rds: RdsProbeConfig }
+  | PrometheusCheck;
 
 export interface ResolvedProbe {
   name: string;
@@ -91,7 +104,10 @@ export interface ResolvedProbe {
   check: ResolvedProbeCheck;
 }
 
-export interface ResolvedLoad {
+/** The load a scenario runs: the built-in generator or k6. */
+export type ResolvedLoad = ResolvedBuiltinLoad | ResolvedK6Load;
+
+export interface ResolvedBuiltinLoad {
   engine: 'builtin';
   url: string;
   method: string;
@@ -137,6 +153,8 @@ export interface KubernetesFaultOptions {
   podAction: 'evict' | 'delete';
   /** zone-outage: the node label that makes a node NotReady (null: only cordon). */
   notReadyLabel: { key: string; value: string } | null;
+  /** zone-outage: what happens to the zone's nodes (src/scenario/schema-zone-outage.ts). */
+  zoneMode?: ZoneOutageMode;
 }
 
 export type ResolvedFault =
@@ -170,7 +188,9 @@ export type ResolvedStep =
   | { kind: 'fault'; name: string; target: FaultTarget; fault: ResolvedFault & { type: FaultType }; measure?: boolean }
   | { kind: 'wait-probe'; name: string; probe: string; timeoutMs: number }
   | { kind: 'sleep'; name: string; durationMs: number }
-  | { kind: 'verify'; name: string; probe: string; timeoutMs: number };
+  | { kind: 'verify'; name: string; probe: string; timeoutMs: number }
+  | ({ kind: 'checkpoint'; name: string } & ResolvedCheckpoint)
+  | ({ kind: 'action'; name: string } & ResolvedAction);
 
 export interface ResolvedObjectives {
   rto?: { probe: string; maxMs: number; stableForMs: number };
@@ -181,7 +201,9 @@ export interface ResolvedObjectives {
     window: WindowName;
     percentiles: Partial<Record<'p50' | 'p90' | 'p95' | 'p99', number>>;
   }>;
-  load?: { maxErrorRate?: number; p95Ms?: number; p99Ms?: number };
+  load?: { window?: WindowName; maxErrorRate?: number; p95Ms?: number; p99Ms?: number };
+  promql?: ResolvedPromqlObjective[];
+  errorBudget?: ResolvedErrorBudgetObjective[];
 }
 
 export interface ResolvedRollback {
@@ -201,12 +223,16 @@ export interface Scenario {
   probes: Record<string, ResolvedProbe>;
   load?: ResolvedLoad;
   markers: ResolvedMarkers;
+  /** SLOs whose error budget the report accounts for. */
+  slos?: ResolvedSlo[];
   steadyState: string[];
   steps: ResolvedStep[];
   objectives: ResolvedObjectives;
   rollback: ResolvedRollback;
   /** A backup-restore drill (gameday drill); absent for chaos experiments. */
   drill?: DrillConfig;
+  /** Webhooks on start, abort and end (src/notify). */
+  notify?: ResolvedNotifyTarget[];
 }
 
 /** Names of variables gameday provides at run time (after targets start); left as-is by load-time interpolation. */

@@ -2,11 +2,11 @@
 //
 // What runs where:
 // - moto (127.0.0.1): STS GetCallerIdentity (the identity guard), RDS DescribeDBInstances, RebootDBInstance
-//   (ForceFailover), DescribeEvents, CloudWatch DescribeAlarms (the probe), FIS Create/Get/List/Delete
-//   ExperimentTemplate (forwarded by the FIS server below).
-// - test/aws/fis-server.ts (127.0.0.1): FIS StartExperiment, GetExperiment, StopExperiment, ListExperiments,
-//   ListExperimentResolvedTargets in the FIS API reference's REST-JSON shapes, which moto does not run.
-//   gameday reaches it through targets.aws.endpoints.fis, a plain endpoint override.
+//   (ForceFailover), DescribeEvents, CloudWatch DescribeAlarms (the probe), and FIS: templates, experiments
+//   (StartExperiment, GetExperiment with moto's state transitions, StopExperiment, ListExperiments).
+// - test/aws/fis-server.ts (127.0.0.1) only for `gameday plan --preview`: FIS resolves a tag-selected target
+//   to instances there, which moto does not do (it resolves targets given by ARN only). gameday reaches
+//   either through targets.aws.endpoints.fis, a plain endpoint override.
 // - moto emits no RDS failover events (RDS-EVENT-0013/0015/0049), so the db-failover run records the
 //   reboot's t0 from the API call and a finding "no failover completion event … within 3s"; the failover
 //   timestamps from events are covered at the library level in rds.test.ts.
@@ -24,13 +24,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScratchPostgres, type ScratchPostgres } from '../../src/drivers/postgres/scratch.js';
 import type { Report } from '../../src/report/types.js';
 import { readJournal } from '../../src/runner/journal.js';
-import { ROOT, eventually, runCli, startCli } from '../helpers/cli.js';
+import { ROOT, runCli, startCli } from '../helpers/cli.js';
 import { startFisServer, type FisServer } from './fis-server.js';
 import {
   ACCOUNT,
   CREDENTIALS,
   REGION,
   fakeAwsCliEnv,
+  holdFisRunning,
+  motoExperiments,
+  setFisProgression,
   startMotoForTests,
   testDriver,
   testTarget,
@@ -207,40 +210,73 @@ describe('gameday CLI on AWS emulators', () => {
     expect(rep.rollback).toMatchObject({ complete: true, failed: [] });
   }, 120_000);
 
-  describe('FIS through a loopback FIS endpoint', () => {
-    let fis: FisServer | undefined;
-    afterAll(async () => fis?.close());
+  describe('FIS on moto', () => {
+    afterAll(async () => setFisProgression(moto.endpoint, null));
 
-    it('runs a FIS spot interruption in a child process: action times and resolved targets in the report', async () => {
-      fis = await startFisServer(moto.endpoint, 'complete');
+    it('runs a FIS spot interruption in a child process: the experiment moto ran, its action times in the report', async () => {
       const reportDir = join(tmp, 'spot-fis');
-      const r = await runCli(['run', SPOT_FIS, '--report-dir', reportDir], env({ FIS_ENDPOINT: fis.endpoint }));
+      const r = await runCli(['run', SPOT_FIS, '--report-dir', reportDir], env({ FIS_ENDPOINT: moto.endpoint }));
       const runDir = runDirOf(reportDir, 'aws-spot-fis-cli') as string;
       const rep = report(runDir);
       expect(rep.verdict, `${r.stdout}\n${r.stderr}`).toBe('pass');
       expect(r.code).toBe(0);
+      const runId = runDir.split('/').pop() as string;
+      const ran = (await motoExperiments(moto.endpoint)).filter((e) => e.tags['gameday:run-id'] === runId);
+      expect(ran).toHaveLength(1);
+      expect(ran[0]?.status).toBe('completed');
+      const driver = testDriver(testTarget(moto.endpoint));
+      const seen = await driver.fis.getExperiment(ran[0]?.id as string);
       const [m] = rep.measurements.fis ?? [];
       expect(m).toMatchObject({
         step: 'spot-interruption #1',
+        experimentId: ran[0]?.id,
+        templateId: ran[0]?.templateId,
         status: 'completed',
         actions: [{ name: 'interrupt', actionId: 'aws:ec2:send-spot-instance-interruptions', status: 'completed' }],
-        resolvedTargets: [{ targetName: 'SpotInstances', resourceType: 'aws:ec2:spot-instance' }],
       });
-      expect(m?.actions[0]?.startedAt).toMatch(/^\d{4}-/);
-      expect(m?.actions[0]?.endedAt).toMatch(/^\d{4}-/);
+      // The action's times in the report are the ones FIS (moto) gave, not the moments gameday polled.
+      expect(m?.actions[0]?.startedAt).toBe(seen.actions[0]?.startTime?.toISOString());
+      expect(m?.actions[0]?.endedAt).toBe(seen.actions[0]?.endTime?.toISOString());
       const kinds = rep.timeline.map((e) => e.kind);
       expect(kinds).toContain('fis-action');
       expect(kinds).toContain('fis-experiment');
       expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toContain('### FIS experiment');
       // Rollback deleted the template it created (found by the run's tags in moto).
+      expect(await driver.fis.findTemplates({ 'gameday:run-id': runId })).toEqual([]);
+      driver.destroy();
+    }, 120_000);
+
+    it('gameday rollback stops the running experiment and deletes the template of a killed run', async () => {
+      const hold = await holdFisRunning(moto.endpoint);
+      const reportDir = join(tmp, 'killed');
+      const { child, done } = startCli(
+        ['run', SPOT_FIS, '--report-dir', reportDir],
+        env({ FIS_ENDPOINT: moto.endpoint }),
+      );
+      const id = await hold.running();
+      child.kill('SIGKILL');
+      await done;
+      const runDir = runDirOf(reportDir, 'aws-spot-fis-cli') as string;
+      expect(existsSync(join(runDir, 'report.json'))).toBe(false);
+
+      const [r, stopped] = await Promise.all([
+        runCli(['rollback', runDir], env({ FIS_ENDPOINT: moto.endpoint })),
+        hold.stopWhenRequested(),
+      ]);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(stopped).toBe(id);
+      expect(r.stdout).toContain('rollback complete: 2 mutation(s) undone');
+      expect((await motoExperiments(moto.endpoint)).find((e) => e.id === id)?.status).toBe('stopped');
       const runId = runDir.split('/').pop() as string;
       const driver = testDriver(testTarget(moto.endpoint));
       expect(await driver.fis.findTemplates({ 'gameday:run-id': runId })).toEqual([]);
       driver.destroy();
-      expect(fis.calls).toContain('POST /experiments');
-      await fis.close();
-      fis = undefined;
     }, 120_000);
+  });
+
+  describe('FIS through the loopback FIS endpoint (target resolution by tags, which moto does not do)', () => {
+    let fis: FisServer | undefined;
+    afterAll(async () => fis?.close());
 
     it('gameday plan --preview lets FIS resolve targets with actionsMode skip-all and deletes the template', async () => {
       fis = await startFisServer(moto.endpoint, 'complete');
@@ -259,33 +295,5 @@ describe('gameday CLI on AWS emulators', () => {
       await fis.close();
       fis = undefined;
     }, 60_000);
-
-    it('gameday rollback stops the experiment and deletes the template of a killed run', async () => {
-      fis = await startFisServer(moto.endpoint, 'run-until-stopped');
-      const server = fis;
-      const reportDir = join(tmp, 'killed');
-      const { child, done } = startCli(
-        ['run', SPOT_FIS, '--report-dir', reportDir],
-        env({ FIS_ENDPOINT: fis.endpoint }),
-      );
-      await eventually(
-        () => (server.experiments.some((e) => e.status === 'running') ? true : undefined),
-        60_000,
-        'a running experiment',
-      );
-      child.kill('SIGKILL');
-      await done;
-      const runDir = runDirOf(reportDir, 'aws-spot-fis-cli') as string;
-      expect(existsSync(join(runDir, 'report.json'))).toBe(false);
-
-      const r = await runCli(['rollback', runDir], env({ FIS_ENDPOINT: fis.endpoint }));
-      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toContain('rollback complete: 2 mutation(s) undone');
-      expect(fis.experiments.map((e) => e.status)).toEqual(['stopped']);
-      const runId = runDir.split('/').pop() as string;
-      const driver = testDriver(testTarget(moto.endpoint));
-      expect(await driver.fis.findTemplates({ 'gameday:run-id': runId })).toEqual([]);
-      driver.destroy();
-    }, 120_000);
   });
 });

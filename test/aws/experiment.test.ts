@@ -1,6 +1,8 @@
-// Running FIS experiments: templates on moto; StartExperiment / GetExperiment / StopExperiment /
-// ListExperiments / ListExperimentResolvedTargets through aws-sdk-client-mock with FIS API reference shapes
-// (moto stores templates; experiments are answered by test/aws/fis-fake.ts).
+// Running FIS experiments against moto: templates, StartExperiment, GetExperiment (moto moves an experiment
+// pending → initiating → running → completed), StopExperiment (stopping → stopped), ListExperiments and
+// ListExperimentResolvedTargets (moto resolves targets given by ARN) are moto's own.
+// test/aws/fis-fake.ts (aws-sdk-client-mock, FIS API reference shapes) stands in only where moto cannot:
+// an experiment that FIS fails (moto has no failed transition) and a StartExperiment error (quota).
 
 import { ServiceQuotaExceededException } from '@aws-sdk/client-fis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,19 @@ import type { AwsInventory, AwsSpotInterruptionFault } from '../../src/faults/aw
 import { pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
 import { installFisFake, type FisFake } from './fis-fake.js';
-import { ACCOUNT, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import type { AwsFisExperimentFault } from '../../src/faults/aws/types.js';
+import { awsFisExperiment } from '../../src/faults/aws/index.js';
+import {
+  ACCOUNT,
+  REGION,
+  holdFisRunning,
+  motoExperiments,
+  setFisProgression,
+  startMotoForTests,
+  testDriver,
+  testTarget,
+  type Moto,
+} from './moto.js';
 import { FAST_FIS, testRuntime } from './runtime.js';
 
 const fault: AwsSpotInterruptionFault = {
@@ -34,9 +48,10 @@ describe('FIS experiment runner', () => {
     moto = await startMotoForTests();
     driver = testDriver(testTarget(moto.endpoint));
   });
-  afterEach(() => {
+  afterEach(async () => {
     fake?.restore();
     fake = undefined;
+    await setFisProgression(moto.endpoint, null);
   });
   afterAll(async () => {
     driver?.destroy();
@@ -53,37 +68,61 @@ describe('FIS experiment runner', () => {
     }
   }
 
-  it('runs to completion: t0, action start/end in the timeline, resolved targets; rollback deletes the template', async () => {
-    fake = installFisFake({ region: REGION, endpoint: moto.endpoint, account: ACCOUNT, script: 'complete' });
+  it('runs to completion on moto: t0, experiment and action states in the timeline; rollback deletes the template', async () => {
     const rt = testRuntime(driver, { step: 'spot' });
     const planned = awsSpotInterruption.plan(fault, inventory);
     const exec = await awsSpotInterruption.inject(fault, planned, rt);
     expect(exec.fis).toMatchObject({ status: 'completed' });
     expect(exec.endT).toBeGreaterThanOrEqual(exec.t0);
-    expect(exec.timeline.map((e) => e.message.replace(/EXP\w+/, 'EXP'))).toEqual([
-      'FIS experiment EXP initiating: Experiment is initiating.',
-      'FIS experiment EXP running: Experiment is running.',
-      'FIS action interrupt (aws:ec2:send-spot-instance-interruptions) running: Action running.',
-      'FIS experiment EXP completed: Experiment completed.',
-      'FIS action interrupt (aws:ec2:send-spot-instance-interruptions) completed: Action completed.',
+    const id = exec.fis?.experimentId as string;
+    expect(exec.timeline.map((e) => e.message)).toEqual([
+      `FIS experiment ${id} pending: Experiment is pending`,
+      `FIS experiment ${id} initiating: Experiment is initiating`,
+      `FIS experiment ${id} running: Experiment is running`,
+      'FIS action interrupt (aws:ec2:send-spot-instance-interruptions) running: Experiment is running',
+      `FIS experiment ${id} completed: Experiment completed`,
+      'FIS action interrupt (aws:ec2:send-spot-instance-interruptions) completed: Experiment completed',
     ]);
-    expect(exec.resolvedTargets).toEqual([
-      {
-        targetName: 'SpotInstances',
-        resourceType: 'aws:ec2:instance',
-        info: { arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-00abcdef0123456789` },
-      },
-    ]);
-    expect(exec.affected).toEqual([`arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-00abcdef0123456789`]);
-    // The start carried a client token and the run's tags.
-    expect(fake.startInputs[0]).toMatchObject({
-      clientToken: expect.stringMatching(/^[0-9a-f]{48}$/),
-      tags: { 'gameday:run-id': rt.runId },
-    });
+    // The experiment moto holds: started with the run's tags, finished.
+    const [held] = (await motoExperiments(moto.endpoint)).filter((e) => e.tags['gameday:run-id'] === rt.runId);
+    expect(held).toMatchObject({ id, status: 'completed', templateId: exec.fis?.templateId });
+    // The timeline's running and completed instants are FIS's own startTime and endTime, not when gameday polled.
+    const seen = await driver.fis.getExperiment(id);
+    expect(exec.timeline.find((e) => e.message.includes(`${id} running`))?.at).toBe(seen.startTime?.toISOString());
+    expect(exec.timeline.find((e) => e.message.includes(`${id} completed`))?.at).toBe(seen.endTime?.toISOString());
+    // moto moves one state per GetExperiment: the end is seen on the third poll, after two backed-off
+    // intervals (20 + 30 ms), never at the start.
+    expect((exec.endT as number) - exec.t0).toBeGreaterThanOrEqual(FAST_FIS.pollIntervalMs * 2.5);
     rt.journal.close();
-    expect(await driver.fis.findTemplates({ 'gameday:run-id': rt.runId })).toHaveLength(1);
+    expect(await driver.fis.findTemplates({ 'gameday:run-id': rt.runId })).toEqual([exec.fis?.templateId]);
     const result = await rollbackFromDisk(rt.journalPath);
     expect(result).toMatchObject({ complete: true, undone: 2 });
+    expect(await driver.fis.findTemplates({ 'gameday:run-id': rt.runId })).toEqual([]);
+  });
+
+  it('resolved targets on moto: the instances a fis-experiment names by ARN, in the result and as affected', async () => {
+    const arns = [
+      `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0aaa`,
+      `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0bbb`,
+    ];
+    const experiment: AwsFisExperimentFault = {
+      type: 'fis-experiment',
+      fis: FAST_FIS,
+      experiment: {
+        description: 'stop two instances',
+        targets: { Web: { resourceType: 'aws:ec2:instance', arns, selection: { mode: 'all' } } },
+        actions: { stop: { actionId: 'aws:ec2:stop-instances', targets: { Instances: 'Web' }, durationMs: 60_000 } },
+      },
+    };
+    const heard: unknown[] = [];
+    const rt = { ...testRuntime(driver), onResolvedTargets: (t: unknown[]) => heard.push(...t) };
+    const exec = await awsFisExperiment.inject(experiment, awsFisExperiment.plan(experiment, inventory), rt);
+    const expected = arns.map((arn) => ({ targetName: 'Web', resourceType: 'aws:ec2:instance', info: { arn } }));
+    expect(exec.resolvedTargets).toEqual(expected);
+    expect(heard).toEqual(expected);
+    expect(exec.affected).toEqual(arns);
+    rt.journal.close();
+    await rollbackFromDisk(rt.journalPath);
     expect(await driver.fis.findTemplates({ 'gameday:run-id': rt.runId })).toEqual([]);
   });
 
@@ -115,17 +154,18 @@ describe('FIS experiment runner', () => {
     });
   });
 
-  it('on abort: stops the experiment and waits for stopped; rollback deletes the template', async () => {
-    fake = installFisFake({ region: REGION, endpoint: moto.endpoint, account: ACCOUNT, script: 'run-until-stopped' });
+  it('on abort: stops the running experiment on moto and waits for stopped; rollback deletes the template', async () => {
+    const hold = await holdFisRunning(moto.endpoint);
     const abort = new AbortController();
     const rt = testRuntime(driver, { signal: abort.signal });
     const running = awsSpotInterruption.inject(fault, awsSpotInterruption.plan(fault, inventory), rt);
-    await new Promise((r) => setTimeout(r, 300));
+    const id = await hold.running();
     abort.abort(new Error('SIGINT'));
+    expect(await hold.stopWhenRequested()).toBe(id);
     const error = await running.catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'aborted', code: 'FIS_ABORTED' });
-    expect(fake.experiments().map((e) => e.status)).toEqual(['stopped']);
-    expect(rt.lines.some((l) => /stopped FIS experiment EXP\w+: stopped/.test(l))).toBe(true);
+    expect((await motoExperiments(moto.endpoint)).find((e) => e.id === id)?.status).toBe('stopped');
+    expect(rt.lines).toContain(`stopped FIS experiment ${id}: stopped`);
     rt.journal.close();
     const result = await rollbackFromDisk(rt.journalPath);
     expect(result.complete).toBe(true);
@@ -159,17 +199,23 @@ describe('FIS experiment runner', () => {
   });
 
   it('preview (gameday plan) starts with actionsMode skip-all', async () => {
-    fake = installFisFake({ region: REGION, endpoint: moto.endpoint, account: ACCOUNT, script: 'complete' });
     const rt = testRuntime(driver, { preview: true });
     const exec = await awsSpotInterruption.inject(fault, awsSpotInterruption.plan(fault, inventory), rt);
-    expect(fake.startInputs[0]).toMatchObject({ experimentOptions: { actionsMode: 'skip-all' } });
+    const { FisClient, GetExperimentCommand } = await import('@aws-sdk/client-fis');
+    const client = new FisClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const seen = await client.send(new GetExperimentCommand({ id: exec.fis?.experimentId }));
+    client.destroy();
+    expect(seen.experiment?.experimentOptions).toMatchObject({ actionsMode: 'skip-all' });
     expect(exec.findings).toContain('preview: FIS ran with actionsMode skip-all, nothing was injected');
     rt.journal.close();
     await rollbackFromDisk(rt.journalPath);
   });
 
   it('runs an existing template without creating or deleting one', async () => {
-    fake = installFisFake({ region: REGION, endpoint: moto.endpoint, account: ACCOUNT, script: 'complete' });
     const existing = await driver.fis.createTemplate({
       clientToken: 'existing-1',
       description: 'owned by someone else',

@@ -1,10 +1,12 @@
-// FIS experiments for tests. moto stores experiment templates but does not run experiments, so:
+// FIS experiments moto cannot produce, for tests of gameday's handling of them. moto runs experiments
+// itself (pending → initiating → running → completed, stopping → stopped; see test/aws/moto.ts), so every
+// happy path runs there. This mock stands in only for an experiment FIS fails (moto has no failed state,
+// nor an ExperimentState.error) and for a StartExperiment that fails (a service quota):
 // - template calls (Create/Get/List/DeleteExperimentTemplate) pass through to moto on loopback;
 // - StartExperiment, GetExperiment, StopExperiment, ListExperiments and ListExperimentResolvedTargets are
 //   answered by aws-sdk-client-mock with responses shaped as the FIS API reference documents them
 //   (Experiment, ExperimentState {status, reason, error}, ExperimentAction {actionId, state, startTime,
 //   endTime}, ResolvedTarget {resourceType, targetName, targetInformation}).
-// The experiment store can live in a file, so a second process (a rollback after a kill) sees the same experiments.
 
 import {
   type GetExperimentTemplateCommandOutput,
@@ -22,11 +24,10 @@ import {
   ValidationException,
 } from '@aws-sdk/client-fis';
 import { mockClient } from 'aws-sdk-client-mock';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AwsCall } from '../../src/drivers/aws/index.js';
 
 /** How an experiment behaves: states it goes through on successive GetExperiment calls. */
-export type Script = 'complete' | 'fail' | 'run-until-stopped';
+export type Script = 'complete' | 'fail';
 
 interface Stored {
   id: string;
@@ -58,8 +59,6 @@ export interface FisFakeOptions {
   script?: Script;
   /** Make StartExperiment fail with this error. */
   startError?: Error;
-  /** Persist experiments here (shared between processes). */
-  storeFile?: string;
   /** Record mocked commands as the driver's recorder would. */
   calls?: AwsCall[];
 }
@@ -86,13 +85,9 @@ interface LooseStub {
 /** Mock FIS experiments at the FisClient class level; template calls still reach moto. */
 export function installFisFake(opts: FisFakeOptions): FisFake {
   let memory: Stored[] = [];
-  const load = (): Stored[] =>
-    opts.storeFile && existsSync(opts.storeFile)
-      ? (JSON.parse(readFileSync(opts.storeFile, 'utf8')) as Stored[])
-      : memory;
+  const load = (): Stored[] => memory;
   const save = (all: Stored[]): void => {
     memory = all;
-    if (opts.storeFile) writeFileSync(opts.storeFile, JSON.stringify(all));
   };
   const record = (command: string) => opts.calls?.push({ service: 'fis', command });
   const arn = (id: string) => `arn:aws:fis:${opts.region}:${opts.account}:experiment/${id}`;
@@ -294,7 +289,6 @@ function advance(e: Stored): void {
     e.startTime = now;
     return;
   }
-  if (e.script === 'run-until-stopped') return;
   if (e.script === 'fail') {
     e.status = 'failed';
     e.reason = 'Target resolution failed: no resources found for target SpotInstances.';

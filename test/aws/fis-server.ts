@@ -1,6 +1,13 @@
-// A FIS endpoint on loopback for runs of the real CLI in child processes. moto stores experiment templates
-// but does not run experiments, so this tiny HTTP server speaks FIS's REST-JSON protocol (API reference
-// 2020-12-01) itself:
+// A FIS endpoint on loopback, for what moto's FIS cannot do. moto runs experiments itself (see
+// test/aws/moto.ts), so the happy paths run there; this server is used only where a test needs
+// - targets selected by tags resolved to instances (moto resolves targets given by ARN only): the
+//   `gameday plan --preview` of a spot interruption and the IAM-enforced runs of the tag-selecting FIS
+//   scenarios (test/aws/enforced-cases.ts),
+// - an experiment's side effects on instances (a spot interruption's notice going out and the instance
+//   going away: onRunning / onCompleted), which the Kubernetes tier follows on its nodes, and
+// - experiments that run until stopped beside experiments that complete, at the same time (moto's state
+//   transitions are one setting for the whole server): the crash matrix (test/crash/aws-target.ts).
+// It speaks FIS's REST-JSON protocol (API reference 2020-12-01):
 // - template operations (/experimentTemplates…) are forwarded to moto unchanged, signature headers included;
 // - StartExperiment (POST /experiments), GetExperiment (GET /experiments/{id}), StopExperiment
 //   (DELETE /experiments/{id}), ListExperiments (GET /experiments) and ListExperimentResolvedTargets
@@ -11,8 +18,6 @@
 // With moto enforcing IAM (`iam`), every experiment request is first sent to moto as it came, signature
 // intact, so moto authorizes it against the caller's policies; a refusal is passed back unchanged, and
 // only an authorized request is answered here (moto's own answer to it is not used).
-// Options let a test choose the instances an experiment resolves to, how long it runs (a spot
-// interruption's notice) and what happens when it ends (what AWS does to an interrupted instance).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { FisClient, GetExperimentTemplateCommand } from '@aws-sdk/client-fis';

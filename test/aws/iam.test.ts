@@ -1,7 +1,7 @@
 // `gameday iam`: the printed policies against the calls the scenario really makes. Every SDK command is
-// recorded by the driver's middleware (moto calls) or by the FIS experiment fake (aws-sdk-client-mock calls,
-// FIS API reference shapes) during discovery, injection, an abort and rollback; the harness policy must
-// allow exactly those, plus the two permissions AWS checks implicitly (iam:PassRole, fis:TagResource).
+// recorded by the driver's middleware, against moto (FIS experiments included), during discovery,
+// injection, an abort and rollback; the harness policy must allow exactly those, plus the two permissions
+// AWS checks implicitly (iam:PassRole, fis:TagResource).
 
 import { CreateDBClusterCommand, CreateDBInstanceCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,16 @@ import { iamActionsFor, iamPolicies, policyActions, type IamScenarioConfig } fro
 import { createCloudWatchProbe, createRdsProbe } from '../../src/probes/aws/index.js';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
-import { installFisFake } from './fis-fake.js';
-import { ACCOUNT, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
+import {
+  ACCOUNT,
+  REGION,
+  holdFisRunning,
+  setFisProgression,
+  startMotoForTests,
+  testDriver,
+  testTarget,
+  type Moto,
+} from './moto.js';
 import { FAST_FIS, testRuntime } from './runtime.js';
 
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/gameday-fis`;
@@ -151,32 +159,31 @@ describe('iamPolicies', () => {
     for (const p of probes) await p.check(AbortSignal.timeout(5000));
 
     for (const [i, fault] of faults.entries()) {
-      // The AZ outage is aborted mid-way, so the stop path is exercised too.
+      // The AZ outage is aborted while its experiment runs, so the stop path is exercised too.
       const abortIt = fault.type === 'az-outage';
-      const fake = installFisFake({
-        region: REGION,
-        endpoint: moto.endpoint,
-        account: ACCOUNT,
-        script: abortIt ? 'run-until-stopped' : 'complete',
-        calls,
-      });
+      const hold = abortIt ? await holdFisRunning(moto.endpoint) : undefined;
       try {
         const abort = new AbortController();
         const rt = testRuntime(driver, { step: `step-${i}`, signal: abort.signal });
         const module = awsFaultModule(fault);
         const planned = module.plan(fault, inventory);
         const running = module.inject(fault, planned, rt);
-        if (abortIt) setTimeout(() => abort.abort(new Error('abort')), 200);
-        await running.catch((e: unknown) => {
-          if (!abortIt) throw e;
-        });
+        if (hold) {
+          await hold.running();
+          abort.abort(new Error('abort'));
+          const [error] = await Promise.all([running.catch((e: unknown) => e), hold.stopWhenRequested()]);
+          // Only the abort may end this fault: any other error fails the test.
+          expect(error).toMatchObject({ kind: 'aborted', code: 'FIS_ABORTED' });
+        } else {
+          await running;
+        }
         rt.journal.close();
         const journal = new Journal(rt.journalPath);
         const result = await rollback(journal, pendingUndos(readJournal(rt.journalPath)), { timeoutMs: 5000 });
         journal.close();
         expect(result.failed).toEqual([]);
       } finally {
-        fake.restore();
+        await setFisProgression(moto.endpoint, null);
       }
     }
     driver.destroy();

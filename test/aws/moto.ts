@@ -106,3 +106,86 @@ export function testDriver(target: AwsTargetConfig, calls?: AwsCall[], credentia
     ...(calls ? { onCommand: (c: AwsCall) => calls.push(c) } : {}),
   });
 }
+
+/**
+ * How moto moves FIS experiments along (its state manager, model fis::experiment). moto's default is one
+ * state per GetExperiment: pending → initiating → running → completed, and stopping → stopped after a
+ * StopExperiment. `null` restores that default.
+ */
+export async function setFisProgression(
+  endpoint: string,
+  transition: { progression: 'manual'; times: number } | { progression: 'time'; seconds: number } | null,
+): Promise<void> {
+  const path = transition === null ? 'unset-transition' : 'set-transition';
+  const res = await fetch(`${endpoint}/moto-api/state-manager/${path}`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'fis::experiment', ...(transition ? { transition } : {}) }),
+  });
+  if (!res.ok) throw new Error(`moto state manager ${path}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** Every FIS experiment moto holds, as ListExperiments reports it (this read moves no experiment on). */
+export async function motoExperiments(
+  endpoint: string,
+): Promise<Array<{ id: string; status: string; templateId: string; tags: Record<string, string> }>> {
+  const { FisClient, ListExperimentsCommand } = await import('@aws-sdk/client-fis');
+  const client = new FisClient({ region: REGION, endpoint, credentials: CREDENTIALS });
+  try {
+    const out = await client.send(new ListExperimentsCommand({}));
+    return (out.experiments ?? []).map((e) => ({
+      id: e.id ?? '',
+      status: e.state?.status ?? '',
+      templateId: e.experimentTemplateId ?? '',
+      tags: e.tags ?? {},
+    }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Poll moto until `pick` finds an experiment (bounded; for waiting on a run in this or another process). */
+async function untilExperiment(
+  endpoint: string,
+  pick: (e: { id: string; status: string }) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await motoExperiments(endpoint)).find(pick);
+    if (found) return found.id;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Hold moto's next FIS experiment in `running`, as a long FIS action (a spot notice, an AZ power
+ * interruption) keeps it there, and let a stop finish once one is requested:
+ * - `running()`: experiments move one state every `seconds` (slow enough for this poll to see `running`);
+ *   once one runs, moto is frozen so it stays running however often it is polled.
+ * - `stopWhenRequested()`: once StopExperiment put it in `stopping`, moto moves it on again (→ stopped).
+ * Why not moto's default: one state per GetExperiment ends a 20 ms poll loop's experiment in 60 ms.
+ */
+export async function holdFisRunning(
+  endpoint: string,
+  seconds = 2,
+): Promise<{ running(): Promise<string>; stopWhenRequested(): Promise<string> }> {
+  await setFisProgression(endpoint, { progression: 'time', seconds });
+  return {
+    async running() {
+      const id = await untilExperiment(endpoint, (e) => e.status === 'running', 'a running FIS experiment');
+      await setFisProgression(endpoint, { progression: 'manual', times: 1_000_000_000 });
+      const now = (await motoExperiments(endpoint)).find((e) => e.id === id);
+      if (now?.status !== 'running') {
+        throw new Error(`moto moved experiment ${id} on to ${now?.status} before it was held; raise \`seconds\``);
+      }
+      return id;
+    },
+    async stopWhenRequested() {
+      const id = await untilExperiment(endpoint, (e) => e.status === 'stopping', 'a stop request');
+      await setFisProgression(endpoint, null);
+      return id;
+    },
+  };
+}

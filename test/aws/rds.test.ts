@@ -103,7 +103,8 @@ function withFailoverEvents(client: RDSClient) {
       );
     return { Events: [...(real.Events ?? []), ...extra] };
   });
-  return mock;
+  // The failovers the mock saw, with the epoch ms its events are dated from.
+  return Object.assign(mock, { failovers });
 }
 
 describe('RDS failover and probes', () => {
@@ -191,8 +192,10 @@ describe('RDS failover and probes', () => {
         'RDS-EVENT-0073 ck-aurora: Started cross AZ failover to DB instance: ck-aurora-2',
         'RDS-EVENT-0071 ck-aurora: Completed failover to DB instance: ck-aurora-2',
       ]);
-      expect(exec.endT! - exec.t0).toBeGreaterThan(24_000);
-      expect(exec.endT! - exec.t0).toBeLessThan(26_000);
+      // The end is the completion event's own time (25 s after the failover call), mapped onto the run clock —
+      // not when gameday happened to read the event.
+      const [failover] = mock.failovers;
+      expect(rt.clock.wall(exec.endT as number)).toBeCloseTo((failover?.at ?? NaN) + 25_000, 0);
       expect(exec.detail).toContain('failover completed in 24.0s (RDS events)');
       // moto really failed over: the writer moved.
       expect((await driver.rds.describeCluster('ck-aurora')).writer).toBe('ck-aurora-2');

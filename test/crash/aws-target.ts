@@ -1,6 +1,8 @@
 // The crash matrix on AWS emulators: moto on loopback (STS, EC2, RDS, Route 53, CloudWatch, FIS
-// templates), the loopback FIS server of test/aws/fis-server.ts for experiments (moto does not run
-// them; its experiments run until stopped, as a 2-minute spot notice would), a scratch PostgreSQL for
+// templates), two loopback FIS servers of test/aws/fis-server.ts for experiments — moto runs experiments,
+// but its state transitions are one setting for the whole server (test/aws/moto.ts), and the matrix needs
+// experiments that run until stopped (killed runs, as a 2-minute spot notice would) beside experiments that
+// complete (the reference runs), and tag-selected targets resolved to instances —, a scratch PostgreSQL for
 // RPO markers and a healthy HTTP API for the probes. Snapshots: FIS templates and running experiments,
 // Route 53 records, RDS instance roles, the marker schema, and what runs or lies under the runs' temp dir.
 

@@ -4,6 +4,7 @@
 // (through vite-node, as it shares the test tiers' harness); `--quick` runs the test tiers' kill points
 // only; `sandbox`, `k8s`, `aws` choose targets (default all). Prints, never asserts.
 
+import { judgeCrash } from '../../bench/verdicts.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAwsWorld } from './aws-target.js';
@@ -85,11 +86,8 @@ try {
   root.remove();
 }
 
-const converged = outcomes.filter((o) => o.converged).length;
 console.log(`\n# crash matrix${quick ? ' (quick: the test tiers’ kill points)' : ''}: fault × kill point → converged?`);
 for (const line of counts) console.log(`  ${line}`);
 console.log(formatTable(outcomes));
-console.log(
-  `crash matrix: ${converged}/${outcomes.length} kill points converged in ${((performance.now() - started) / 60_000).toFixed(1)} min — ${converged === outcomes.length ? 'meets goal' : 'MISSES GOAL'}`,
-);
+console.log(judgeCrash({ outcomes, minutes: (performance.now() - started) / 60_000 }).line);
 process.exitCode = 0;

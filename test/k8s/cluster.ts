@@ -28,7 +28,7 @@ export interface KubeObject {
     labels?: Record<string, string>;
     deletionTimestamp?: string;
   };
-  spec?: { unschedulable?: boolean; taints?: Array<{ key: string }> };
+  spec?: { unschedulable?: boolean; taints?: Array<{ key: string }>; nodeName?: string };
   status?: {
     conditions?: Array<{ type: string; status: string }>;
     readyReplicas?: number;
@@ -106,7 +106,7 @@ export async function startFixture(): Promise<Fixture> {
   };
 }
 
-interface NodeView {
+export interface NodeView {
   name: string;
   ready: boolean;
   cordoned: boolean;
@@ -167,6 +167,54 @@ export async function settled(admin: AdminClient, expectedNodes: number, timeout
 /** Every non-comment document of the fixture's gameday RBAC file, parsed. */
 export function gamedayRbac(): string {
   return readFileSync(new URL('../../infra-fixtures/kubernetes/rbac/gameday.yaml', import.meta.url), 'utf8');
+}
+
+/**
+ * Make sure a ConnectKit pod runs on one of the nodes `match` picks (a spot node, a node of zone a), so that
+ * a fault on those nodes surely disrupts one: as admin, with every other node cordoned, a pod elsewhere is
+ * deleted and its replacement can only land on a picked node; then the others are uncordoned. Returns the
+ * node the pod runs on.
+ */
+export async function podOnNodes(
+  admin: AdminClient,
+  expectedNodes: number,
+  match: (n: NodeView) => boolean,
+  what: string,
+): Promise<string> {
+  const all = await nodes(admin);
+  const picked = new Set(all.filter(match).map((n) => n.name));
+  const pods = async () =>
+    (await admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`)).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    );
+  const onPicked = async (): Promise<string | undefined> =>
+    (await pods()).map((p) => p.spec?.nodeName ?? '').find((n) => picked.has(n));
+  const already = await onPicked();
+  if (already) return already;
+  const others = all.filter((n) => !picked.has(n.name)).map((n) => n.name);
+  const cordon = (name: string, unschedulable: boolean) =>
+    admin.request('PATCH', `/api/v1/nodes/${name}`, {
+      body: { spec: { unschedulable } },
+      contentType: 'application/merge-patch+json',
+    });
+  try {
+    for (const n of others) await cordon(n, true);
+    const [victim] = await pods();
+    await admin.request('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${victim?.metadata.name}`);
+    return await eventually(onPicked, 60_000, `a ConnectKit pod on ${what}`);
+  } finally {
+    for (const n of others) await cordon(n, false);
+    await settled(admin, expectedNodes);
+  }
+}
+
+/** The ConnectKit pods running (not terminating) on `nodeNames`, by name. */
+export async function connectkitPodsOn(admin: AdminClient, nodeNames: ReadonlySet<string>): Promise<string[]> {
+  const list = await admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`);
+  return list.items
+    .filter((p) => !p.metadata.deletionTimestamp && nodeNames.has(p.spec?.nodeName ?? ''))
+    .map((p) => p.metadata.name)
+    .sort();
 }
 
 /**

@@ -1,7 +1,9 @@
 // A FIS spot interruption with its Kubernetes side, through the real CLI as the restricted `gameday` user.
 // AWS: moto on loopback with IAM enforced (STS for the identity guard, FIS templates) and the loopback FIS
-// server of test/aws/fis-server.ts, which runs the experiments moto does not run (each request authorized by
-// moto first). The CLI's AWS principal is an IAM user holding exactly the harness policy `gameday iam`
+// server of test/aws/fis-server.ts for the experiment (each request authorized by moto first), because moto
+// cannot do what this test needs of it: resolve a tag-selected target to instances, and act on them when the
+// notice goes out and elapses (moto runs the FIS happy paths in test/aws/experiment.test.ts and
+// test/aws/cli.test.ts). The CLI's AWS principal is an IAM user holding exactly the harness policy `gameday iam`
 // prints for the fixture file (test/aws/enforced.ts says what moto checks of it). Kubernetes: the tier's real control
 // plane, whose kwok nodes carry EKS-style providerIDs (aws:///us-east-1<zone>/i-…).
 // The FIS server resolves the experiment to the instances of two nodes that run ConnectKit pods (spot nodes

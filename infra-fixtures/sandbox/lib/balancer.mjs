@@ -6,6 +6,7 @@
 
 import http from 'node:http';
 import { listenOnLoopback } from '../../shared/net.mjs';
+import { createBalancerMetrics } from './prometheus-sd.mjs';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
@@ -32,6 +33,7 @@ export function createBalancer({ upstreams, healthIntervalMs, serving }) {
   const proxyAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 32 });
   const healthAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
   const checkTimeoutMs = Math.max(1000, healthIntervalMs * 5);
+  const metrics = createBalancerMetrics();
   let cursor = 0;
 
   /** Follow the controller's list: new upstreams start unhealthy until their first passing check. */
@@ -106,6 +108,7 @@ export function createBalancer({ upstreams, healthIntervalMs, serving }) {
   }
 
   const server = http.createServer((req, res) => {
+    res.on('finish', () => metrics.observe(res.statusCode));
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('error', () => res.destroy());
@@ -126,6 +129,8 @@ export function createBalancer({ upstreams, healthIntervalMs, serving }) {
     listen() {
       return listenOnLoopback(server);
     },
+    /** Requests answered by status code (Prometheus text, and totals). */
+    metrics,
     /** Ids of the upstreams that passed their last check (every region). */
     healthy: () => [...pool.values()].filter((u) => u.healthy).map((u) => u.id),
     close() {

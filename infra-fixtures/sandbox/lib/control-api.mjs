@@ -46,9 +46,9 @@ function readJson(req) {
 /**
  * @param {{ controller: ReturnType<typeof import('./regions.mjs').createRegions>,
  *   database: ReturnType<typeof import('./database.mjs').createDatabase> | null,
- *   apiUrl: () => string, shutdown: () => void }} deps
+ *   apiUrl: () => string, shutdown: () => void, metrics?: () => string }} deps
  */
-export function createControlApi({ controller, database, apiUrl, shutdown, stateDir }) {
+export function createControlApi({ controller, database, apiUrl, shutdown, stateDir, metrics = () => '' }) {
   const needDb = () => {
     if (!database) throw new ConflictError('this sandbox runs without a database (database: false)');
     return database;
@@ -124,6 +124,13 @@ export function createControlApi({ controller, database, apiUrl, shutdown, state
     let body;
     try {
       const { pathname } = new URL(req.url ?? '/', 'http://control');
+      if (req.method === 'GET' && pathname === '/metrics') {
+        // Prometheus text, not JSON: the balancer's request counters for the Prometheus fixture.
+        const text = metrics();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
       const { handler, params } = route(req.method ?? 'GET', pathname);
       if (!handler) throw new HttpError(404, `no route ${req.method} ${pathname}`);
       const input = req.method === 'POST' ? await readJson(req) : {};

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findPostgresBinDir, readPostmasterPid, stopPostgres } from '../../shared/postgres.mjs';
+import { removeFileSdDirIfEmpty } from './prometheus-sd.mjs';
 import { isAlive, isSandboxProcess, waitGone } from './util.mjs';
 
 function readJson(file) {
@@ -72,5 +73,10 @@ export async function teardown(stateDir, { graceMs = 15_000 } = {}) {
     }
   }
   const alive = await waitGone(listed, 5000);
+  // The supervisor removes its Prometheus targets file when it stops; a killed one cannot.
+  if (state?.fileSd && alive.length === 0) {
+    fs.rmSync(state.fileSd, { force: true });
+    removeFileSdDirIfEmpty(path.dirname(state.fileSd));
+  }
   return { actions, alive, pids: listed };
 }

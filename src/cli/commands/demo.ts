@@ -17,8 +17,10 @@ export const demoHelp = `Usage: gameday demo [--all] [--report-dir D] [--seed N]
 Start the local sandbox (API replicas across zones a/b/c behind a balancer, a supervisor, PostgreSQL
 primary + standby when a scenario needs it), kill 2 of its 6 replicas under load, measure the recovery
 time, check the objectives, roll back, write the reports and stop everything.
---all runs every sandbox scenario: pod-kill, zone-outage, spot-interruption, db-failover,
-region-failover (west → east with a runbook, RPO from markers) and backup-restore (a restore drill).`;
+--all runs every sandbox scenario: pod-kill, pod-kill-k6 (k6 as the load; needs k6 on PATH),
+zone-outage, spot-interruption, db-failover, region-failover (west → east with a runbook, RPO from
+markers) and backup-restore (a restore drill). Each run prints how much of its 99.9 %/30 d error
+budget it burned.`;
 
 /** The scenarios shipped with gameday (scenarios/sandbox/ under the package root). */
 export function bundledScenario(name: string): string {
@@ -28,6 +30,7 @@ export function bundledScenario(name: string): string {
 
 export const DEMO_SUITE = [
   'pod-kill',
+  'pod-kill-k6',
   'zone-outage',
   'spot-interruption',
   'db-failover',
@@ -62,20 +65,13 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
         ],
       });
       results.push(result);
-      if (!mode.json) printRunResult(result, io, mode);
+      // --json: each run's report.json as it is on disk, one after the other (a JSON sequence jq reads as is).
+      printRunResult(result, io, mode);
     }
   } finally {
     signals.dispose();
   }
-  if (mode.json) {
-    io.out(
-      JSON.stringify(
-        results.map((r) => ({ ...r.report, runDir: r.runDir, exitCode: r.exitCode })),
-        null,
-        2,
-      ),
-    );
-  } else if (results.length > 1 && !mode.quiet) {
+  if (results.length > 1 && !mode.quiet && !mode.json) {
     io.out('');
     for (const r of results) {
       const word = paint(io.colour, verdictTone(r.report.verdict), r.report.verdict.toUpperCase().padEnd(8));

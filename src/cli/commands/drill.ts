@@ -1,13 +1,14 @@
 // gameday drill <file>: an on-demand backup-restore drill with measured restore time and RPO.
 
 import { GamedayError } from '../../errors.js';
-import { runDrillScenario } from '../../runner/drill.js';
+import { runWithServices } from '../../suite/services.js';
 import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { suiteOptions, suiteServices, terminalCheckpoints } from '../suite-options.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
 import { runWithConsole } from '../run-with-console.js';
 
-export const drillHelp = `Usage: gameday drill <file> [--report-dir D] [--quiet] [--json]
+export const drillHelp = `Usage: gameday drill <file> [--report-dir D] [--quiet] [--json] [--notify KIND=URL|ENV]… [--history S3_URL]
 
 Run a backup-restore drill: pick the backup (a pg_dump of the sandbox or a database, the newest dump in
 a folder or under an S3 prefix), restore it into a scratch PostgreSQL that is always removed afterwards,
@@ -16,7 +17,7 @@ run the validations (row counts, checksums, schema, queries) and measure the res
 Exit: 0 pass · 1 an objective or validation failed · 2 invalid input · 3 aborted or error · 4 cleanup incomplete.`;
 
 export async function drillCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('drill', argv, outputOptions);
+  const { values, positionals } = parseCommandArgs('drill', argv, { ...outputOptions, ...suiteOptions });
   if (values['help']) {
     io.out(drillHelp);
     return 0;
@@ -31,9 +32,13 @@ export async function drillCommand(argv: string[], io: CliIo): Promise<number> {
   const mode = outputMode(values);
   const [scenario] = await loadOrExplain(positionals, io);
   if (!scenario) return 2;
-  return runWithConsole(runDrillScenario, scenario, io, {
-    reportDir: String(values['report-dir'] ?? 'reports'),
+  const reportDir = String(values['report-dir'] ?? 'reports');
+  const services = await suiteServices(values, reportDir, io, true);
+  const checkpoints = terminalCheckpoints(values, io);
+  return runWithConsole((s, o) => runWithServices(s, o, services), scenario, io, {
+    reportDir,
     mode,
     timeoutMs: scenario.drill?.timeoutMs ?? scenario.guards.timeoutMs,
+    ...(checkpoints ? { run: { checkpoints } } : {}),
   });
 }

@@ -7,6 +7,8 @@ import { checkGuards } from '../../runner/guards.js';
 import { connectKubernetes } from '../../faults/kubernetes/connect.js';
 import { kubernetesGuardViolations } from '../../faults/kubernetes/guards.js';
 import { describePlan, planRun } from '../../runner/plan.js';
+import { describeInspection } from '../../load/k6-inspect.js';
+import { preflightTools } from '../../runner/preflight.js';
 import { parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
 import { loadOrExplain } from '../scenarios.js';
@@ -20,6 +22,8 @@ otherwise against the sandbox gameday would start. With targets.aws, the caller 
 databases the faults name are described (read only); --preview also lets FIS resolve each FIS step's targets
 with actionsMode skip-all (a template is created and deleted again; no action runs). With
 targets.kubernetes, the permission preflight runs and the pods and nodes a fault would act on are listed.
+With k6 load, \`k6 inspect\` shows the script's options and thresholds (a script error exits 2); every
+PromQL expression is checked against its Prometheus (bad PromQL exits 2).
 --seed N shows the choices \`gameday run --seed N\` will make on the same inventory (default seed: from the
 scenario name); --json prints { seed, choices: [{ step, target, affected }], plan, guardViolations };
 --quiet prints only guard violations.`;
@@ -75,6 +79,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     aws?.conn.close();
     await k8s?.close();
   }
+  const vars: Record<string, string> = {};
+  if (inventory.sandbox?.apiUrl) vars['SANDBOX_API_URL'] = inventory.sandbox.apiUrl;
+  const tools = await preflightTools(scenario, { vars, signal });
+  if (tools.k6 && scenario.load?.engine === 'k6') {
+    extra.push(...describeInspection(scenario.load, tools.k6.found, tools.k6.inspection));
+  }
+  if (tools.promql.length > 0) extra.push(`promql: ${tools.promql.length} expression(s) parse on their Prometheus`);
   const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
   if (values['json']) {
     const choices = plan.steps.flatMap((s) =>

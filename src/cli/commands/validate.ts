@@ -1,20 +1,24 @@
 // gameday validate <files…|->: every problem in every file, at once; usable as a CI lint step.
 
-import { GamedayError } from '../../errors.js';
+import { GamedayError, isGamedayError } from '../../errors.js';
+import { checkK6 } from '../../load/k6-binary.js';
 import { loadScenarioFile, loadScenarioText, type Diagnostic, type LoadResult } from '../../scenario/index.js';
+import { loadGameDayIfOne, type GameDayLoadResult } from '../../suite/gameday/load.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printDiagnostics } from '../scenarios.js';
 
 export const validateHelp = `Usage: gameday validate <files…|-> [--allow-missing-env] [--strict] [--json] [--quiet]
 
-Check scenario files without running them. Prints every problem as file:line:col: path: message.
+Check scenario and game day files without running them. Prints every problem as file:line:col: path: message.
+A scenario with k6 load also needs k6 (v0.50 or newer) on this machine.
   -                    read one scenario from standard input
   --allow-missing-env  check structure without the environment: an unset \${VAR} is no error and the value
                        holding it is not checked (CI lint steps without secrets)
   --strict             warnings fail too (exit 2)
   --json               machine-readable: { valid, errors, warnings, files: [{ file, valid, scenario, steps,
-                       unsetVariables, diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
+                       gameday, items (game day files), unsetVariables,
+                       diagnostics: [{ file, line, col, path, code, severity, message, hint }] }] }
   --quiet              print problems only
 Exit 0 when all are valid, 2 otherwise.`;
 
@@ -23,6 +27,9 @@ export interface FileVerdict {
   valid: boolean;
   scenario: string | null;
   steps: number | null;
+  /** A game day file: its name and how many items it lists (scenarios, drills, checkpoints). */
+  gameday?: string;
+  items?: number;
   unsetVariables: string[];
   diagnostics: Diagnostic[];
 }
@@ -34,21 +41,52 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function verdict(file: string, result: LoadResult, strict: boolean): FileVerdict {
+function verdict(file: string, result: LoadResult | GameDayLoadResult, strict: boolean): FileVerdict {
   const errors = result.diagnostics.filter((d) => d.severity === 'error' || strict).length;
   const unset = result.unsetVariables ?? [];
+  const gameday = 'gameday' in result ? result.gameday : undefined;
+  const scenario = 'scenario' in result ? result.scenario : undefined;
   return {
     file,
-    valid: errors === 0 && (result.scenario !== undefined || unset.length > 0),
-    scenario: result.scenario?.name ?? null,
-    steps: result.scenario?.steps.length ?? null,
+    valid: errors === 0 && (scenario !== undefined || gameday !== undefined || unset.length > 0),
+    scenario: scenario?.name ?? null,
+    steps: scenario?.steps.length ?? null,
+    ...(gameday ? { gameday: gameday.name, items: gameday.items.length } : {}),
     unsetVariables: unset,
     diagnostics: result.diagnostics,
   };
 }
 
+/** A scenario with k6 load needs k6 on this machine: missing or too old is a problem of the file. */
+async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic | undefined> {
+  const load = result.scenario?.load;
+  if (load?.engine !== 'k6') return undefined;
+  try {
+    await checkK6(load.binary);
+    return undefined;
+  } catch (error) {
+    if (!isGamedayError(error)) throw error;
+    const d: Diagnostic = {
+      file,
+      line: 0,
+      col: 0,
+      path: 'load.k6',
+      code: error.code,
+      severity: 'error',
+      message: error.message,
+    };
+    if (error.hint) d.hint = error.hint;
+    return d;
+  }
+}
+
 function okLine(v: FileVerdict): string {
-  const what = v.scenario === null ? 'structure' : `${v.scenario}, ${v.steps} step${v.steps === 1 ? '' : 's'}`;
+  const what =
+    v.gameday !== undefined
+      ? `game day ${v.gameday}, ${v.items} items`
+      : v.scenario === null
+        ? 'structure'
+        : `${v.scenario}, ${v.steps} step${v.steps === 1 ? '' : 's'}`;
   const unset = v.unsetVariables.length
     ? `; not set, so not checked: ${v.unsetVariables.map((n) => `\${${n}}`).join(', ')}`
     : '';
@@ -81,8 +119,13 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   const strict = values['strict'] === true;
   const verdicts: FileVerdict[] = [];
   for (const file of positionals) {
+    const gameday = file === '-' ? undefined : await loadGameDayIfOne(file, options);
     const result =
-      file === '-' ? loadScenarioText(await readStdin(), '<stdin>', options) : await loadScenarioFile(file, options);
+      file === '-'
+        ? loadScenarioText(await readStdin(), '<stdin>', options)
+        : (gameday ?? (await loadScenarioFile(file, options)));
+    const k6 = await k6Problem(result, file === '-' ? '<stdin>' : file);
+    if (k6) result.diagnostics.push(k6);
     const v = verdict(file === '-' ? '<stdin>' : file, result, strict);
     verdicts.push(v);
     if (values['json']) continue;

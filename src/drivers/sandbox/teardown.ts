@@ -130,6 +130,16 @@ export async function stopSandboxFromState(
     }
   }
   const alive = await waitGone(pids, 5000);
+  // The supervisor removes its Prometheus targets file when it stops; a killed one cannot.
+  if (state?.fileSd && alive.length === 0) {
+    fs.rmSync(state.fileSd, { force: true });
+    // The shared targets folder goes with its last file (another sandbox's file keeps it: rmdir refuses).
+    try {
+      fs.rmdirSync(path.dirname(state.fileSd));
+    } catch {
+      // not empty, or gone
+    }
+  }
   if (alive.length > 0) {
     throw new GamedayError(`sandbox processes still alive after teardown: ${alive.join(', ')}`, {
       kind: 'runtime',

@@ -176,6 +176,8 @@ export interface SandboxStateFile {
   pids: number[];
   pgDataDirs: string[];
   pgBinDir: string | null;
+  /** The sandbox's Prometheus file_sd targets file (infra-fixtures/sandbox/lib/prometheus-sd.mjs). */
+  fileSd?: string;
 }
 
 export type GroundTruthEventName =

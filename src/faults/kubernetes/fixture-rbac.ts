@@ -1,9 +1,10 @@
 // The Kubernetes fixture's restricted `gameday` user holds exactly what the shipped scenarios need: the
-// union of `gameday rbac` over scenarios/**/*.yaml. Written by scripts/fixture-rbac.js; a unit test fails
+// union of `gameday rbac` over scenarios/**/*.yaml (game days list those scenarios). Written by scripts/fixture-rbac.js; a unit test fails
 // when the committed file and the scenarios disagree.
 
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { isGameDayText } from '../../scenario/kind.js';
 import { loadScenarioWithPlaceholders } from '../../scenario/placeholders.js';
 import type { Scenario } from '../../scenario/types.js';
 import { kubernetesNeeds, runbookKubernetesNeeds } from './needs.js';
@@ -26,6 +27,8 @@ export async function fixtureRbacText(root: string): Promise<string> {
   const scenarios: Scenario[] = [];
   const used: string[] = [];
   for (const file of await yamlFiles(join(root, 'scenarios'))) {
+    // A game day lists scenarios that are in this folder too; it needs no permissions of its own.
+    if (isGameDayText(await readFile(file, 'utf8'))) continue;
     const { scenario } = await loadScenarioWithPlaceholders(file, {});
     if (!scenario) throw new Error(`${file} does not load; run gameday validate ${file}`);
     if (kubernetesNeeds(scenario).permissions.length === 0 && runbookKubernetesNeeds(scenario).length === 0) continue;

@@ -117,11 +117,20 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
         evict(ns, 'the drain evicts pods (PodDisruptionBudgets respected)');
       }
     } else if (f.type === 'zone-outage') {
-      nodes(['list', 'watch', 'patch'], 'zone-outage cordons the zone and marks it NotReady');
+      const mode = k?.zoneMode ?? 'not-ready';
+      if (mode === 'taint-no-execute')
+        nodes(['get', 'list', 'watch', 'patch'], 'zone-outage taints the zone NoExecute');
+      else
+        nodes(
+          ['list', 'watch', 'patch'],
+          `zone-outage cordons the zone${mode === 'not-ready' ? ' and marks it NotReady' : ''}`,
+        );
       for (const ns of drain) {
         watchPods(ns, "zone-outage finds the zone's pods");
-        if (k?.podAction === 'delete') deletePods(ns, "zone-outage deletes the zone's pods");
-        else evict(ns, "zone-outage evicts the zone's pods");
+        if (mode === 'cordon+drain' || mode === 'not-ready') {
+          if (k?.podAction === 'delete') deletePods(ns, "zone-outage deletes the zone's pods");
+          else evict(ns, "zone-outage evicts the zone's pods");
+        }
         deletePods(ns, 'rollback deletes pods left on the NotReady nodes');
       }
     }

@@ -5,6 +5,7 @@ import type { NodeInfo, PodInfo } from '../../drivers/kubernetes/objects.js';
 import { PodTimingTracker, distribution } from '../../drivers/kubernetes/tracker.js';
 import type { InformerChange } from '../../drivers/kubernetes/informer.js';
 import { evaluateKubernetesCheck } from '../../probes/kubernetes.js';
+import { checkGuards } from '../../runner/guards.js';
 import { planRun } from '../../runner/plan.js';
 import { loadScenarioFile, loadScenarioText } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/types.js';
@@ -123,6 +124,43 @@ describe('kubernetes planning (pure)', () => {
     expect(spot?.kind === 'fault' && spot.planned.unavailable).toBe(1);
   });
 
+  it('zone-outage says what it does on a real cluster, per mode', () => {
+    const load = (mode: string, maxUnavailable: string) => {
+      const { scenario, diagnostics } = loadScenarioText(
+        `apiVersion: gameday/v1\nkind: Scenario\nmetadata: { name: z }\ntargets: { kubernetes: { namespace: production } }\nguards: { maxUnavailable: ${maxUnavailable} }\nsteps: [{ fault: zone-outage, zone: a${mode ? `, mode: ${mode}` : ''} }]\n`,
+        'z.yaml',
+      );
+      if (!scenario) throw new Error(JSON.stringify(diagnostics));
+      return { scenario, run: planRun(scenario, { kubernetes: inventory() }, 1) };
+    };
+    const plan = (mode: string) => {
+      const step = load(mode, '100%').run.steps[0];
+      return step?.kind === 'fault' ? step.planned : undefined;
+    };
+    /** What the blast-radius guard refuses with no pod allowed out of service. */
+    const refusals = (mode: string) => {
+      const { scenario, run } = load(mode, '0');
+      return checkGuards(scenario, run).map((e) => e.message);
+    };
+    expect(plan('cordon')?.description).toMatch(
+      /^zone a down until rollback \(mode cordon\): cordon its nodes: no new pod lands there, running pods stay; the nodes stay Ready \(no kubelet is stopped\): 2 node\(s\)/,
+    );
+    expect(plan('cordon')?.unavailable).toBe(0);
+    // A cordon takes no pod out of service, so no blast radius refuses it; a taint that evicts does.
+    expect(refusals('cordon')).toEqual([]);
+    expect(refusals('taint-no-execute').join('\n')).toMatch(/maxUnavailable/);
+    expect(plan('cordon+drain')?.description).toMatch(
+      /\(mode cordon\+drain\): cordon its nodes and evict \(PodDisruptionBudgets respected\) its pods; the nodes stay Ready/,
+    );
+    expect(plan('taint-no-execute')?.description).toMatch(
+      /taint its nodes gameday\.io\/zone-outage=a:NoSchedule and :NoExecute: no new pod lands there and Kubernetes' taint eviction controller deletes every pod that does not tolerate the taint \(PodDisruptionBudgets do not apply\); the nodes stay Ready/,
+    );
+    expect(plan('taint-no-execute')?.unavailable).toBe(2);
+    expect(plan('')?.description).toMatch(
+      /\(mode not-ready\): cordon its nodes, label them node-not-ready\.stage\.kwok\.x-k8s\.io=true and evict .* its pods; the label makes nodes NotReady only where a kwok stage honours it \(gameday's fixture\); on a real cluster the nodes stay Ready/,
+    );
+  });
+
   it('plans without a connection, choosing at run time', async () => {
     const plan = planRun(await load('az-loss'), {}, 1);
     expect(plan.steps[0]?.kind === 'fault' && plan.steps[0].planned.description).toMatch(/chosen at run time/);
@@ -214,18 +252,24 @@ describe('probe evaluation', () => {
 });
 
 describe('per-pod timings', () => {
-  it('matches replacements to disrupted pods first in, first out, and summarizes them', () => {
-    let now = 1000;
-    const tracker = new PodTimingTracker(() => now);
+  /** A tracker on a hand-driven clock, fed by `emit` as a pod informer would feed it. */
+  function driven() {
+    const clock = { now: 1000 };
+    const tracker = new PodTimingTracker(() => clock.now);
     const listeners: Array<(c: InformerChange<PodInfo>) => void> = [];
     tracker.attach({ on: (l: (c: InformerChange<PodInfo>) => void) => (listeners.push(l), () => undefined) } as never);
     const emit = (c: InformerChange<PodInfo>): void => listeners.forEach((l) => l(c));
-    tracker.expect(pod('p1', 'a-1')).confirm();
-    now = 1010;
-    tracker.expect(pod('p2', 'b-1')).confirm();
-    tracker.expect(pod('p3', 'c-1')).cancel();
     const fresh = (name: string, extra: Partial<PodInfo>) =>
       pod(name, '', { scheduled: false, ready: false, ...extra });
+    return { clock, tracker, emit, fresh };
+  }
+
+  it('matches replacements to disrupted pods first in, first out, and summarizes them', () => {
+    const { clock, tracker, emit, fresh } = driven();
+    tracker.expect(pod('p1', 'a-1')).confirm();
+    clock.now = 1010;
+    tracker.expect(pod('p2', 'b-1')).confirm();
+    tracker.expect(pod('p3', 'c-1')).cancel();
     emit({ type: 'add', obj: fresh('r1', {}), at: 1020 });
     emit({ type: 'update', obj: fresh('r1', { scheduled: true, nodeName: 'b-1' }), at: 1100 });
     emit({ type: 'add', obj: fresh('r2', { scheduled: true, nodeName: 'c-1' }), at: 1200 });
@@ -237,5 +281,28 @@ describe('per-pod timings', () => {
     ]);
     expect(distribution([5, 1, 3, 2, 4])).toEqual({ count: 5, min: 1, p50: 3, p95: 5, max: 5 });
     expect(distribution([])).toBeNull();
+  });
+
+  it('a replacement matched to an eviction then refused (429) goes to the pod really evicted', () => {
+    const { clock, tracker, emit, fresh } = driven();
+    // Two drains at once: p2's eviction request goes out first and waits; p1's is accepted.
+    const p2 = tracker.expect(pod('p2', 'b-1'));
+    clock.now = 1005;
+    tracker.expect(pod('p1', 'a-1')).confirm();
+    // p1's replacement appears (and is scheduled) while p2's request still waits: it is matched to p2, the oldest.
+    emit({ type: 'add', obj: fresh('r1', {}), at: 1020 });
+    emit({ type: 'update', obj: fresh('r1', { scheduled: true, nodeName: 'c-1' }), at: 1100 });
+    // The budget refuses p2 (429): r1 is p1's.
+    p2.cancel();
+    emit({ type: 'update', obj: fresh('r1', { scheduled: true, ready: true, nodeName: 'c-1' }), at: 3005 });
+    // p2 is evicted on the retry; its own replacement follows.
+    clock.now = 5000;
+    tracker.expect(pod('p2', 'b-1')).confirm();
+    emit({ type: 'add', obj: fresh('r2', { scheduled: true, nodeName: 'c-1' }), at: 5050 });
+    emit({ type: 'update', obj: fresh('r2', { scheduled: true, ready: true, nodeName: 'c-1' }), at: 7000 });
+    expect(tracker.timings().map((x) => [x.pod, x.replacement, x.rescheduleMs, x.readyMs])).toEqual([
+      ['p1', 'r1', 95, 2000],
+      ['p2', 'r2', 50, 2000],
+    ]);
   });
 });

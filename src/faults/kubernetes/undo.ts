@@ -179,12 +179,15 @@ export const kubernetesUndoHandlers: Record<string, (args: Args, ctx: UndoContex
       const names = strings(args['nodes']);
       const cordonedBefore = new Set(strings(args['cordonedBefore']));
       const labelKey = typeof args['labelKey'] === 'string' ? args['labelKey'] : undefined;
+      const taintKey = typeof args['taintKey'] === 'string' ? args['taintKey'] : undefined;
       await mapLimit(names, 32, async (name) => {
         const patch: Record<string, unknown> = {};
         if (labelKey !== undefined) patch['metadata'] = { labels: { [labelKey]: null } };
         if (!cordonedBefore.has(name)) patch['spec'] = { unschedulable: null };
         try {
           await cluster.client.patchNode(name, patch);
+          if (taintKey !== undefined)
+            await updateTaints(cluster, name, (taints) => taints.filter((t) => t.key !== taintKey));
         } catch (error) {
           if ((error as { status?: number }).status !== 404) throw error;
         }
@@ -200,7 +203,7 @@ export const kubernetesUndoHandlers: Record<string, (args: Args, ctx: UndoContex
           if ((await cluster.client.deletePod(p.namespace, p.name)) === 'deleted') removed += 1;
         });
       }
-      const verified = await waitNodes(cluster, names, cordonedBefore, ctx);
+      const verified = await waitNodes(cluster, names, cordonedBefore, ctx, taintKey);
       return `zone ${String(args['zone'] ?? '')} restored: ${verified}${removed ? `; ${removed} leftover pod(s) deleted` : ''}`;
     });
   },

@@ -191,11 +191,10 @@ function marks(report: Report): Marks {
   const recovered = rto?.status === 'recovered' ? relativeMs(report, rto.recoveredAt) : null;
   let band: [number, number] | null = null;
   if (recovered !== null && rto) {
-    // Both instants when the report keeps them; else the contract's bound: within one interval before.
-    const extra = rto as unknown as Record<string, unknown>;
-    const lo = typeof extra['lastFailingAt'] === 'string' ? relativeMs(report, extra['lastFailingAt']) : null;
-    const hi = typeof extra['firstHealthyAt'] === 'string' ? relativeMs(report, extra['firstHealthyAt']) : null;
-    band = lo !== null && hi !== null ? [lo, hi] : [recovered - rto.errorBoundMs, recovered];
+    // Both instants when the report keeps them (older reports do not): else the estimate ± its bound.
+    const lo = relativeMs(report, rto.lastFailingAt);
+    const hi = relativeMs(report, rto.firstHealthyAt);
+    band = lo !== null && hi !== null ? [lo, hi] : [recovered - rto.errorBoundMs, recovered + rto.errorBoundMs];
   }
   const steps: Marks['steps'] = [];
   const open = new Map<string, number>();

@@ -2,6 +2,7 @@
 // fault window. Drawn only when report.json carries error budgets (runs with `slos:` in the scenario).
 
 import { trimNumber } from '../../measure/format.js';
+import { budgetBad, formatPeriod } from '../budget-text.js';
 import type { Report } from '../types.js';
 import { esc } from './escape.js';
 
@@ -11,37 +12,21 @@ export interface BudgetView {
   period: string;
   /** Percent of the period's error budget consumed by the run. */
   consumed: number | null;
+  /** In the fault window (over the run when there was no fault). */
   burnRate: number | null;
   bad: string;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-
-function pick(o: Record<string, unknown>, pattern: RegExp): unknown {
-  const key = Object.keys(o).find((k) => pattern.test(k));
-  return key === undefined ? undefined : o[key];
-}
-
-/** Error budgets as report.json states them; [] when it has none. Read by shape, so their layout may grow. */
+/** Error budgets as report.json states them (`measurements.errorBudgets`); [] when it has none. */
 export function errorBudgets(r: Report): BudgetView[] {
-  const m = r.measurements as unknown as Record<string, unknown>;
-  const root = r as unknown as Record<string, unknown>;
-  const list = [m['errorBudgets'], m['errorBudget'], root['errorBudgets']].find(Array.isArray) as unknown[] | undefined;
-  if (!list) return [];
-  return list
-    .filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object')
-    .map((o) => {
-      const bad = pick(o, /^bad/i);
-      return {
-        name: str(o['slo'] ?? o['name']),
-        objective: str(o['objective']),
-        period: str(o['period']),
-        consumed: num(pick(o, /consumed|budgetUsed|budgetBurn|burned/i)),
-        burnRate: num(pick(o, /burnRate/i)),
-        bad: typeof bad === 'number' ? trimNumber(bad, 3) : str(bad),
-      };
-    });
+  return (r.measurements.errorBudgets ?? []).map((b) => ({
+    name: b.slo,
+    objective: `${trimNumber(b.objective, 4)}%`,
+    period: formatPeriod(b.periodMs),
+    consumed: b.consumedPercent,
+    burnRate: b.burnRate.during ?? b.burnRate.run,
+    bad: b.consumedPercent === null ? '' : budgetBad(b),
+  }));
 }
 
 /** The error-budget section, or '' when the report has no error budgets. */

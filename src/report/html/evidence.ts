@@ -4,28 +4,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EVIDENCE_FILES, type LoadBucketLine, type SampleLine } from '../evidence.js';
 
-export const EVIDENCE_FILES = { samples: 'samples.ndjson', load: 'load.ndjson' } as const;
-
-/** One line of samples.ndjson: probe, ms since startedAt, healthy, latency ms, detail on failures. */
-export interface SampleLine {
-  p: string;
-  t: number;
-  ok: boolean;
-  ms: number;
-  d?: string;
-}
-
-/** One line of load.ndjson: a 100 ms bucket starting `t` ms after startedAt. */
-export interface LoadBucketLine {
-  t: number;
-  n: number;
-  errors: number;
-  p50?: number;
-  p95?: number;
-  p99?: number;
-  max?: number;
-}
+export { EVIDENCE_FILES, type LoadBucketLine, type SampleLine } from '../evidence.js';
 
 /** Samples per probe in time order, as columns. */
 export interface ProbeSamples {

@@ -39,6 +39,7 @@ svg.gantt .bar.sched { fill: var(--s3); } svg.gantt .bar.phase { fill: var(--s1)
 ol.notes li { margin: 2px 0; } .notes .t, td.t { font-family: ui-monospace, monospace; font-size: 12px; color: var(--muted); white-space: nowrap; }
 .notes .kind { color: var(--note); font-weight: 600; }
 .alert { color: var(--fail); }
+.caveat { color: var(--detect); font-size: 12px; }
 footer { margin-top: 36px; font-size: 12px; }
 @media print { .hover { display: none; } details { display: none; } }
 `;

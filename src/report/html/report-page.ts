@@ -5,6 +5,7 @@ import { pagePayload } from './data.js';
 import { errorBudgetSection } from './error-budget.js';
 import type { RunEvidence } from './evidence.js';
 import { LATENCY_CLIENT, latencySection } from './latency.js';
+import { k6Section } from './load.js';
 import { eventsSection, notesSection } from './notes.js';
 import { page } from './page.js';
 import { podsSection } from './pods.js';
@@ -25,6 +26,7 @@ export function renderReportHtml(report: Report, evidence: RunEvidence = NO_EVID
     timelineSection(report, payload),
     latencySection(payload),
     throughputSection(report, payload),
+    k6Section(report),
     sloSection(report),
     errorBudgetSection(report),
     podsSection(report),

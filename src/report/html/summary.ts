@@ -2,7 +2,7 @@
 
 import { formatMeasuredMs } from '../../measure/format.js';
 import { formatDuration } from '../../util/duration.js';
-import type { Report } from '../types.js';
+import type { ObjectiveResult, Report } from '../types.js';
 import { esc } from './escape.js';
 import { relativeMs } from './data.js';
 
@@ -47,6 +47,12 @@ function figures(r: Report): string {
   return out.length ? `<div class="figures">${out.join('')}</div>` : '';
 }
 
+/** Why an objective's samples cannot tell a pass from a fail (statistical honesty), under its value. */
+function caveat(o: ObjectiveResult): string {
+  const e = o.evidence;
+  return e && !e.conclusive && e.note ? `<div class="caveat">too few samples: ${esc(e.note)}</div>` : '';
+}
+
 /** Header, key figures and the objectives table. */
 export function summarySection(r: Report): string {
   const duration = relativeMs(r, r.endedAt);
@@ -56,7 +62,7 @@ export function summarySection(r: Report): string {
       : `<table class="objectives"><thead><tr><th>Objective</th><th>Target</th><th>Actual</th><th>Result</th></tr></thead><tbody>${r.objectives
           .map(
             (o) =>
-              `<tr class="${o.pass ? 'pass' : 'fail'}"><td>${esc(o.name)}</td><td>${esc(o.target)}</td><td>${esc(o.actual)}</td><td><span class="badge ${o.pass ? 'pass' : 'fail'}">${o.pass ? 'PASS' : 'FAIL'}</span></td></tr>`,
+              `<tr class="${o.pass ? 'pass' : 'fail'}"><td>${esc(o.name)}</td><td>${esc(o.target)}</td><td>${esc(o.actual)}${caveat(o)}</td><td><span class="badge ${o.pass ? 'pass' : 'fail'}">${o.pass ? 'PASS' : 'FAIL'}</span></td></tr>`,
           )
           .join('')}</tbody></table>`;
   return `<header><h1><span class="badge ${esc(r.verdict)}" id="verdict">${esc(r.verdict.toUpperCase())}</span> ${esc(r.scenario)}</h1>

@@ -5,11 +5,12 @@ import { formatPercent, trimNumber } from '../../measure/format.js';
 import type { Report } from '../types.js';
 import type { PagePayload } from './data.js';
 import { esc } from './escape.js';
+import { loadWindowsTable } from './load.js';
 
 function totals(report: Report): string {
   const l = report.load;
   if (!l) return '';
-  return `<p class="caption">${esc(l.engine)} load: ${esc(trimNumber(l.achievedRatePerSec, 1))}/s of ${esc(trimNumber(l.targetRatePerSec, 1))}/s, ${l.requests} requests, ${l.errors} errors (${esc(formatPercent(l.errorRate, 'up'))}), ${l.dropped} dropped.</p>`;
+  return `<p class="caption">${esc(l.engine)} load: ${esc(trimNumber(l.achievedRatePerSec, 1))}/s${l.targetRatePerSec === null ? '' : ` of ${esc(trimNumber(l.targetRatePerSec, 1))}/s`}, ${l.requests} requests, ${l.errors} errors (${esc(formatPercent(l.errorRate, 'up'))}), ${l.dropped} dropped.</p>`;
 }
 
 /** The throughput section: charts when load.ndjson exists, the totals from report.json always. */
@@ -17,13 +18,13 @@ export function throughputSection(report: Report, payload: PagePayload): string 
   const load = payload.load;
   if (!load && !report.load) return '';
   if (!load) {
-    return `<section id="throughput"><h2>Throughput</h2>${totals(report)}<p class="caption">This run directory has no load.ndjson, so the load cannot be drawn over time.</p></section>`;
+    return `<section id="throughput"><h2>Throughput</h2>${totals(report)}<p class="caption">This run directory has no load.ndjson, so the load cannot be drawn over time.</p>${loadWindowsTable(report)}</section>`;
   }
   const requests = load.n.reduce((a, b) => a + b, 0);
   const latency = load.p95 || load.p50 || load.p99;
   return `<section id="throughput"><h2>Throughput</h2>${totals(report)}
 <div class="chart" data-chart="throughput" data-expected-buckets="${load.buckets}" data-expected-requests="${requests}"></div>
-${latency ? '<h3>Load latency</h3><div class="chart" data-chart="load-latency"></div>' : ''}</section>`;
+${latency ? '<h3>Load latency</h3><div class="chart" data-chart="load-latency"></div>' : ''}${loadWindowsTable(report)}</section>`;
 }
 
 export const THROUGHPUT_CLIENT = String.raw`
