@@ -1,6 +1,5 @@
 // The gameday command line. The only code that prints or sets the exit code.
 
-import { readFileSync } from 'node:fs';
 import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
 import { demoCommand } from './commands/demo.js';
@@ -11,8 +10,10 @@ import { rbacCommand } from './commands/rbac.js';
 import { reportCommand } from './commands/report.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
+import { packageVersion } from './version.js';
 
 const HELP = `gameday — chaos and disaster-recovery experiments with measured RTO, RPO and SLOs
 
@@ -27,6 +28,7 @@ Commands:
   rollback <run-dir>             undo what a crashed or killed run left behind
   iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
   rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
+  schedule <file> --cron "…"     print (or --apply) a CronJob running it in the cluster on a schedule
   report <run-dir> [--html]      print a finished run's summary; write its report.html again
   help <command>                 the options of one command
 
@@ -53,13 +55,9 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   iam: iamCommand,
   rbac: rbacCommand,
+  schedule: scheduleCommand,
   report: reportCommand,
 };
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Run the CLI with `argv` (without node and script) and set process.exitCode. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -79,7 +77,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.out(HELP);
       code = name === undefined ? 2 : 0;
     } else if (name === '--version' || name === '-v' || name === '-V') {
-      io.out(rest.includes('--json') ? JSON.stringify({ version: version() }) : version());
+      io.out(rest.includes('--json') ? JSON.stringify({ version: packageVersion() }) : packageVersion());
       code = 0;
     } else {
       const command = COMMANDS[name];
