@@ -30,8 +30,9 @@ rm -rf "$stage/context/app" "$stage/pack" && mkdir -p "$stage/context/app" "$sta
 npm pack --silent --ignore-scripts --pack-destination "$stage/pack" >/dev/null
 tar -xzf "$stage"/pack/*.tgz -C "$stage/context/app" --strip-components=1
 
-# Production dependencies, installed once per package-lock.json: a warm build copies nothing new.
-deps_key="$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
+# Production dependencies, installed once per package-lock.json (they are what it pins): a warm build
+# installs nothing.
+deps_key="$(sha256sum package-lock.json | cut -c1-16)"
 deps="$stage/deps-$deps_key"
 if [ ! -d "$deps/node_modules" ]; then
   echo "installing production dependencies for the image (npm ci --omit=dev)" >&2

@@ -1,8 +1,9 @@
 // The image tier, part 1: the gameday image built by `npm run image` (scripts/image/build.sh) runs as
 // users run it — through podman's Docker-compatible API with testcontainers, the locally built image only.
 // Inside it: Node 24, the PostgreSQL client tools, a non-root user; `gameday demo` passes in a container
-// with a read-only root filesystem and only /tmp writable (the sandbox it starts, API replicas as processes
-// behind a balancer, needs no PostgreSQL server: the default pod-kill scenario uses no database).
+// with a read-only root filesystem, only /tmp writable and no network but its own loopback (the sandbox it
+// starts, API replicas as processes behind a balancer, needs no PostgreSQL server: the default pod-kill
+// scenario uses no database).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GamedayContainer, IMAGE, runToExit, startPodmanService, type PodmanService } from './podman.js';
@@ -38,7 +39,7 @@ describe(`the image ${IMAGE}`, () => {
   }, 180_000);
 
   it('with no arguments prints its usage (ENTRYPOINT gameday, CMD --help)', async () => {
-    const run = await runToExit(new GamedayContainer(), 120_000);
+    const run = await runToExit(new GamedayContainer().withNetworkMode('none'), 120_000);
     expect(run.exitCode).toBe(0);
     expect(run.output).toContain('Usage: gameday <command>');
   }, 180_000);
@@ -46,6 +47,7 @@ describe(`the image ${IMAGE}`, () => {
   it('runs gameday demo in a container with a read-only root filesystem: the experiment passes', async () => {
     const run = await runToExit(
       new GamedayContainer()
+        .withNetworkMode('none')
         .withReadOnlyRoot()
         .withTmpFs({ '/tmp': 'rw,size=256m' })
         .withCommand(['demo', '--report-dir', '/tmp/reports']),
