@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A target-lock directory per test file (test/helpers/lock-dir.ts).
+    setupFiles: ['test/helpers/lock-dir.ts'],
+    // Each tier in a temp dir of its own; leftovers there fail the tier (test/setup/leftovers.ts).
+    globalSetup: ['test/setup/leftovers.ts'],
   },
 });

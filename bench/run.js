@@ -1,5 +1,5 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [crash [sandbox|k8s|aws]] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,11 @@ import { startSandbox } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.filter((a) => !a.startsWith('--'));
+const words = args.filter((a) => !a.startsWith('--'));
+// Words after `crash` choose its targets (crash sandbox k8s aws); they are not benchmarks of their own.
+const crashAt = words.indexOf('crash');
+const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => ['sandbox', 'k8s', 'aws'].includes(a));
+const only = words.filter((a, i) => crashAt < 0 || i <= crashAt || !crashTargets.includes(a));
 const want = (name) => only.length === 0 || only.includes(name);
 const verdict = (ok) => (ok ? 'meets goal' : 'MISSES GOAL');
 const lines = [];
@@ -118,6 +122,26 @@ if (want('html')) {
   const m = await benchHtml({ hours, intervalMs: 100, probes: 2 });
   for (const line of htmlBenchLines(m)) say(line);
   if (m.consoleErrors.length > 0) say(`html render: console errors: ${m.consoleErrors.join(' | ')}`);
+}
+
+if (want('crash')) {
+  // The full crash matrix shares its harness with the test tiers (TypeScript): run it through vite-node.
+  // `crash sandbox`, `crash k8s`, `crash aws` choose targets; --quick runs the tiers' kill points only.
+  const targets = crashTargets;
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  console.log(`\n# crash matrix (test/crash/bench.ts ${[...targets, ...(quick ? ['--quick'] : [])].join(' ')})`);
+  const out = execFileSync(
+    process.execPath,
+    [
+      `${root}node_modules/.bin/vite-node`,
+      `${root}test/crash/bench.ts`,
+      ...targets,
+      ...(quick ? ['--quick'] : []),
+    ],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
+  );
+  process.stdout.write(out);
+  lines.push(...out.split('\n').filter((l) => l.startsWith('crash matrix:')));
 }
 
 console.log('\n# summary');

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostmasterPid } from '../src/drivers/postgres/server.js';
-import { isProcessRunning, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
+import { isProcessRunning, startScratchPostgres, type ScratchPostgres } from '../src/drivers/postgres/scratch.js';
 import { pgDump } from '../src/drivers/postgres/tools.js';
 import { runDrill, s3Source, type S3Like } from '../src/drill/index.js';
 import type { DrillConfig, DrillEvent, DrillResult } from '../src/drill/types.js';
@@ -300,6 +300,35 @@ describe('drill cleanup', () => {
     expect(result.error?.message).toMatch(/operator pressed/);
     expect(result.cleanup.detail.join('\n')).toMatch(/scratch server stopped/);
   });
+
+  it('leaves nothing behind whenever an abort lands during the scratch server start', async () => {
+    // Why these delays: they land in runuser/initdb, in its bootstrap backend and in pg_ctl start -w;
+    // a start stopped there has no pid file, and its processes must still be found and stopped.
+    for (const ms of [30, 250, 500, 750, 1000, 1300]) {
+      const parentDir = workDir();
+      const { journal, path } = newJournal();
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new Error('operator pressed ^C')), ms);
+      let stop: (() => Promise<string>) | undefined;
+      try {
+        const server = await startScratchPostgres({
+          journal,
+          parentDir,
+          signal: ac.signal,
+          onJournaled: (s) => (stop = s),
+        });
+        await server.stop();
+      } catch {
+        // Aborted before it was up: the caller's cleanup below is what a drill runs.
+        await stop?.();
+      } finally {
+        clearTimeout(timer);
+        journal.close();
+      }
+      expect(pendingUndos(readJournal(path)), `abort after ${ms} ms`).toEqual([]);
+      expect(readdirSync(parentDir), `abort after ${ms} ms`).toEqual([]);
+    }
+  }, 120_000);
 
   it('stops at the time limit and still cleans up', async () => {
     const result = await drill(

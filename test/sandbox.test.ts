@@ -16,6 +16,7 @@ import {
   type GroundTruthEvent,
   type SandboxHandle,
   type SandboxStateFile,
+  type SandboxStatus,
 } from '../src/drivers/sandbox/index.js';
 import { isAlive } from '../src/drivers/sandbox/teardown.js';
 import { query } from './helpers/postgres.js';
@@ -181,6 +182,14 @@ describe('sandbox with PostgreSQL', () => {
     expect((await sbx.client.status()).zones['a']).toEqual({ up: true });
     expect(events(sbx, 'zone-down').map((e) => e.zone)).toEqual(['a']);
     expect(events(sbx, 'zone-up').map((e) => e.zone)).toEqual(['a']);
+    // Zone a is refilled (replicas moved back one at a time) before the next test picks a replica.
+    const ready = (s: SandboxStatus, zone: string): number =>
+      s.replicas.filter((r) => r.zone === zone && r.state === 'ready').length;
+    const even = await waitFor('zone a refilled', async () => {
+      const s = await sbx.client.status();
+      return s.ready === 6 && !s.rebalancing && ready(s, 'a') === 2 ? s : undefined;
+    });
+    expect(['a', 'b', 'c'].map((z) => ready(even, z))).toEqual([2, 2, 2]);
     await expect(sbx.client.zoneDown('x')).rejects.toMatchObject({ code: 'SANDBOX_REJECTED' });
   });
 

@@ -7,12 +7,14 @@
 // With --owner-pid, moto stops (and its state dir is removed) by itself once that process is gone.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
+import { fixturePointer } from '../shared/pointer.mjs';
 import { startMoto, stopMoto } from './lib/moto.mjs';
 
-const pointerFile = process.env.GAMEDAY_MOTO_POINTER ?? path.join(os.tmpdir(), 'gameday-moto-current');
+/** A moto state dir holds moto.log, and moto.json while moto runs (lib/moto.mjs). */
+const isMotoDir = (dir) => ['moto.json', 'moto.log'].some((f) => fs.existsSync(path.join(dir, f)));
+const pointer = fixturePointer('moto', process.env.GAMEDAY_MOTO_POINTER, isMotoDir);
 
 function parseArgs(argv) {
   return parseFixtureArgs(argv, {
@@ -35,7 +37,9 @@ async function up(opts) {
     log,
     ownerPid: opts.ownerPid,
   });
-  fs.writeFileSync(pointerFile, state.stateDir + '\n');
+  const previous = pointer.set(state.stateDir);
+  if (previous)
+    console.log(`note: the previous moto ${previous} keeps running; stop it with down --state-dir ${previous}`);
   console.log(`moto up in ${state.stateDir} (pid ${state.pid}); use any access key, e.g. AWS_ACCESS_KEY_ID=testing`);
   if (state.watchdogPid) {
     console.log(`owner pid ${opts.ownerPid}; moto is stopped by watchdog pid ${state.watchdogPid} once it is gone`);
@@ -44,19 +48,16 @@ async function up(opts) {
 }
 
 async function down(opts) {
-  let stateDir = opts.stateDir;
-  if (!stateDir) {
-    if (!fs.existsSync(pointerFile)) throw new UsageError(`no --state-dir given and no current moto (${pointerFile})`);
-    stateDir = fs.readFileSync(pointerFile, 'utf8').trim();
-  }
+  const stateDir = opts.stateDir ?? pointer.resolve();
   if (!fs.existsSync(stateDir)) {
+    pointer.clear(stateDir);
     console.log(`nothing to do: ${stateDir} does not exist`);
     return;
   }
   const result = await stopMoto(stateDir, { log });
   if (!result.stopped) console.log(`nothing to stop: ${result.reason}`);
   fs.rmSync(stateDir, { recursive: true, force: true });
-  if (fs.existsSync(pointerFile) && fs.readFileSync(pointerFile, 'utf8').trim() === stateDir) fs.rmSync(pointerFile);
+  pointer.clear(stateDir);
   console.log(`moto down; removed ${stateDir}`);
 }
 

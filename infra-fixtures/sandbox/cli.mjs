@@ -10,11 +10,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
+import { fixturePointer } from '../shared/pointer.mjs';
 import { teardown } from './lib/teardown.mjs';
 import { isAlive, sleep } from './lib/util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const pointerFile = process.env.GAMEDAY_SANDBOX_POINTER ?? path.join(os.tmpdir(), 'gameday-sandbox-current');
+/** A sandbox state dir holds the config.json `up` wrote, naming that very dir. */
+function isSandboxDir(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).stateDir === dir;
+  } catch {
+    return false;
+  }
+}
+const pointer = fixturePointer('sandbox', process.env.GAMEDAY_SANDBOX_POINTER, isSandboxDir);
 
 function parseArgs(argv) {
   return parseFixtureArgs(argv, {
@@ -53,7 +62,9 @@ async function up(opts) {
   });
   fs.closeSync(log);
   child.unref();
-  fs.writeFileSync(pointerFile, stateDir + '\n');
+  const previous = pointer.set(stateDir);
+  if (previous)
+    console.log(`note: the previous sandbox ${previous} keeps running; stop it with down --state-dir ${previous}`);
   const stateFile = path.join(stateDir, 'sandbox.json');
   const deadline = Date.now() + opts.timeoutMs;
   while (!fs.existsSync(stateFile)) {
@@ -82,13 +93,9 @@ async function up(opts) {
 }
 
 async function down(opts) {
-  let stateDir = opts.stateDir;
-  if (!stateDir) {
-    if (!fs.existsSync(pointerFile))
-      throw new UsageError(`no --state-dir given and no current sandbox (${pointerFile})`);
-    stateDir = fs.readFileSync(pointerFile, 'utf8').trim();
-  }
+  const stateDir = opts.stateDir ?? pointer.resolve();
   if (!fs.existsSync(stateDir)) {
+    pointer.clear(stateDir);
     console.log(`nothing to do: ${stateDir} does not exist`);
     return;
   }
@@ -98,7 +105,7 @@ async function down(opts) {
     throw new Error(`processes still alive after down: ${result.alive.join(', ')} (state kept in ${stateDir})`);
   }
   fs.rmSync(stateDir, { recursive: true, force: true });
-  if (fs.existsSync(pointerFile) && fs.readFileSync(pointerFile, 'utf8').trim() === stateDir) fs.rmSync(pointerFile);
+  pointer.clear(stateDir);
   console.log(`sandbox down; ${result.pids.length} process(es) checked, none alive; removed ${stateDir}`);
 }
 

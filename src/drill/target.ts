@@ -26,6 +26,7 @@ export async function createTarget(
   const server = await startScratchPostgres({
     journal: ctx.journal,
     signal: ctx.signal,
+    onJournaled: (stop) => (created.stop = stop),
     ...(ctx.parentDir === undefined ? {} : { parentDir: ctx.parentDir }),
     ...(ctx.binDir === undefined ? {} : { binDir: ctx.binDir }),
   });

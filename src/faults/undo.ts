@@ -3,6 +3,7 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import { SandboxClient, stopSandboxFromState } from '../drivers/sandbox/index.js';
+import { settledLiveness } from '../drivers/sandbox/liveness.js';
 import { ensureDatabasePrimaryIn, waitForRegion } from '../drivers/sandbox/regions.js';
 import { dropMarkers } from '../drivers/postgres/markers.js';
 import { dropScratchDatabase, removeOwnedDir, removeScratchServer } from '../drivers/postgres/scratch.js';
@@ -10,8 +11,9 @@ import { awsUndoHandlers } from './aws/undo.js';
 import { kubernetesUndoHandlers } from './kubernetes/undo.js';
 import { undoScaleDeployment } from '../runbook/kubernetes-actions.js';
 import { GamedayError } from '../errors.js';
-import type { UndoAction } from '../runner/journal.js';
+import type { JournalEntry, UndoAction } from '../runner/journal.js';
 import { sleep } from '../util/clock.js';
+import { goneWithRun, vanishedSandbox } from './vanished.js';
 
 export interface UndoContext {
   signal: AbortSignal;
@@ -19,6 +21,8 @@ export interface UndoContext {
   timeoutMs: number;
   /** The journal says the mutating call returned success (false: it failed, or the run died during it). */
   applied?: boolean;
+  /** The whole journal: tells which targets the run started itself (and may have vanished with it). */
+  entries?: readonly JournalEntry[];
 }
 
 type UndoHandler = (args: Record<string, unknown>, ctx: UndoContext) => Promise<string>;
@@ -106,12 +110,17 @@ const handlers: Record<string, UndoHandler> = {
   async 'runbook:none'() {
     return 'nothing to undo (read-only step)';
   },
-  async 'sandbox:stop'(args) {
+  async 'sandbox:stop'(args, ctx) {
     const stateDir = str(args, 'stateDir');
-    if (!existsSync(stateDir)) return 'sandbox already gone';
-    await stopSandboxFromState(stateDir);
+    if (!existsSync(stateDir)) return goneWithRun(`sandbox ${stateDir}`);
+    // A sandbox whose run was killed stops itself (owner watchdog): let it finish before judging.
+    const live = await settledLiveness(stateDir, ctx.timeoutMs, ctx.signal);
+    if (live.state !== 'gone' || live.leftovers.length > 0) await stopSandboxFromState(stateDir);
     // The state dir is gameday's own temp dir; once every process is gone nothing in it is needed.
     rmSync(stateDir, { recursive: true, force: true });
+    if (live.state === 'gone' && live.leftovers.length === 0) {
+      return `${goneWithRun(`sandbox ${stateDir}`)} (its state dir removed)`;
+    }
     return 'sandbox stopped';
   },
   async 'postgres:drop-markers'(args, ctx) {
@@ -124,7 +133,10 @@ const handlers: Record<string, UndoHandler> = {
   },
   // Restore drills (src/drill): a scratch server, a scratch database, the drill's temp dir.
   async 'postgres:remove-scratch-server'(args) {
-    return removeScratchServer(str(args, 'dir'));
+    const dir = str(args, 'dir');
+    // A scratch server is started by the drill that journals it: its dir gone means it went with that drill.
+    if (!existsSync(dir)) return goneWithRun(`scratch PostgreSQL ${dir}`);
+    return removeScratchServer(dir);
   },
   async 'postgres:drop-scratch-database'(args) {
     return dropScratchDatabase({ url: str(args, 'url'), database: str(args, 'database') });
@@ -143,6 +155,11 @@ export async function runUndo(action: UndoAction, ctx: UndoContext): Promise<str
       code: 'UNKNOWN_UNDO',
       hint: 'this journal was written by another version of gameday; undo it by hand',
     });
+  }
+  if (ctx.entries && (action.driver === 'sandbox' || `${action.driver}:${action.op}` === 'postgres:drop-markers')) {
+    // Why before the call: the address of a sandbox that is gone may already belong to something else.
+    const gone = action.op === 'stop' ? null : await vanishedSandbox(action.args, ctx.entries, ctx);
+    if (gone !== null) return gone;
   }
   return handler(action.args, ctx);
 }

@@ -1,9 +1,10 @@
 // The journal: an append-only NDJSON file, flushed to disk before every mutating call,
 // holding what is needed to undo each mutation — so a crashed or killed run can be rolled back.
 
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { GamedayError } from '../errors.js';
 import type { TargetIdentity } from './targets-identity.js';
+import { afterApplied, killAfterApplied } from './failpoint.js';
 
 /** How to undo one mutation: a driver operation with plain-data arguments (never secrets). */
 export interface UndoAction {
@@ -58,6 +59,11 @@ export class Journal {
   private fd: number | undefined;
   private seq = 0;
   private readonly listeners = new Set<JournalListener>();
+  /** The undone ids as of a file size, so `undone` reads the file only when another writer appended. */
+  private known: { size: number; ids: Set<string> } | undefined;
+  private appliedCount = 0;
+  /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
+  private readonly killAt = killAfterApplied();
 
   /** Open `path` for appending; an existing journal (gameday rollback) continues its ids. */
   constructor(path: string) {
@@ -80,9 +86,14 @@ export class Journal {
   /** Append one entry and flush it to disk. */
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error(`journal ${this.path} is closed`);
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    const line = `${JSON.stringify(entry)}\n`;
+    writeSync(this.fd, line);
     // Why fsync: a kill -9 or power loss right after this call must still leave the undo on disk.
     fsyncSync(this.fd);
+    if (this.known) {
+      if (entry.type === 'undone') this.known.ids.add(entry.id);
+      this.known.size += Buffer.byteLength(line);
+    }
     for (const l of this.listeners) l(entry);
   }
 
@@ -96,6 +107,7 @@ export class Journal {
 
   applied(id: string, detail?: string): void {
     this.append({ type: 'applied', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+    afterApplied(++this.appliedCount, this.killAt);
   }
 
   failed(id: string, error: string, opts: { notSent?: boolean } = {}): void {
@@ -113,7 +125,7 @@ export class Journal {
    * first, so whoever appended it (this process or another), the same mutation is never undone twice.
    */
   undone(id: string, detail?: string): void {
-    if (readJournal(this.path).some((e) => e.type === 'undone' && e.id === id)) {
+    if (this.undoneIds().has(id)) {
       throw new GamedayError(`mutation ${id} of ${this.path} is already undone`, {
         kind: 'runtime',
         code: 'ALREADY_UNDONE',
@@ -122,6 +134,16 @@ export class Journal {
       });
     }
     this.append({ type: 'undone', at: new Date().toISOString(), id, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  /** Ids the file records as undone; read again only when someone else appended since (the size differs). */
+  private undoneIds(): Set<string> {
+    const size = statSync(this.path).size;
+    if (this.known?.size !== size) {
+      const ids = new Set(readJournal(this.path).flatMap((e) => (e.type === 'undone' ? [e.id] : [])));
+      this.known = { size, ids };
+    }
+    return this.known.ids;
   }
 
   undoFailed(id: string, error: string): void {

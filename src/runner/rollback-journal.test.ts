@@ -15,12 +15,12 @@ afterEach(() => {
 });
 
 /** A run dir whose journal says run `owner` made one mutation (a read-only runbook step) not undone yet. */
-function runDir(owner: { pid: number; host: string; startTime?: string }): string {
+function runDir(owner: { pid: number; host: string; startTime?: string }, op = 'none'): string {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-rollback-'));
   dirs.push(dir);
   const j = new Journal(join(dir, 'journal.ndjson'));
   j.append({ type: 'run', at: new Date().toISOString(), runId: 'r1', scenario: 's', file: 'f.yaml', ...owner });
-  j.applied(j.intent('step', 'check', 'sandbox', { driver: 'runbook', op: 'none', args: {} }));
+  j.applied(j.intent('step', 'check', 'sandbox', { driver: 'runbook', op, args: {} }));
   j.close();
   return dir;
 }
@@ -59,5 +59,19 @@ describe('gameday rollback', () => {
     const dir = runDir({ pid: 1, host: 'elsewhere.example' });
     await expect(rollbackJournal(dir, opts())).rejects.toMatchObject({ code: 'RUN_ON_OTHER_HOST' });
     await expect(rollbackJournal(dir, { ...opts(), force: true })).resolves.toMatchObject({ status: 'rolled-back' });
+  });
+
+  it('keeps the locks of an incomplete rollback until a person marks it resolved', async () => {
+    const dir = runDir({ pid: 1, host: 'elsewhere.example' }, 'irreversible');
+    const o = { ...opts(), force: true };
+    const first = await rollbackJournal(dir, o);
+    expect(first).toMatchObject({ status: 'rolled-back', result: { complete: false } });
+    expect(readdirSync(o.lockBackend.location).filter((f) => f.endsWith('.lock'))).toHaveLength(1);
+    const resolved = await rollbackJournal(dir, { ...o, resolved: true });
+    expect(resolved).toMatchObject({ status: 'rolled-back', result: { complete: true, undone: 1 } });
+    expect(readJournal(join(dir, 'journal.ndjson')).filter((e) => e.type === 'undone')).toEqual([
+      expect.objectContaining({ detail: 'resolved by hand (gameday rollback --resolved); no undo was run' }),
+    ]);
+    expect(readdirSync(o.lockBackend.location)).toEqual([]);
   });
 });

@@ -24,11 +24,18 @@ export interface JournalRollbackOptions {
   timeoutMs: number;
   /** Roll back although the run's host is another machine, whose processes cannot be checked from here. */
   force?: boolean;
+  /**
+   * A person has put the system back by hand (an undo that cannot succeed, such as an RDS promotion):
+   * record every pending mutation as resolved, run no undo, and release the run's locks.
+   */
+  resolved?: boolean;
   awsClientOptions?: AwsClientOptions;
   /** Test seam: one backend for every lock (default: the backend each journaled lock names). */
   lockBackend?: TargetLockBackend;
   signal?: AbortSignal;
   log?(message: string): void;
+  /** Called once the checks passed and the locks are held, before the first undo. */
+  onStart?(start: { pending: number; checked: string[] }): void;
   onUndo?(id: string, status: 'ok' | 'failed', detail: string): void;
 }
 
@@ -104,6 +111,19 @@ async function removeStaleLocks(
   return removed;
 }
 
+/** Record each pending mutation as resolved by a person (the audit trail stays in the journal). */
+function markResolved(
+  journal: Journal,
+  pending: ReturnType<typeof pendingUndos>,
+  opts: JournalRollbackOptions,
+): RollbackResult {
+  for (const p of [...pending].reverse()) {
+    journal.undone(p.id, 'resolved by hand (gameday rollback --resolved); no undo was run');
+    opts.onUndo?.(p.id, 'ok', `${p.action}: resolved by hand`);
+  }
+  return { complete: true, undone: pending.length, failed: [] };
+}
+
 /** Undo what the run in `runDir` left behind. Throws GamedayError for every refusal; nothing is changed then. */
 export async function rollbackJournal(runDir: string, opts: JournalRollbackOptions): Promise<JournalRollbackOutcome> {
   const journalPath = resolve(join(runDir, 'journal.ndjson'));
@@ -114,11 +134,14 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
   }
   refuseLiveOwner(entries, opts.force === true);
   const signal = opts.signal ?? AbortSignal.timeout(10 * 60_000);
-  const checked = await verifyJournalTargets(entries, {
-    signal,
-    ...(opts.awsClientOptions ? { awsClientOptions: opts.awsClientOptions } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
-  });
+  // Resolved by hand: nothing is sent to the targets, so there is no identity to check.
+  const checked = opts.resolved
+    ? []
+    : await verifyJournalTargets(entries, {
+        signal,
+        ...(opts.awsClientOptions ? { awsClientOptions: opts.awsClientOptions } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
   const holder = holderFor(journalRun(entries)?.runId ?? 'rollback', journalPath, 'rollback');
   const locks: TargetLock[] = [];
   try {
@@ -141,10 +164,13 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
   try {
     // Read again under the locks: what is pending now is what this rollback owns.
     const owned = pendingUndos(readJournal(journalPath));
-    result = await rollback(journal, owned, {
-      timeoutMs: opts.timeoutMs,
-      ...(opts.onUndo ? { onUndo: opts.onUndo } : {}),
-    });
+    opts.onStart?.({ pending: owned.length, checked });
+    result = opts.resolved
+      ? markResolved(journal, owned, opts)
+      : await rollback(journal, owned, {
+          timeoutMs: opts.timeoutMs,
+          ...(opts.onUndo ? { onUndo: opts.onUndo } : {}),
+        });
     return { status: 'rolled-back', pending: owned.length, result, checked };
   } finally {
     journal.close();

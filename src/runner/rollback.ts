@@ -26,9 +26,11 @@ export async function rollback(
   opts: RollbackOptions,
 ): Promise<RollbackResult> {
   const result: RollbackResult = { complete: true, undone: 0, failed: [] };
+  // The whole journal, for undos that must know what the run started itself (faults/vanished.ts).
+  const entries = readJournal(journal.path);
   // Why read the journal again: `pending` may be stale (another process undid some since); an undo the
   // journal already records is never run a second time.
-  const done = new Set(readJournal(journal.path).flatMap((e) => (e.type === 'undone' ? [e.id] : [])));
+  const done = new Set(entries.flatMap((e) => (e.type === 'undone' ? [e.id] : [])));
   for (const p of [...pending].reverse()) {
     if (done.has(p.id)) {
       opts.onUndo?.(p.id, 'ok', `${p.action}: already undone`);
@@ -42,7 +44,7 @@ export async function rollback(
       // would leave the intent pending forever.
       const detail = p.notSent
         ? 'never created: the call never reached the system (connection refused), nothing to undo'
-        : await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied });
+        : await runUndo(p.undo, { signal, timeoutMs: opts.timeoutMs, applied: p.applied, entries });
       journal.undone(p.id, detail);
       result.undone += 1;
       opts.onUndo?.(p.id, 'ok', `${p.action}: ${detail}`);

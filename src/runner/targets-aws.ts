@@ -49,11 +49,12 @@ export async function connectAws(
     const identity = await guardIdentity(driver, config, opts.signal);
     opts.log(`aws: account ${identity.account}, region ${identity.region}, caller ${identity.arn}`);
     const endpoint = config.endpoints?.sts ?? config.endpoint;
+    // Why the endpoint in the key: two emulators with the same account and region are two systems.
     return {
       driver,
       config,
       identity,
-      lockKey: `aws:${identity.account}:${identity.region}`,
+      lockKey: `aws:${identity.account}:${identity.region}${endpoint === undefined ? '' : `@${endpoint}`}`,
       journalIdentity: {
         kind: 'aws',
         account: identity.account,

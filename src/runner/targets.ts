@@ -7,6 +7,7 @@ import { SandboxClient, startSandbox, type SandboxHandle } from '../drivers/sand
 import { GamedayError } from '../errors.js';
 import { connectKubernetes, type KubernetesConnection } from '../faults/kubernetes/connect.js';
 import { preflightRunbookKubernetes } from '../faults/kubernetes/runbook-preflight.js';
+import { sandboxStartedDetail } from '../faults/vanished.js';
 import type { Scenario } from '../scenario/types.js';
 import { RUNTIME_VARIABLES } from '../scenario/types.js';
 import type { Journal } from './journal.js';
@@ -134,7 +135,7 @@ async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise
       stateDir,
       signal: opts.signal,
     });
-    opts.journal.applied(id, `sandbox control ${handle.controlUrl}`);
+    opts.journal.applied(id, sandboxStartedDetail(handle.controlUrl, handle.databaseUrl));
     conn = {
       client: handle.client,
       controlUrl: handle.controlUrl,

@@ -3,13 +3,13 @@
 // and `pendingUndos(readJournal(...))` + `rollback()` stop the experiment and delete the template.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
+import { testTempDir } from '../helpers/tmp.js';
 import { installFisFake } from './fis-fake.js';
 import { ACCOUNT, REGION, startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
 
@@ -26,7 +26,7 @@ describe('killed run', () => {
   });
 
   it('gameday rollback stops the experiment and deletes the template from journal data only', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gameday-aws-killed-'));
+    const dir = testTempDir('aws-killed');
     const journalPath = path.join(dir, 'journal.ndjson');
     const storeFile = path.join(dir, 'fis-experiments.json');
     const runId = `killed-${Date.now().toString(36)}`;

@@ -2,8 +2,6 @@
 // GetChange INSYNC) and its rollback — in the run, and from the journal alone — puts the old record back.
 
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsDriver } from '../../src/drivers/aws/index.js';
@@ -13,6 +11,7 @@ import { runRunbook, type RunbookStep } from '../../src/runbook/index.js';
 import { Journal, pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { rollback } from '../../src/runner/rollback.js';
 import { systemClock } from '../../src/util/clock.js';
+import { testTempDir } from '../helpers/tmp.js';
 import { startMotoForTests, testDriver, testTarget, type Moto } from './moto.js';
 
 describe('route53-change runbook action on moto', () => {
@@ -74,7 +73,7 @@ describe('route53-change runbook action on moto', () => {
 
   it('switches the record (INSYNC) and rolls it back when a later step fails', async () => {
     await setOld();
-    const path = join(mkdtempSync(join(tmpdir(), 'gameday-r53-')), 'journal.ndjson');
+    const path = join(testTempDir('r53'), 'journal.ndjson');
     const journal = new Journal(path);
     const result = await runRunbook(
       [
@@ -102,7 +101,7 @@ describe('route53-change runbook action on moto', () => {
 
   it('gameday rollback restores the old record from the journal alone', async () => {
     await setOld();
-    const path = join(mkdtempSync(join(tmpdir(), 'gameday-r53-')), 'journal.ndjson');
+    const path = join(testTempDir('r53'), 'journal.ndjson');
     const journal = new Journal(path);
     const result = await runRunbook([dnsStep()], ctx(journal));
     journal.close();
@@ -120,7 +119,7 @@ describe('route53-change runbook action on moto', () => {
   }, 60_000);
 
   it('a record that did not exist before is deleted by the rollback', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'gameday-r53-')), 'journal.ndjson');
+    const path = join(testTempDir('r53'), 'journal.ndjson');
     const journal = new Journal(path);
     const step = { ...dnsStep(), args: { ...dnsStep().args, name: 'new.connectkit.example' } };
     const result = await runRunbook([step], ctx(journal));

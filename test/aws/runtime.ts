@@ -1,30 +1,32 @@
 // A fault runtime for AWS tests: a real journal in a temp dir, the system clock, a log that collects lines.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { onTestFinished } from 'vitest';
 import type { AwsDriver } from '../../src/drivers/aws/index.js';
 import type { AwsFaultRuntime } from '../../src/faults/aws/types.js';
 import { Journal } from '../../src/runner/journal.js';
 import { systemClock } from '../../src/util/clock.js';
+import { testTempDir } from '../helpers/tmp.js';
 
 export interface TestRuntime extends AwsFaultRuntime {
   lines: string[];
   journalPath: string;
 }
 
-/** A runtime with a fresh journal; unique run id per call. */
+/** A runtime with a fresh journal (closed and removed when the test finishes); unique run id per call. */
 export function testRuntime(
   aws: AwsDriver,
   opts: { step?: string; signal?: AbortSignal; preview?: boolean } = {},
 ): TestRuntime {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gameday-aws-test-'));
-  const journalPath = path.join(dir, 'journal.ndjson');
+  const journalPath = path.join(testTempDir('aws-test'), 'journal.ndjson');
+  const journal = new Journal(journalPath);
+  // Registered after the dir's removal, so it runs first (vitest runs these hooks last-in first-out).
+  onTestFinished(() => journal.close());
   const lines: string[] = [];
   return {
     step: opts.step ?? 'fault-1',
     runId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-    journal: new Journal(journalPath),
+    journal,
     clock: systemClock,
     signal: opts.signal ?? new AbortController().signal,
     aws,
@@ -35,10 +37,4 @@ export function testRuntime(
   };
 }
 
-/** Fast FIS polling for tests. */
-export const FAST_FIS = {
-  stopConditions: [] as string[],
-  emptyTargetResolutionMode: 'fail' as const,
-  timeoutMs: 20_000,
-  pollIntervalMs: 20,
-};
+export { FAST_FIS } from './fis-options.js';

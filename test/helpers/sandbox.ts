@@ -8,7 +8,7 @@ export async function fleetWhole(client: SandboxClient, timeoutMs = 30_000): Pro
   await eventually(
     async () => {
       const s = await client.status();
-      return s.ready === s.desired && Object.values(s.zones).every((z) => z.up) ? true : undefined;
+      return s.ready === s.desired && !s.rebalancing && Object.values(s.zones).every((z) => z.up) ? true : undefined;
     },
     timeoutMs,
     'the sandbox fleet to be whole',

@@ -164,3 +164,54 @@ export async function settled(admin: AdminClient, expectedNodes: number, timeout
 export function gamedayRbac(): string {
   return readFileSync(new URL('../../infra-fixtures/kubernetes/rbac/gameday.yaml', import.meta.url), 'utf8');
 }
+
+/**
+ * Put `count` ConnectKit pods on the spot nodes (one per zone): cordon the on-demand nodes, delete pods
+ * there one at a time until that many run on spot nodes, uncordon, and wait until the cluster is as it
+ * was. Makes a spot interruption drain more pods than the budget allows at once (deterministically).
+ */
+export async function podsOnSpot(admin: AdminClient, count: number, expectedNodes: number): Promise<void> {
+  await settled(admin, expectedNodes);
+  const all = (await admin.get('/api/v1/nodes')).items;
+  const isSpot = (n: KubeObject): boolean => n.metadata.labels?.['eks.amazonaws.com/capacityType'] === 'SPOT';
+  const spot = new Set(all.filter(isSpot).map((n) => n.metadata.name));
+  const onDemand = all.filter((n) => !isSpot(n)).map((n) => n.metadata.name);
+  const cordon = async (unschedulable: boolean): Promise<void> => {
+    for (const name of onDemand) {
+      await admin.request('PATCH', `/api/v1/nodes/${name}`, {
+        body: { spec: { unschedulable } },
+        contentType: 'application/merge-patch+json',
+      });
+    }
+  };
+  const live = async (): Promise<Array<KubeObject & { spec?: { nodeName?: string } }>> =>
+    (await admin.get(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dconnectkit`)).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    ) as Array<KubeObject & { spec?: { nodeName?: string } }>;
+  await cordon(true);
+  try {
+    for (let moved = 0; moved < 10; moved++) {
+      const pods = await live();
+      if (pods.filter((p) => spot.has(p.spec?.nodeName ?? '')).length >= count) break;
+      const victim = pods.find((p) => !spot.has(p.spec?.nodeName ?? ''));
+      if (!victim) break;
+      await admin.request('DELETE', `/api/v1/namespaces/${NAMESPACE}/pods/${victim.metadata.name}`);
+      await eventually(
+        async () => {
+          const d = await admin.get(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}`);
+          const now = await live();
+          return d.status?.readyReplicas === 5 && now.length === 5 && now.every((p) => p.spec?.nodeName)
+            ? true
+            : undefined;
+        },
+        60_000,
+        'the moved pod to be replaced and Ready',
+      );
+    }
+  } finally {
+    await cordon(false);
+  }
+  const onSpot = (await live()).filter((p) => spot.has(p.spec?.nodeName ?? '')).length;
+  if (onSpot < count) throw new Error(`could place only ${onSpot} of ${count} ConnectKit pods on spot nodes`);
+  await settled(admin, expectedNodes);
+}

@@ -1,6 +1,9 @@
 // The replica controller: keeps `desired` API replicas running as OS processes, spread evenly over
-// the zones that are up, each zone with on-demand and spot capacity, as a ReplicaSet would.
-// A replica that is terminating or draining no longer counts, so its replacement starts at once.
+// the zones that are up, each zone with on-demand and spot capacity, as a ReplicaSet with topology
+// spread constraints would. A replica that is terminating or draining no longer counts, so its
+// replacement starts at once. When the spread is uneven (a zone came back), one replica at a time is
+// moved: a surge replica starts in the emptiest zone and, once it is ready, one in the fullest zone
+// stops — so the fleet never drops below `desired` while it is rebalanced.
 
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +39,9 @@ export function createController(opts) {
   let backoff = null;
   /** @type {Array<() => void>} */
   let wholeWaiters = [];
+  /** The surge replica started to even out the zones, until it is ready (or gone). */
+  /** @type {string | null} */
+  let surge = null;
 
   const active = () => [...replicas.values()].filter((r) => ACTIVE.has(r.state));
   const readyCount = () => [...replicas.values()].filter((r) => r.state === 'ready').length;
@@ -43,7 +49,7 @@ export function createController(opts) {
   /** Log fleet-degraded / fleet-whole on every transition of ready === desired. */
   function checkFleet() {
     const ready = readyCount();
-    const nowWhole = ready === desired && active().length === desired;
+    const nowWhole = ready >= desired && active().length === desired + (surge ? 1 : 0);
     if (nowWhole && !whole) {
       lastFleetWholeAt = events.emit('fleet-whole', { ready, desired }).at;
       const waiters = wholeWaiters;
@@ -112,6 +118,9 @@ export function createController(opts) {
         replica.state = 'ready';
         crashes = 0;
         replica.readyAt = events.emit('replica-ready', { id, zone, capacity }).at;
+        // The surge replica is ready: the move finishes when reconcile stops one in the fullest zone.
+        if (surge === id) surge = null;
+        reconcile();
         checkFleet();
         onChange();
       }
@@ -121,6 +130,7 @@ export function createController(opts) {
       const previous = replica.state;
       for (const t of replica.timers) clearTimeout(t);
       replicas.delete(id);
+      if (surge === id) surge = null;
       events.emit('replica-exited', { id, zone, capacity, pid: replica.pid, code, signal, state: previous });
       if (!replica.listened && !stopping) crashes++;
       checkFleet();
@@ -128,6 +138,7 @@ export function createController(opts) {
       reconcile();
       onChange();
     });
+    return id;
   }
 
   /** Start or stop replicas until `desired` are active. */
@@ -153,17 +164,43 @@ export function createController(opts) {
       if (!spot) break; // every zone is down: wait for one to come up
       spawnReplica(spot.zone, spot.capacity);
     }
-    const extra = active().length - desired;
+    const extra = active().length - desired - (surge ? 1 : 0);
     if (extra > 0) {
-      // Scale down: not-yet-ready replicas first, then from the most crowded zone.
+      // Scale down: not-yet-ready replicas first (never the surge one), then from the most crowded zone.
       const byZone = (z) => active().filter((r) => r.zone === z).length;
       const victims = active()
+        .filter((r) => r.id !== surge)
         .sort((x, y) => (x.state === y.state ? byZone(y.zone) - byZone(x.zone) : x.state === 'starting' ? -1 : 1))
         .slice(0, extra);
       for (const r of victims) terminate(r, 'SIGTERM', 5000);
     }
+    rebalance();
     checkFleet();
     onChange();
+  }
+
+  /**
+   * Even out the zones that are up (max skew 1), one replica at a time and only while the fleet is
+   * steady (every replica ready, none starting): a surge replica in the emptiest zone first; the one it
+   * replaces in the fullest zone stops once the surge replica is ready (reconcile scales down then).
+   */
+  function rebalance() {
+    if (surge || desired === 0) return;
+    const up = zones.filter((z) => zoneUp.get(z));
+    const live = active();
+    if (up.length < 2 || live.length !== desired || live.some((r) => r.state !== 'ready')) return;
+    const count = (z) => live.filter((r) => r.zone === z).length;
+    const emptiest = up.reduce((best, z) => (count(z) < count(best) ? z : best));
+    const fullest = up.reduce((best, z) => (count(z) > count(best) ? z : best));
+    if (count(fullest) - count(emptiest) <= 1) return;
+    const spot = placement();
+    if (!spot) return;
+    events.emit('zones-rebalancing', {
+      from: fullest,
+      to: spot.zone,
+      counts: Object.fromEntries(up.map((z) => [z, count(z)])),
+    });
+    surge = spawnReplica(spot.zone, spot.capacity);
   }
 
   /** Send `signal`; after SIGTERM, SIGKILL follows after graceMs if the replica still runs. */
@@ -226,13 +263,23 @@ export function createController(opts) {
       return names.length === 1 ? { zone: names[0], killed } : { zones: names, killed };
     },
     zoneUp(zone) {
-      checkZone(zone);
-      if (!zoneUp.get(zone)) {
-        zoneUp.set(zone, true);
-        events.emit('zone-up', { zone });
+      this.zonesUp([zone]);
+      return { zone, up: true };
+    },
+    /**
+     * Several zones come back at once (a region is back): all are up before anything is placed, so
+     * the replicas spread over them (1/1/1, not 3/0/0 as zone-by-zone would place them).
+     */
+    zonesUp(names) {
+      for (const zone of names) checkZone(zone);
+      for (const zone of names) {
+        if (!zoneUp.get(zone)) {
+          zoneUp.set(zone, true);
+          events.emit('zone-up', { zone });
+        }
       }
       reconcile();
-      return { zone, up: true };
+      return { zones: names, up: true };
     },
     setDesired(n) {
       if (!Number.isInteger(n) || n < 0 || n > 64) throw new TypeError('replicas must be an integer from 0 to 64');
@@ -262,6 +309,8 @@ export function createController(opts) {
           readyAt: r.readyAt,
         })),
         zones: Object.fromEntries(zones.map((z) => [z, { up: Boolean(zoneUp.get(z)) }])),
+        // A replica is being moved to even out the zones (a surge replica is starting).
+        rebalancing: surge !== null,
         lastFleetWholeAt,
       };
     },

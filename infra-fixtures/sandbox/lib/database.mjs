@@ -89,8 +89,13 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     return regions.find((r) => r !== current.region) ?? current.region;
   }
 
-  /** @type {ReturnType<typeof createTcpProxy>[]} */
-  const links = [];
+  /**
+   * The replication link each standby streams over, by standby name. A link lives exactly as long as
+   * its standby streams: it closes when that standby is promoted (or fails to start), so failovers
+   * never pile up listeners in the supervisor.
+   * @type {Map<string, ReturnType<typeof createTcpProxy>>}
+   */
+  const links = new Map();
 
   /**
    * Where a standby connects to stream from `source`: the server itself, or with replicationLagMs a
@@ -99,18 +104,32 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
    * not yet received is lost — the asynchronous-replication loss an RPO measurement must catch.
    */
   async function replicationSource(source) {
-    if (replicationLagMs <= 0) return source;
+    if (replicationLagMs <= 0) return { from: source, link: null };
     const link = createTcpProxy({ delayMs: replicationLagMs });
-    links.push(link);
     const port = await link.listen();
     link.setTarget(source.port);
-    return { ...source, port };
+    return { from: { ...source, port }, link };
+  }
+
+  /** Close the link `name` streamed over (it was promoted: nothing streams over it any more). */
+  async function closeLink(name) {
+    const link = links.get(name);
+    links.delete(name);
+    await link?.close();
   }
 
   async function addStandby(source, region) {
     if (!env) throw new ConflictError('the database is not running');
-    const from = await replicationSource(source);
-    const node = await createStandby(env, from, nextName(), await freePort(), { serverPort: source.port });
+    const { from, link } = await replicationSource(source);
+    const name = nextName();
+    let node;
+    try {
+      node = await createStandby(env, from, name, await freePort(), { serverPort: source.port });
+    } catch (error) {
+      await link?.close();
+      throw error;
+    }
+    if (link) links.set(name, link);
     const s = /** @type {DbNode} */ ({ ...node, region });
     nodes.push(s);
     standby = s;
@@ -206,6 +225,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
           });
         }
         await promote(env, next);
+        await closeLink(next.name);
         primary = next;
         standby = null;
         const old = stoppedPrimary;
@@ -338,6 +358,7 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
         primary: describe(primary),
         standby: describe(standby),
         stoppedPrimary: describe(stoppedPrimary),
+        replicationLinks: links.size,
       };
     },
     dataDirs: () => nodes.map((n) => n.dataDir),
@@ -346,7 +367,8 @@ export function createDatabase({ stateDir, events, onChange, regions = ['local']
     async stop() {
       await writer.close();
       await reader.close();
-      await Promise.all(links.map((l) => l.close()));
+      await Promise.all([...links.values()].map((l) => l.close()));
+      links.clear();
       if (!env) return;
       const e = env;
       await Promise.all(nodes.map((n) => stop(e, n, 'fast').catch(() => stop(e, n, 'immediate'))));

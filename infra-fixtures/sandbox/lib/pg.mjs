@@ -11,7 +11,7 @@ import { postgresOwner, readPostmasterPid, runPostgresTool, stopPostgres } from 
 
 /**
  * @typedef {{ name: string, dataDir: string, port: number, logFile: string }} PgNode
- * @typedef {{ binDir: string, root: string, socketDir: string }} PgEnv
+ * @typedef {{ binDir: string, root: string }} PgEnv
  */
 
 /**
@@ -24,17 +24,17 @@ export function runPgTool(env, tool, args, opts = {}) {
 
 /** Create the directory the servers live in (owned by the server user) and check that user can reach it. */
 export async function preparePgRoot(binDir, root) {
-  fs.mkdirSync(path.join(root, 'sock'), { recursive: true });
+  fs.mkdirSync(root, { recursive: true });
   const owner = postgresOwner();
   if (owner) {
-    for (const dir of [root, path.join(root, 'sock')]) fs.chownSync(dir, owner.uid, owner.gid);
+    fs.chownSync(root, owner.uid, owner.gid);
     // mkdtemp creates the state dir 0700; postgres must traverse it to reach its data dirs.
     const stateDir = path.dirname(root);
     const mode = fs.statSync(stateDir).mode & 0o7777;
     if ((mode & 0o001) === 0) fs.chmodSync(stateDir, mode | 0o711);
   }
   /** @type {PgEnv} */
-  const env = { binDir, root, socketDir: path.join(root, 'sock') };
+  const env = { binDir, root };
   if (owner) {
     await runPgTool(env, 'pg_ctl', ['--version']).catch((cause) => {
       throw new Error(`user postgres cannot use ${root}: choose a state dir under /tmp`, { cause });
@@ -54,7 +54,9 @@ function serverSettings(env, port) {
     '# gameday sandbox settings',
     "listen_addresses = '127.0.0.1'",
     `port = ${port}`,
-    `unix_socket_directories = '${env.socketDir}'`,
+    // Why no Unix socket: every client connects over TCP, and a socket path under a deep TMPDIR
+    // would pass the 107-byte limit of socket addresses and keep the server from starting.
+    "unix_socket_directories = ''",
     'wal_level = replica',
     'max_wal_senders = 10',
     "wal_keep_size = '256MB'",

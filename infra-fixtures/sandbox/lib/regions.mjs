@@ -116,11 +116,11 @@ export function createRegions(opts) {
       const db = database && dbMode !== 'none' ? await database.regionDown(name, dbMode) : { stopped: [] };
       return { region: name, killed, databaseStopped: db.stopped };
     },
-    /** The region is back: zones up (replicas are placed again), database servers restarted. */
+    /** The region is back: zones up together (replicas spread over them again), database servers restarted. */
     async regionUp(name) {
       const region = get(name);
       const db = database ? await database.regionUp(name) : { started: [] };
-      for (const zone of region.zones) region.controller.zoneUp(zone);
+      region.controller.zonesUp(region.zones);
       if (region.down) {
         region.down = false;
         events.emit('region-up', { region: name });
@@ -135,6 +135,7 @@ export function createRegions(opts) {
         ...top,
         replicas: multi ? all.flatMap(({ name, s }) => s.replicas.map((x) => ({ ...x, region: name }))) : top.replicas,
         zones: multi ? Object.assign({}, ...all.map(({ s }) => s.zones)) : top.zones,
+        rebalancing: all.some(({ s }) => s.rebalancing),
         servingRegion: serving,
         regions: Object.fromEntries(
           all.map(({ name, r, s }) => [

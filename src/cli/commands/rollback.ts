@@ -8,7 +8,7 @@ import { parseDuration } from '../../util/duration.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 
-export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force] [--json] [--quiet]
+export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force] [--resolved] [--json] [--quiet]
 
 Replay the undo of every journaled mutation of a run that was not undone (newest first): for a run
 killed with SIGKILL, a crash, or a rollback that did not finish. Safe to run more than once.
@@ -18,6 +18,8 @@ one the run acted on (Kubernetes API server and CA, AWS account and region, sand
 the run's target locks while it works; a new run on those targets waits for it.
   --timeout D   time allowed for each undo (default 2m)
   --force       roll back although the run ran on another host, whose processes cannot be checked from here
+  --resolved    after a person put the system back by hand (an undo that cannot succeed, exit 4): record
+                every pending mutation as resolved, run no undo, and release the run's target locks
   --json        print { runDir, pending, complete, undone, failed } at the end
   --quiet       print failures only
 Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
@@ -45,6 +47,7 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     force: { type: 'boolean' },
+    resolved: { type: 'boolean' },
   });
   if (values['help']) {
     io.out(rollbackHelp);
@@ -73,8 +76,13 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
   const outcome = await rollbackJournal(dir, {
     timeoutMs: timeoutOf(values),
     force: values['force'] === true,
+    resolved: values['resolved'] === true,
     awsClientOptions,
     log: (m) => (json || values['quiet'] ? undefined : io.err(`  ${m}`)),
+    onStart: ({ pending, checked }) => {
+      for (const c of checked) say(`  target confirmed: ${c}`);
+      say(`rolling back ${pending} mutation(s), newest first`);
+    },
     onUndo: (id, status, detail) =>
       status === 'ok' ? say(`  undone ${id}: ${detail}`) : io.err(`  FAILED ${id}: ${detail}`),
   });
@@ -84,12 +92,12 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     summary(0, true, 0, []);
     return 0;
   }
-  for (const c of outcome.checked) say(`  target confirmed: ${c}`);
   const { result } = outcome;
   summary(outcome.pending, result.complete, result.undone, result.failed);
   if (!result.complete) {
     for (const f of result.failed) if (f.hint) io.err(`  what to do (${f.code ?? f.id}): ${f.hint}`);
     io.err(`rollback incomplete: ${result.failed.length} mutation(s) could not be undone; a person must look`);
+    io.err(`  once the system is put back by hand: gameday rollback ${dir} --resolved (releases the run's locks)`);
     return 4;
   }
   say(`rollback complete: ${result.undone} mutation(s) undone`);

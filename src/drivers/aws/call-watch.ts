@@ -102,7 +102,9 @@ type Send = (command: { constructor: { name: string } }, options?: unknown, cb?:
 export function withDeadline(client: { send: unknown }, service: AwsService, config: WatchConfig): void {
   const deadlineMs = config.callTimeoutMs ?? 60_000;
   const endpoint = describeEndpoint(config, service);
-  const send = (client.send as Send).bind(client);
+  // Looked up at each call, not bound once: a test double installed on the class later still answers.
+  const proto = Object.getPrototypeOf(client) as { send: Send };
+  const send: Send = (command, options, cb) => proto.send.call(client, command, options, cb);
   client.send = (command: { constructor: { name: string } }, options?: unknown, cb?: unknown) => {
     // Why not S3 GetObject: its body streams after send returns and the signal would cut a long download.
     if (typeof options === 'function' || cb !== undefined || command.constructor.name === 'GetObjectCommand') {

@@ -127,6 +127,9 @@ class HttpStatusError extends Error {
 
 const enc = encodeURIComponent;
 
+/** Time one direct request may stay silent (socket inactivity) before it fails. */
+const DIRECT_TIMEOUT_MS = 60_000;
+
 /**
  * One keep-alive undici agent for a kubeconfig's https cluster, with the TLS options (CA, client
  * certificate, server name, skip-verify) that the library would give each request's own agent.
@@ -293,6 +296,9 @@ export class KubeClient {
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
       ...(dispatcher ? { dispatcher } : {}),
+      // An API server that accepts the connection and never answers must not hold a fault or an undo forever.
+      headersTimeout: DIRECT_TIMEOUT_MS,
+      bodyTimeout: DIRECT_TIMEOUT_MS,
     });
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) return text;

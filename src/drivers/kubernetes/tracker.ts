@@ -36,6 +36,18 @@ interface Victim {
   state: 'pending' | 'confirmed' | 'cancelled';
 }
 
+/** A new pod of a workload that no confirmed victim has claimed yet, with what the watches saw of it. */
+interface Unclaimed {
+  uid: string;
+  name: string;
+  workload: string;
+  namespace: string;
+  addedAt: number;
+  scheduledAt?: number;
+  node?: string;
+  readyAt?: number;
+}
+
 /** Nearest-rank percentiles of `values` (ms, rounded to 0.1 ms); null when empty. */
 export function distribution(values: readonly number[]): Distribution | null {
   if (values.length === 0) return null;
@@ -51,11 +63,21 @@ export function distribution(values: readonly number[]): Distribution | null {
   };
 }
 
-/** Matches disrupted pods to the replacements their workloads create, first in first out. */
+/**
+ * Matches disrupted pods to the replacements their workloads create, first in first out. Only a
+ * confirmed disruption claims a replacement. Why: a request may still be refused (an eviction the
+ * PodDisruptionBudget answers with 429) while the replacement of another pod of the same workload
+ * appears; a pending attempt that took it would be cancelled with it, and every later match would be
+ * off by one — the last pod would end with no replacement and no readiness. A replacement seen before
+ * any confirmed victim needs it (the response of a delete can arrive after the new pod) waits, with
+ * its times, until a victim is confirmed.
+ */
 export class PodTimingTracker {
   private readonly victims: Victim[] = [];
   /** Replacement pod uid → its victim. */
   private readonly byReplacement = new Map<string, Victim>();
+  /** New pods of a workload not claimed by a victim (yet), by uid. */
+  private readonly unclaimed = new Map<string, Unclaimed>();
   private readonly offs: Array<() => void> = [];
   private readonly now: () => number;
 
@@ -90,12 +112,31 @@ export class PodTimingTracker {
     this.victims.push(victim);
     return {
       confirm: () => {
-        if (victim.state === 'pending') victim.state = 'confirmed';
+        if (victim.state !== 'pending') return;
+        victim.state = 'confirmed';
+        this.claim(victim);
       },
       cancel: () => {
         victim.state = 'cancelled';
       },
     };
+  }
+
+  /** Give `victim` the oldest unclaimed new pod of its workload created since it was disrupted. */
+  private claim(victim: Victim): void {
+    const t = victim.timing;
+    const found = [...this.unclaimed.values()].find(
+      (u) => u.workload === t.workload && u.namespace === t.namespace && u.name !== t.pod && u.addedAt >= t.deletedAt,
+    );
+    if (!found) return;
+    this.unclaimed.delete(found.uid);
+    t.replacement = found.name;
+    this.byReplacement.set(found.uid, victim);
+    if (found.scheduledAt !== undefined) {
+      t.rescheduleMs = Math.max(0, found.scheduledAt - t.deletedAt);
+      if (found.node !== undefined) t.node = found.node;
+    }
+    if (found.readyAt !== undefined) t.readyMs = Math.max(0, found.readyAt - t.deletedAt);
   }
 
   /**
@@ -105,7 +146,7 @@ export class PodTimingTracker {
    */
   observed(pod: PodInfo, at: number): boolean {
     if (this.victims.some((v) => v.uid === pod.uid && v.state !== 'cancelled')) return false;
-    this.victims.push({
+    const victim: Victim = {
       uid: pod.uid,
       state: 'confirmed',
       timing: {
@@ -114,27 +155,50 @@ export class PodTimingTracker {
         workload: pod.workload ?? `Pod/${pod.name}`,
         deletedAt: at,
       },
-    });
+    };
+    this.victims.push(victim);
+    this.claim(victim);
     return true;
   }
 
   private onChange(c: InformerChange<PodInfo>): void {
     const pod = c.obj;
-    if (c.type === 'delete') return;
+    if (c.type === 'delete') {
+      this.unclaimed.delete(pod.uid);
+      return;
+    }
     let victim = this.byReplacement.get(pod.uid);
     if (victim === undefined && c.type === 'add' && pod.workload !== undefined) {
-      // The oldest disrupted pod of the same workload that has no replacement yet.
+      // The oldest confirmed disruption of the same workload that has no replacement yet.
       victim = this.victims.find(
         (v) =>
-          v.state !== 'cancelled' &&
+          v.state === 'confirmed' &&
           v.timing.replacement === undefined &&
           v.timing.workload === pod.workload &&
           v.timing.namespace === pod.namespace &&
           v.timing.pod !== pod.name,
       );
-      if (victim === undefined) return;
-      victim.timing.replacement = pod.name;
-      this.byReplacement.set(pod.uid, victim);
+      if (victim === undefined) {
+        this.unclaimed.set(pod.uid, {
+          uid: pod.uid,
+          name: pod.name,
+          workload: pod.workload,
+          namespace: pod.namespace,
+          addedAt: c.at,
+        });
+      } else {
+        victim.timing.replacement = pod.name;
+        this.byReplacement.set(pod.uid, victim);
+      }
+    }
+    const waiting = this.unclaimed.get(pod.uid);
+    if (waiting) {
+      if (pod.scheduled && waiting.scheduledAt === undefined) {
+        waiting.scheduledAt = c.at;
+        if (pod.nodeName !== undefined) waiting.node = pod.nodeName;
+      }
+      if (pod.ready && waiting.readyAt === undefined) waiting.readyAt = c.at;
+      return;
     }
     if (victim === undefined) return;
     const t = victim.timing;

@@ -24,6 +24,11 @@ export interface MarkerWriterOptions {
 }
 
 const SCHEMA = 'gameday';
+/**
+ * The comment gameday puts on the schema when it creates it. Why: marker cleanup must leave the
+ * database as it found it — drop the schema only when gameday made it, never one a person made.
+ */
+const OWNED_SCHEMA_COMMENT = 'created by gameday for RPO markers; dropped when empty';
 
 function qualified(table: string): string {
   // Table names are validated by the schema (^[a-z_][a-z0-9_]*$); quote anyway.
@@ -92,7 +97,7 @@ export class MarkerWriter {
   }
 
   private async ensureTable(): Promise<void> {
-    await this.pool.query(`CREATE SCHEMA IF NOT EXISTS "${SCHEMA}"`);
+    await createOwnedSchema(this.pool);
     await this.pool.query(
       `CREATE TABLE IF NOT EXISTS ${qualified(this.opts.table)} (run_id text NOT NULL, seq bigint NOT NULL, written_at timestamptz NOT NULL, PRIMARY KEY (run_id, seq))`,
     );
@@ -184,6 +189,40 @@ export class MarkerWriter {
   }
 }
 
+/**
+ * Create the marker schema, marked as gameday's, when it does not exist. One simple-protocol query,
+ * so PostgreSQL runs both statements in one transaction: a crash can never leave an unmarked schema.
+ */
+async function createOwnedSchema(db: pg.Pool | pg.Client): Promise<void> {
+  const exists = await db.query(`SELECT to_regnamespace($1) IS NOT NULL AS e`, [SCHEMA]);
+  if (exists.rows[0]?.e === true) return;
+  try {
+    await db.query(`CREATE SCHEMA "${SCHEMA}"; COMMENT ON SCHEMA "${SCHEMA}" IS '${OWNED_SCHEMA_COMMENT}'`);
+  } catch (error) {
+    // Another writer created it between the check and here (duplicate_schema): it is there, as wanted.
+    if ((error as { code?: string }).code !== '42P06') throw error;
+  }
+}
+
+/** Drop the marker schema when gameday created it and nothing is left in it; says what it did. */
+async function dropOwnedSchemaIfEmpty(client: pg.Client): Promise<string> {
+  const r = await client.query<{ comment: string | null }>(
+    `SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1`,
+    [SCHEMA],
+  );
+  const row = r.rows[0];
+  if (!row) return '';
+  if (row.comment !== OWNED_SCHEMA_COMMENT) return `; schema ${SCHEMA} kept (gameday did not create it)`;
+  try {
+    // RESTRICT: refused while anything else lives in the schema.
+    await client.query(`DROP SCHEMA "${SCHEMA}" RESTRICT`);
+    return `; schema ${SCHEMA} dropped`;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '2BP01') throw error;
+    return `; schema ${SCHEMA} kept (other objects live in it)`;
+  }
+}
+
 /** The journal form of a marker URL: without its password (PGPASSWORD supplies it at rollback). */
 export function markerUrlForJournal(url: string): string {
   return redactUrl(url);
@@ -213,12 +252,13 @@ export async function dropMarkers(opts: {
   try {
     await client.connect();
     const exists = await client.query(`SELECT to_regclass($1) AS t`, [`${SCHEMA}.${opts.table}`]);
-    if (exists.rows[0]?.t === null) return 'marker table already gone';
+    // Why the schema check also here: a run killed between dropping the table and the schema.
+    if (exists.rows[0]?.t === null) return `marker table already gone${await dropOwnedSchemaIfEmpty(client)}`;
     await client.query(`DELETE FROM ${qualified(opts.table)} WHERE run_id = $1`, [opts.runId]);
     const left = await client.query(`SELECT count(*)::int AS n FROM ${qualified(opts.table)}`);
     if ((left.rows[0]?.n ?? 0) === 0) {
       await client.query(`DROP TABLE IF EXISTS ${qualified(opts.table)}`);
-      return 'marker table dropped';
+      return `marker table dropped${await dropOwnedSchemaIfEmpty(client)}`;
     }
     return 'this run’s markers deleted (other runs still use the table)';
   } finally {

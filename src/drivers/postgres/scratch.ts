@@ -23,7 +23,7 @@ export interface ScratchPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback only). */
   url: string;
   port: number;
-  /** The temp dir holding data dir, socket and log. */
+  /** The temp dir holding data dir and log. */
   dir: string;
   dataDir: string;
   /** Stop the server and remove its dir; idempotent. Marks the journal entry undone. */
@@ -40,14 +40,22 @@ export interface StartScratchOptions {
   /** Extra postgresql.conf settings. */
   settings?: Record<string, string>;
   binDir?: string;
+  /**
+   * Called once the server is journaled, before anything exists, with its idempotent stop. Why: a start
+   * that fails or is aborted half way (initdb running, pg_ctl waiting) must still be removable by the
+   * caller's cleanup, even when the start's own attempt to remove it failed.
+   */
+  onJournaled?(stop: () => Promise<string>): void;
 }
 
 /** Settings for a server that lives for one drill: fast bulk loads, nothing durable, loopback only. */
-function scratchSettings(port: number, socketDir: string, extra: Record<string, string>): string {
+function scratchSettings(port: number, extra: Record<string, string>): string {
   const settings: Record<string, string> = {
     listen_addresses: "'127.0.0.1'",
     port: String(port),
-    unix_socket_directories: `'${socketDir}'`,
+    // Why no Unix socket: clients connect over TCP, and a socket path under a deep TMPDIR would pass
+    // the 107-byte limit of socket addresses and keep the server from starting.
+    unix_socket_directories: "''",
     max_connections: '50',
     shared_buffers: "'128MB'",
     maintenance_work_mem: "'256MB'",
@@ -111,7 +119,15 @@ export function removeOwnedDir(dir: string): string {
       hint: 'remove it by hand if it is a leftover of a drill',
     });
   }
-  fs.rmSync(dir, { recursive: true, force: true });
+  // Why retries: a process that was just killed may still be releasing files in it (ENOTEMPTY, EBUSY).
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  if (fs.existsSync(dir)) {
+    throw new GamedayError(`${dir} is still there after removing it`, {
+      kind: 'rollback-incomplete',
+      code: 'SCRATCH_REMOVE_FAILED',
+      hint: `remove ${dir} by hand`,
+    });
+  }
   return `${dir} removed`;
 }
 
@@ -121,7 +137,6 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   const dir = newOwnedDirPath('scratch', opts.parentDir);
   const pgRoot = path.join(dir, 'pg');
   const dataDir = path.join(pgRoot, 'data');
-  const socketDir = path.join(pgRoot, 'sock');
   const id = opts.journal?.intent(opts.step ?? 'drill', 'start scratch postgres', dir, {
     driver: 'postgres',
     op: 'remove-scratch-server',
@@ -135,15 +150,15 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
     if (id !== undefined) opts.journal?.undone(id, detail);
     return detail;
   };
+  opts.onJournaled?.(stop);
   try {
     createOwnedDir(dir);
-    fs.mkdirSync(socketDir, { recursive: true });
+    fs.mkdirSync(pgRoot, { recursive: true });
     const owner = postgresOwner();
     if (owner) {
       // The server runs as `postgres`: it must traverse the temp dir and own its own subtree.
       fs.chmodSync(dir, 0o711);
       fs.chownSync(pgRoot, owner.uid, owner.gid);
-      fs.chownSync(socketDir, owner.uid, owner.gid);
     }
     const run = { cwd: pgRoot, ...(opts.signal ? { signal: opts.signal } : {}) };
     await runPostgresTool(
@@ -158,7 +173,7 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
     // Why retries: the free port can be taken between asking for it and the server binding it.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      fs.writeFileSync(conf, baseConf + scratchSettings(port, socketDir, opts.settings ?? {}));
+      fs.writeFileSync(conf, baseConf + scratchSettings(port, opts.settings ?? {}));
       try {
         await runPostgresTool(
           binDir,
@@ -212,6 +227,32 @@ function isPostmasterOf(pid: number, dataDir: string): boolean {
   }
 }
 
+/**
+ * Processes other than this one whose working directory is `dir` or inside it. Every process a scratch
+ * server start runs (runuser, initdb, its bootstrap backend, pg_ctl, the postmaster) works inside its dir.
+ */
+function processesWorkingIn(dir: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return []; // no /proc: the pid file is all we have
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    let cwd: string;
+    try {
+      cwd = fs.readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
+    } catch {
+      continue;
+    }
+    if ((cwd === dir || cwd.startsWith(`${dir}/`)) && isProcessRunning(pid)) found.push(pid);
+  }
+  return found;
+}
+
 async function waitStopped(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
@@ -253,6 +294,20 @@ export async function removeScratchServer(dir: string): Promise<string> {
         });
       }
     }
+  }
+  // Why: a start stopped half way leaves processes that never wrote a pid file (initdb and its bootstrap
+  // backend, a postmaster still starting); removing the dir under them fails or lets them write on.
+  const strays = processesWorkingIn(dir);
+  if (strays.length > 0) {
+    for (const stray of strays) {
+      try {
+        process.kill(stray, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    for (const stray of strays) await waitStopped(stray, 15_000);
+    how = how === 'was not running' ? `was starting (${strays.length} processes killed)` : how;
   }
   const removed = removeOwnedDir(dir);
   return `scratch server ${how}; ${removed}`;

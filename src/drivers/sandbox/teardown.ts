@@ -36,7 +36,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Why: pids in an old state file may have been reused; only processes running sandbox programs are signalled. */
-function isSandboxProcess(pid: number): boolean {
+export function isSandboxProcess(pid: number): boolean {
   try {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     return /supervisor\.mjs|api\.mjs|postgres|postmaster/.test(cmdline);
@@ -56,7 +56,7 @@ export async function waitGone(pids: number[], timeoutMs: number): Promise<numbe
   return alive;
 }
 
-function readState(stateDir: string): Partial<SandboxStateFile> | null {
+export function readState(stateDir: string): Partial<SandboxStateFile> | null {
   try {
     return JSON.parse(fs.readFileSync(path.join(stateDir, 'sandbox.json'), 'utf8')) as Partial<SandboxStateFile>;
   } catch {
@@ -64,7 +64,7 @@ function readState(stateDir: string): Partial<SandboxStateFile> | null {
   }
 }
 
-function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null): number | null {
+export function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null): number | null {
   if (typeof state?.pid === 'number') return state.pid;
   try {
     const pid = Number(fs.readFileSync(path.join(stateDir, 'supervisor.pid'), 'utf8').trim());
@@ -74,7 +74,7 @@ function supervisorPid(stateDir: string, state: Partial<SandboxStateFile> | null
   }
 }
 
-function dataDirs(stateDir: string, state: Partial<SandboxStateFile> | null): string[] {
+export function dataDirs(stateDir: string, state: Partial<SandboxStateFile> | null): string[] {
   const dirs = new Set(state?.pgDataDirs ?? []);
   const root = path.join(stateDir, 'pg');
   if (fs.existsSync(root)) {

@@ -33,6 +33,8 @@ export interface DbStatus {
   standby: DbNodeInfo | null;
   /** A primary that is stopped and not replaced yet (mid-failover, or its region is down). */
   stoppedPrimary?: DbNodeInfo | null;
+  /** Delaying links standbys stream over (cross-region replication): one per streaming standby at most. */
+  replicationLinks?: number;
 }
 
 /** One region of GET /status; a sandbox without regions has one, named "local". */
@@ -57,6 +59,8 @@ export interface SandboxStatus {
   ready: number;
   replicas: ReplicaInfo[];
   zones: Record<string, { up: boolean }>;
+  /** A replica is being moved to even out the zones (after a zone or region came back). */
+  rebalancing?: boolean;
   apiUrl: string;
   db: DbStatus | null;
   lastFleetWholeAt: number | null;
@@ -191,6 +195,7 @@ export type GroundTruthEventName =
   | 'desired-changed'
   | 'zone-down'
   | 'zone-up'
+  | 'zones-rebalancing'
   | 'db-primary-ready'
   | 'db-standby-ready'
   | 'db-failover'

@@ -36,6 +36,11 @@ function refusal(key: string, record: LockRecord, opts: AcquireOptions): Gameday
   const { backend } = opts;
   const h = record.holder;
   const state = backend.holderState(record);
+  const sameJournal =
+    opts.rollbackOf !== undefined && h.journalPath !== '' && resolve(h.journalPath) === resolve(opts.rollbackOf);
+  // A record this very process kept earlier (an incomplete rollback of this journal) is its own again.
+  const me = opts.holder;
+  if (sameJournal && h.pid === me.pid && h.host === me.host && h.startTime === me.startTime) return undefined;
   if (state !== 'dead') {
     const stop =
       h.purpose === 'rollback'
@@ -52,9 +57,7 @@ function refusal(key: string, record: LockRecord, opts: AcquireOptions): Gameday
       },
     );
   }
-  if (opts.rollbackOf !== undefined && h.journalPath !== '' && resolve(h.journalPath) === resolve(opts.rollbackOf)) {
-    return undefined;
-  }
+  if (sameJournal) return undefined;
   if (h.journalPath === '') return undefined;
   const pending = pendingIn(h.journalPath);
   if (pending === 0) return undefined;
@@ -78,7 +81,7 @@ function refusal(key: string, record: LockRecord, opts: AcquireOptions): Gameday
       code: 'TARGET_PENDING_ROLLBACK',
       phase: 'guards',
       target: key,
-      hint: `gameday rollback ${dir}`,
+      hint: `gameday rollback ${dir}; where it cannot complete (exit 4), put the system back as it says, then gameday rollback ${dir} --resolved`,
     },
   );
 }
