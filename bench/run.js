@@ -1,10 +1,12 @@
 // npm run bench: every benchmark, printed as numbers (ratios against baselines measured in the same run).
-// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [crash [sandbox|k8s|aws]] [--quick]
+// Usage: node bench/run.js [rto] [scheduler] [load] [rpo] [restore] [k8s] [html] [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchFuzz } from './fuzz.js';
 import { benchHtml, htmlBenchLines } from './html.js';
+import { benchIam } from './iam.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
 import { benchRpo } from './rpo.js';
@@ -14,7 +16,9 @@ import { startSandbox } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const words = args.filter((a) => !a.startsWith('--'));
+const casesAt = args.indexOf('--cases');
+const fuzzCases = casesAt >= 0 ? Number(args[casesAt + 1]) : undefined;
+const words = args.filter((a, i) => !a.startsWith('--') && (casesAt < 0 || i !== casesAt + 1));
 // Words after `crash` choose its targets (crash sandbox k8s aws); they are not benchmarks of their own.
 const crashAt = words.indexOf('crash');
 const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => ['sandbox', 'k8s', 'aws'].includes(a));
@@ -132,16 +136,33 @@ if (want('crash')) {
   console.log(`\n# crash matrix (test/crash/bench.ts ${[...targets, ...(quick ? ['--quick'] : [])].join(' ')})`);
   const out = execFileSync(
     process.execPath,
-    [
-      `${root}node_modules/.bin/vite-node`,
-      `${root}test/crash/bench.ts`,
-      ...targets,
-      ...(quick ? ['--quick'] : []),
-    ],
+    [`${root}node_modules/.bin/vite-node`, `${root}test/crash/bench.ts`, ...targets, ...(quick ? ['--quick'] : [])],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
   );
   process.stdout.write(out);
   lines.push(...out.split('\n').filter((l) => l.startsWith('crash matrix:')));
+}
+
+if (want('iam')) {
+  console.log('\n# least privilege on moto with IAM enforced: each AWS scenario, whole policy and one action less');
+  const rows = benchIam();
+  console.log('  scenario | removed action | exit | verdict | refusal');
+  for (const r of rows) console.log(`  ${r.scenario} | ${r.removed} | ${r.code} | ${r.verdict} | ${r.refusal}`);
+  const whole = rows.filter((r) => r.removed === '(none)');
+  const less = rows.filter((r) => r.removed !== '(none)');
+  const refused = less.filter((r) => r.refusal !== 'none' && r.code !== 0).length;
+  say(
+    `iam: ${whole.filter((r) => r.verdict === 'pass').length}/${whole.length} scenarios pass with exactly their policy; ${refused}/${less.length} runs with one action less fail with AWS_ACCESS_DENIED naming it (goal: all) — ${verdict(refused === less.length && whole.every((r) => r.verdict === 'pass'))}`,
+  );
+}
+
+if (want('fuzz')) {
+  const cases = fuzzCases ?? (quick ? 5_000 : 20_000);
+  console.log(`\n# wrong input: ${cases} mutated scenarios through gameday validate (and iam, rbac when valid)`);
+  const f = benchFuzz({ cases });
+  say(
+    `fuzz: ${f.cases} cases (${f.valid} valid, ${f.invalid} invalid) in ${f.seconds.toFixed(0)} s, ${((f.seconds * 1000) / f.cases).toFixed(1)} ms a case; ${f.failed ? 'a case FAILED (see the counterexample above)' : 'every answer exit 0 or 2, file:line:col, no stack trace'} — ${verdict(!f.failed)}`,
+  );
 }
 
 console.log('\n# summary');

@@ -50,5 +50,6 @@ export function describeError(error: unknown): string {
       break;
     }
   }
-  return [...new Set(parts)].join(': ');
+  // A message that already quotes its cause's (AWS_ACCESS_DENIED quotes what AWS said) is not repeated.
+  return parts.filter((p, i) => !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(': ');
 }

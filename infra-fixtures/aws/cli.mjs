@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Start or stop moto (the AWS emulator) on loopback by hand:
-//   npm run fixture:aws -- up [--state-dir D] [--timeout MS] [--owner-pid PID]
+//   npm run fixture:aws -- up [--iam] [--state-dir D] [--timeout MS] [--owner-pid PID]
 //   npm run fixture:aws -- down [--state-dir D]
 // `up` installs moto[server] with pip when it is missing, starts it on a free 127.0.0.1 port and prints,
 // as its last line, AWS_ENDPOINT_URL=http://127.0.0.1:<port>. `down` leaves no process and no port behind.
 // With --owner-pid, moto stops (and its state dir is removed) by itself once that process is gone.
+// With --iam, moto enforces IAM (lib/moto_iam.py says what it checks): an admin user is bootstrapped
+// through the IAM API and its keys are printed; every other principal needs a user and a policy of its own.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, parseFixtureArgs } from '../shared/cli-args.mjs';
 import { fixturePointer } from '../shared/pointer.mjs';
-import { startMoto, stopMoto } from './lib/moto.mjs';
+import { ADMIN_USER, startMoto, stopMoto } from './lib/moto.mjs';
 
 /** A moto state dir holds moto.log, and moto.json while moto runs (lib/moto.mjs). */
 const isMotoDir = (dir) => ['moto.json', 'moto.log'].some((f) => fs.existsSync(path.join(dir, f)));
@@ -19,8 +21,9 @@ const pointer = fixturePointer('moto', process.env.GAMEDAY_MOTO_POINTER, isMotoD
 function parseArgs(argv) {
   return parseFixtureArgs(argv, {
     commands: ['up', 'down'],
-    defaults: { stateDir: null, timeoutMs: 30_000 },
+    defaults: { stateDir: null, timeoutMs: 30_000, iam: false },
     flags: {
+      '--iam': (o) => (o.iam = true),
       '--state-dir': (o, { value }) => (o.stateDir = path.resolve(value())),
       '--timeout': (o, { int }) => (o.timeoutMs = int(1)),
       '--owner-pid': (o, { int }) => (o.ownerPid = int(1)),
@@ -36,11 +39,19 @@ async function up(opts) {
     timeoutMs: opts.timeoutMs,
     log,
     ownerPid: opts.ownerPid,
+    iam: opts.iam,
   });
   const previous = pointer.set(state.stateDir);
   if (previous)
     console.log(`note: the previous moto ${previous} keeps running; stop it with down --state-dir ${previous}`);
-  console.log(`moto up in ${state.stateDir} (pid ${state.pid}); use any access key, e.g. AWS_ACCESS_KEY_ID=testing`);
+  if (state.iam) {
+    const { accessKeyId, secretAccessKey } = state.iam.admin;
+    console.log(`moto up in ${state.stateDir} (pid ${state.pid}) with IAM enforced; admin user ${ADMIN_USER}:`);
+    console.log(`AWS_ACCESS_KEY_ID=${accessKeyId}`);
+    console.log(`AWS_SECRET_ACCESS_KEY=${secretAccessKey}`);
+  } else {
+    console.log(`moto up in ${state.stateDir} (pid ${state.pid}); use any access key, e.g. AWS_ACCESS_KEY_ID=testing`);
+  }
   if (state.watchdogPid) {
     console.log(`owner pid ${opts.ownerPid}; moto is stopped by watchdog pid ${state.watchdogPid} once it is gone`);
   }

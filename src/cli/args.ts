@@ -2,10 +2,43 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GamedayError } from '../errors.js';
+import { didYouMean } from '../scenario/suggest.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** Parse `argv` for one command; unknown flags are a usage error (exit 2). */
+/** The option names `options` takes, as typed: `--name` (and `-x` for a short form). */
+export function optionNames(options: OptionSpec): string[] {
+  return Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+}
+
+/** A usage error for an option given wrongly: one line, with the closest option the command takes. */
+function optionError(command: string, options: OptionSpec, error: unknown): GamedayError {
+  const e = error as { code?: unknown; message?: unknown };
+  const names = optionNames(options);
+  const longNames = names.filter((n) => n.startsWith('--'));
+  const hint = `${command} takes ${longNames.join(', ')} — see gameday ${command} --help`;
+  const quoted = /'([^']*)'/.exec(String(e.message ?? ''))?.[1] ?? '';
+  let message: string;
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const given = quoted.split('=')[0] ?? quoted;
+    const guess = didYouMean(
+      given.replace(/^-+/, ''),
+      longNames.map((n) => n.slice(2)),
+    );
+    message = `${command}: unknown option ${given}${guess === undefined ? '' : `; did you mean --${guess}?`}`;
+  } else if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;
+    message = /<value>/.test(quoted)
+      ? `${command}: ${name} needs a value (${name} <value>)`
+      : `${command}: ${name} takes no value`;
+  } else {
+    message = `${command}: ${String(e.message ?? error)}`;
+  }
+  // No cause: the parser's own message says the same, less plainly, and would be printed after it.
+  return new GamedayError(message, { kind: 'usage', code: 'USAGE', hint });
+}
+
+/** Parse `argv` for one command; an unknown or misused option is a usage error (exit 2) naming the closest one. */
 export function parseCommandArgs<O extends OptionSpec>(
   command: string,
   argv: string[],
@@ -15,12 +48,7 @@ export function parseCommandArgs<O extends OptionSpec>(
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    throw new GamedayError(`${command}: ${(error as Error).message}`, {
-      kind: 'usage',
-      code: 'USAGE',
-      hint: `see gameday ${command} --help`,
-      cause: error,
-    });
+    throw optionError(command, options, error);
   }
 }
 

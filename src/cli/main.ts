@@ -14,6 +14,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
 import { packageVersion } from './version.js';
+import { didYouMean } from '../scenario/suggest.js';
 
 const HELP = `gameday — chaos and disaster-recovery experiments with measured RTO, RPO and SLOs
 
@@ -82,8 +83,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     } else {
       const command = COMMANDS[name];
       if (!command) {
-        io.err(`gameday: unknown command "${name}"`);
-        io.err(`  hint: one of ${Object.keys(COMMANDS).join(', ')} — see gameday --help`);
+        const guess = didYouMean(name.replace(/^-+/, ''), Object.keys(COMMANDS));
+        const option = name.startsWith('-');
+        io.err(`gameday: unknown ${option ? 'option' : 'command'} ${option ? name : `"${name}"`}`);
+        io.err(
+          `  hint: ${guess === undefined ? '' : `did you mean "${guess}"? `}${option ? 'options come after the command; ' : ''}commands: ${Object.keys(COMMANDS).join(', ')} — see gameday --help`,
+        );
         code = 2;
       } else {
         code = await command(rest, io);

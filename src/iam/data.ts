@@ -3,23 +3,9 @@
 // point in time into a scratch instance). Pure; resources come from what the scenario names.
 
 import type { DrillSourceConfig } from '../drill/types.js';
+import type { ArnMaker, IamRunbookStep, PolicyStatement } from './types.js';
 
-/** A harness statement (the shape of policies.ts's PolicyStatement; kept here so the modules stay acyclic). */
-interface PolicyStatement {
-  Sid: string;
-  Effect: 'Allow';
-  Action: string[];
-  Resource: string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-/** One runbook step as the scenario gives it (action name and its arguments). */
-export interface IamRunbookStep {
-  action: string;
-  args: Record<string, unknown>;
-}
-
-type Arns = (make: (region: string, account: string) => string[], region?: string) => string[];
+type Arns = ArnMaker;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const uniq = (xs: string[]): string[] => [...new Set(xs)];

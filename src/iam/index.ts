@@ -1,11 +1,12 @@
 // Least-privilege IAM for a scenario (`gameday iam <scenario>`).
 
 export { iamActionFor, iamActionsFor } from './actions.js';
+export { iamPolicies } from './policies.js';
 export {
-  iamPolicies,
   policyActions,
   type IamPolicies,
+  type IamRunbookStep,
   type IamScenarioConfig,
   type PolicyDocument,
   type PolicyStatement,
-} from './policies.js';
+} from './types.js';

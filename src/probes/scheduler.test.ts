@@ -172,15 +172,19 @@ describe('checkOnce / waitUntilHealthy', () => {
       kind: 'test',
       intervalMs: 50,
       timeoutMs: 500,
-      check: async () => ({ ok: false }),
+      check: async () => ({ ok: false, detail: 'AccessDenied' }),
     };
-    expect(await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 200 })).toBeUndefined();
+    // The last failure is kept: it says why the probe never got healthy.
+    expect(await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 200 })).toMatchObject({
+      ok: false,
+      detail: 'AccessDenied',
+    });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const t0 = performance.now();
     expect(
       await waitUntilHealthy(probe, { clock: systemClock, timeoutMs: 10_000, signal: controller.signal }),
-    ).toBeUndefined();
+    ).toMatchObject({ ok: false });
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 });

@@ -154,7 +154,7 @@ export async function checkOnce(probe: Probe, clock: Clock, signal?: AbortSignal
 
 /**
  * Check the probe every interval until it is healthy or `timeoutMs` passes; returns the first
- * healthy sample, or undefined on timeout or abort.
+ * healthy sample, else the last failing one (undefined when no check finished).
  */
 export async function waitUntilHealthy(
   probe: Probe,
@@ -165,16 +165,19 @@ export async function waitUntilHealthy(
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
   const start = clock.now();
   const interval = Math.max(MIN_INTERVAL_MS, probe.intervalMs);
+  let last: ProbeSample | undefined;
   for (let k = 1; !signal.aborted; k++) {
-    const { sample } = await runCheck(probe, clock, signal);
+    const { sample, abortedByCaller } = await runCheck(probe, clock, signal);
     if (sample.ok) return sample;
+    // Why keep it: the last failure says why the probe never got healthy (a refused permission, a 503).
+    if (!abortedByCaller) last = sample;
     try {
       await sleep(start + k * interval - clock.now(), signal);
     } catch {
-      return undefined;
+      return last;
     }
   }
-  return undefined;
+  return last;
 }
 
 interface CheckResult {

@@ -108,7 +108,7 @@ export async function runRunbook(steps: readonly RunbookStep[], ctx: RunbookCont
       result.status = 'failed';
       result.error = reason;
       if (id !== undefined) ctx.journal.failed(id, reason);
-      failed = { step: step.name, reason };
+      failed = { step: step.name, reason, error };
     } finally {
       result.endT = ctx.clock.now();
       result.durationMs = result.endT - startT;

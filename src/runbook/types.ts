@@ -110,7 +110,8 @@ export interface RunbookResult {
   ok: boolean;
   steps: RunbookStepResult[];
   /** The step that failed and why (execute threw, or verify did not pass in time). */
-  failed?: { step: string; reason: string };
+  /** The step that failed, why, and the error itself (a harness error, such as a refused permission, is told apart). */
+  failed?: { step: string; reason: string; error?: unknown };
   /** Present when steps were rolled back; complete is false when a rollback failed. */
   rollback?: { complete: boolean; errors: string[] };
   /** Run-clock time the first mutating call returned (t0 of a runbook without an outage). */

@@ -1,7 +1,7 @@
 // Executing the planned steps in order: faults (journaled by their modules), waits and verifies.
 
 import { faultModule } from '../faults/registry.js';
-import { RunbookFailedError } from '../faults/sandbox/region-failover.js';
+import { RunbookFailedError, refusedToHarness } from '../faults/sandbox/region-failover.js';
 import type { RunbookTiming } from '../runbook/types.js';
 import { seededRandom } from '../faults/select.js';
 import { liveBlastRadius } from '../faults/blast-radius.js';
@@ -141,8 +141,8 @@ export async function executeSteps(plan: Plan, scenario: Scenario, ctx: StepCont
       // not a harness error: the step fails, its timings and t0 go into the report, the run continues
       // to recovery and rollback. So when the runbook's own rollback was incomplete: the run's rollback
       // replays the undo that failed and reports it (exit 4) — throwing here would lose the timings.
-      // Any other error ends the steps.
-      if (!(error instanceof RunbookFailedError)) {
+      // Any other error ends the steps, and so does a runbook refused a permission (a harness error).
+      if (!(error instanceof RunbookFailedError) || refusedToHarness(error)) {
         stepsError = error;
         const t0 = firstApplied.get(step.name);
         if (step.kind === 'fault' && t0 !== undefined) {

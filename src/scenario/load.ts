@@ -4,7 +4,7 @@
 //
 // Diagnostic codes, by stage:
 //   read:      not-found, not-a-file, unreadable, too-large, binary-file, empty-file
-//   parse:     yaml-syntax, duplicate-key, multiple-documents, alias-limit, yaml-warning (warning)
+//   parse:     too-deep, yaml-syntax, duplicate-key, multiple-documents, alias-limit, yaml-warning (warning)
 //   document:  wrong-type (top level is not a mapping), foreign-format
 //   variables: unset-variable, runtime-variable, bad-interpolation (unset variables are no problem with allowMissingEnv)
 //   shape:     unknown-key, unknown-probe-kind, unknown-fault, invalid-step, missing-key, wrong-type,
@@ -19,6 +19,7 @@ import { formatPath, hasErrors, problem } from './diagnostics.js';
 import type { Diagnostic, Problem } from './diagnostics.js';
 import { detectForeignFormat } from './foreign.js';
 import { interpolate } from './interpolate.js';
+import { nestingProblem, syntaxErrorAtItsStart } from './flow.js';
 import { resolveScenario } from './resolve.js';
 import { checkRules } from './rules.js';
 import { checkShape } from './shape.js';
@@ -118,12 +119,14 @@ export function loadScenarioText(input: string | Buffer, file: string, options: 
     };
   }
 
+  const deep = nestingProblem(text);
+  if (deep) return finish([toDiagnostic(file, deep, deep)]);
   const parsed = parseYaml(text);
-  const diagnostics: Diagnostic[] = parsed.problems.map((p) => toDiagnostic(file, p, p));
+  const diagnostics: Diagnostic[] = syntaxErrorAtItsStart(text, parsed.problems).map((p) => toDiagnostic(file, p, p));
   const source = parsed.source;
-  // Past a syntax error or a duplicate key the data is not what the author wrote; stop here.
-  // Extra documents are reported and the first one is still checked.
-  const stop = parsed.problems.some((p) => p.severity === 'error' && p.code !== 'multiple-documents');
+  // Past a syntax error, a duplicate key or a second document the data is not what the author wrote (a
+  // "---" in the middle cuts the scenario in two, and the first part's problems would all be noise): stop.
+  const stop = parsed.problems.some((p) => p.severity === 'error');
   if (source === undefined || stop) return finish(diagnostics);
 
   const raw = toData(source);
@@ -162,7 +165,18 @@ export function loadScenarioText(input: string | Buffer, file: string, options: 
   // A value whose variable is unset is reported once, as the unset variable, not again as a bad value.
   const reported = new Set([...variableProblems.map((p) => formatPath(p.path)), ...placeholders]);
   const shapeProblems = shape.problems.filter((p) => !reported.has(formatPath(p.path)));
-  const ruleProblems = checkRules(interpolated.value).filter((p) => !placeholders.has(formatPath(p.path)));
+  // A step whose fault type is unknown is reported once, as the unknown type: the rules read a step's keys
+  // by its fault type, so what they would say about it is noise (its target is still checked).
+  const unknownSteps = shapeProblems
+    .filter((p) => p.code === 'unknown-fault' && p.path[0] === 'steps')
+    .map((p) => formatPath(p.path.slice(0, 2)));
+  const aboutUnknownStep = (p: Problem): boolean => {
+    const at = formatPath(p.path);
+    return unknownSteps.some((s) => (at === s || at.startsWith(`${s}.`)) && at !== `${s}.target`);
+  };
+  const ruleProblems = checkRules(interpolated.value).filter(
+    (p) => !reported.has(formatPath(p.path)) && !aboutUnknownStep(p),
+  );
   for (const p of [...variableProblems, ...shapeProblems, ...ruleProblems])
     diagnostics.push(positioned(file, source, p));
 

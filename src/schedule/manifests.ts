@@ -4,7 +4,7 @@
 
 import { GamedayError } from '../errors.js';
 import { describePermission, kubernetesNeeds, type Permission } from '../faults/kubernetes/needs.js';
-import { rbacName, roleDocs } from '../faults/kubernetes/rbac.js';
+import { rbacName, roleManifests } from '../faults/kubernetes/rbac.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ScheduleSource } from './source.js';
 
@@ -205,7 +205,7 @@ export function scheduleManifests(source: ScheduleSource, opts: ScheduleOptions)
     'app.kubernetes.io/instance': name,
     'app.kubernetes.io/managed-by': 'gameday',
   };
-  const rbac = roleDocs(rbacName(source.name), schedulePermissions(source.scenarios), {
+  const rbac = roleManifests(rbacName(source.name), schedulePermissions(source.scenarios), {
     kind: 'ServiceAccount',
     name,
     namespace: opts.namespace,

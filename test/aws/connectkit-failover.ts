@@ -13,6 +13,7 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-s
 import { parseDocument } from 'yaml';
 import { Route53Driver } from '../../src/drivers/aws/route53.js';
 import { ROOT } from '../helpers/cli.js';
+import type { AwsKeys } from '../../infra-fixtures/aws/lib/moto.mjs';
 import { ACCOUNT, REGION, fakeAwsCliEnv, testDriver, testTarget } from './moto.js';
 import { createPostgresInstance } from './resources.js';
 
@@ -35,10 +36,10 @@ export async function startHealthyApi(): Promise<{ url: string; close(): Promise
   };
 }
 
-/** Create the zone, the record and both databases on moto at `endpoint`; returns the hosted zone id. */
-export async function createFailoverResources(endpoint: string): Promise<string> {
-  const west = testDriver(testTarget(endpoint));
-  const east = testDriver(testTarget(endpoint, { region: DR_REGION, regions: [DR_REGION] }));
+/** Create the zone, the record and both databases on moto at `endpoint` (as `credentials`); returns the zone id. */
+export async function createFailoverResources(endpoint: string, credentials?: AwsKeys): Promise<string> {
+  const west = testDriver(testTarget(endpoint), undefined, credentials);
+  const east = testDriver(testTarget(endpoint, { region: DR_REGION, regions: [DR_REGION] }), undefined, credentials);
   try {
     await createPostgresInstance(west, 'connectkit-primary', { BackupRetentionPeriod: 7 });
     // Cross-region: the replica is created in the DR region from the primary's ARN, as RDS requires.

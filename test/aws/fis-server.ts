@@ -8,10 +8,15 @@
 //   ExperimentState {status, reason}, ExperimentAction {actionId, state, startTime, endTime}, ResolvedTarget
 //   {resourceType, targetName, targetInformation}; timestamps as epoch seconds (restJson1).
 // gameday reaches it as a plain endpoint (targets.aws.endpoints.fis); nothing in gameday knows it is a fake.
+// With moto enforcing IAM (`iam`), every experiment request is first sent to moto as it came, signature
+// intact, so moto authorizes it against the caller's policies; a refusal is passed back unchanged, and
+// only an authorized request is answered here (moto's own answer to it is not used).
 // Options let a test choose the instances an experiment resolves to, how long it runs (a spot
 // interruption's notice) and what happens when it ends (what AWS does to an interrupted instance).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { FisClient, GetExperimentTemplateCommand } from '@aws-sdk/client-fis';
+import { forwardToMoto } from './forward.js';
 import type { AddressInfo } from 'node:net';
 
 /** How an experiment moves on successive GetExperiment calls. */
@@ -44,6 +49,8 @@ export interface FisServerOptions {
   onRunning?(e: FakeExperiment): void;
   /** Called once when a run-all experiment completes (a spot interruption: the notice elapsed). */
   onCompleted?(e: FakeExperiment): void;
+  /** moto enforces IAM: authorize each experiment request there; read templates as this admin. */
+  iam?: { admin(): { accessKeyId: string; secretAccessKey: string } };
 }
 
 export interface FisServer {
@@ -141,22 +148,45 @@ export async function startFisServer(
   const calls: string[] = [];
   const experiments: FakeExperiment[] = [];
   const forward = async (req: IncomingMessage, res: ServerResponse, text: string): Promise<void> => {
-    const headers: Record<string, string> = {};
-    // Hop-by-hop and length headers are fetch's own (it sets them for the body it sends).
-    for (const [k, v] of Object.entries(req.headers))
-      if (typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))
-        headers[k] = v;
-    const r = await fetch(`${motoEndpoint}${req.url ?? '/'}`, {
-      method: req.method ?? 'GET',
-      headers,
-      ...(text ? { body: text } : {}),
-    });
-    const out = await r.text();
-    const pass: Record<string, string> = { 'content-type': r.headers.get('content-type') ?? 'application/json' };
-    const type = r.headers.get('x-amzn-errortype');
+    const r = await forwardToMoto(motoEndpoint, req, text);
+    const pass: Record<string, string> = { 'content-type': r.headers['content-type'] ?? 'application/json' };
+    const type = r.headers['x-amzn-errortype'];
     if (type) pass['x-amzn-errortype'] = type;
     res.writeHead(r.status, pass);
-    res.end(out);
+    res.end(r.text);
+  };
+  /** Ask moto whether the caller may make this request; false (and moto's refusal sent) when not. */
+  const authorized = async (req: IncomingMessage, res: ServerResponse, text: string): Promise<boolean> => {
+    const r = await forwardToMoto(motoEndpoint, req, text);
+    if (r.status !== 401 && r.status !== 403) return true;
+    res.writeHead(r.status, { 'content-type': r.headers['content-type'] ?? 'application/json' });
+    res.end(r.text);
+    return false;
+  };
+  /** The template as moto has it (undefined when it has none of that id). */
+  const template = async (req: IncomingMessage, id: string): Promise<Record<string, unknown> | undefined> => {
+    if (opts.iam) {
+      const client = new FisClient({
+        region: signedRegion(req) ?? REGION,
+        endpoint: motoEndpoint,
+        credentials: opts.iam.admin(),
+      });
+      try {
+        const t = await client.send(new GetExperimentTemplateCommand({ id }));
+        return t.experimentTemplate as Record<string, unknown> | undefined;
+      } catch {
+        return undefined;
+      } finally {
+        client.destroy();
+      }
+    }
+    // Without IAM, moto checks no signature: the caller's own headers do.
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && ['authorization', 'x-amz-date', 'x-amz-security-token'].includes(k)) headers[k] = v;
+    const t = await fetch(`${motoEndpoint}/experimentTemplates/${encodeURIComponent(id)}`, { headers });
+    if (t.status !== 200) return undefined;
+    return ((await t.json()) as { experimentTemplate?: Record<string, unknown> }).experimentTemplate ?? {};
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://fis');
@@ -164,6 +194,7 @@ export async function startFisServer(
     calls.push(`${method} ${url.pathname}`);
     const text = await body(req);
     if (url.pathname.startsWith('/experimentTemplates')) return forward(req, res, text);
+    if (opts.iam && !(await authorized(req, res, text))) return;
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'experiments') return send(res, 404, { message: 'unknown path' }, 'ResourceNotFoundException');
     if (method === 'POST' && parts.length === 1) {
@@ -175,15 +206,9 @@ export async function startFisServer(
       };
       const again = experiments.find((e) => e.clientToken === input.clientToken);
       if (again) return send(res, 200, { experiment: view(again) });
-      // The template must exist, as FIS checks: ask moto with the caller's own (unverified) signature headers.
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === 'string' && ['authorization', 'x-amz-date', 'x-amz-security-token'].includes(k))
-          headers[k] = v;
-      const t = await fetch(`${motoEndpoint}/experimentTemplates/${encodeURIComponent(input.experimentTemplateId)}`, {
-        headers,
-      });
-      if (t.status !== 200) {
+      // The template must exist, as FIS checks.
+      const tpl = await template(req, input.experimentTemplateId);
+      if (!tpl) {
         return send(
           res,
           404,
@@ -191,7 +216,6 @@ export async function startFisServer(
           'ResourceNotFoundException',
         );
       }
-      const tpl = ((await t.json()) as { experimentTemplate?: Record<string, unknown> }).experimentTemplate ?? {};
       const e: FakeExperiment = {
         id: `EXP${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
         templateId: input.experimentTemplateId,

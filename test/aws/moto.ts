@@ -2,7 +2,15 @@
 // every client is pinned to 127.0.0.1 — no test can reach AWS, and the IMDS credential source is never probed.
 
 import { rmSync } from 'node:fs';
-import { startMoto, stopMoto, INSTALL_HINT, type MotoState } from '../../infra-fixtures/aws/lib/moto.mjs';
+import {
+  createIamUser,
+  resetMoto,
+  startMoto,
+  stopMoto,
+  INSTALL_HINT,
+  type AwsKeys,
+  type MotoState,
+} from '../../infra-fixtures/aws/lib/moto.mjs';
 import { createAwsDriver, type AwsCall, type AwsDriver } from '../../src/drivers/aws/index.js';
 import type { AwsTargetConfig } from '../../src/drivers/aws/types.js';
 
@@ -38,34 +46,42 @@ export function fakeAwsCliEnv(endpoint: string): Record<string, string> {
 export interface Moto {
   endpoint: string;
   state: MotoState;
+  /** With IAM enforced: the admin user's keys (everything allowed); without, the fake `testing` keys. */
+  admin: AwsKeys;
   stop(): Promise<void>;
-  /** Forget everything moto stores (between tests). */
+  /** Forget everything moto stores (between tests); with IAM enforced, the admin is bootstrapped again. */
   reset(): Promise<void>;
+  /** With IAM enforced: an IAM user holding exactly `policy`, created by the admin; returns its keys. */
+  principal(userName: string, policy: object): Promise<AwsKeys>;
 }
 
-/** Start moto; fails (never skips) with the exact install command when moto cannot run. */
-export async function startMotoForTests(): Promise<Moto> {
+/** Start moto (with IAM enforced when asked); fails (never skips) with the install command when moto cannot run. */
+export async function startMotoForTests(opts: { iam?: boolean } = {}): Promise<Moto> {
   useFakeAwsEnv();
   let state: MotoState;
   try {
     // Owned by this test process: a test run killed before afterAll still leaves nothing running.
-    state = await startMoto({ timeoutMs: 60_000, ownerPid: process.pid });
+    state = await startMoto({ timeoutMs: 60_000, ownerPid: process.pid, ...(opts.iam ? { iam: true } : {}) });
   } catch (error) {
     throw new Error(`the AWS tests need moto on loopback; install it with: ${INSTALL_HINT}\n${String(error)}`, {
       cause: error,
     });
   }
-  return {
+  const moto: Moto = {
     endpoint: state.endpoint,
     state,
+    admin: state.iam?.admin ?? CREDENTIALS,
     stop: async () => {
       await stopMoto(state.stateDir);
       rmSync(state.stateDir, { recursive: true, force: true });
     },
     reset: async () => {
-      await fetch(`${state.endpoint}/moto-api/reset`, { method: 'POST' });
+      const admin = await resetMoto(state);
+      if (admin) moto.admin = admin;
     },
+    principal: (userName, policy) => createIamUser(state.endpoint, moto.admin, userName, policy),
   };
+  return moto;
 }
 
 /** A resolved targets.aws pointing every service at `endpoint`. */
@@ -82,10 +98,10 @@ export function testTarget(endpoint: string, overrides: Partial<AwsTargetConfig>
   };
 }
 
-/** A driver for tests: loopback only, fake credentials, optionally recording every command. */
-export function testDriver(target: AwsTargetConfig, calls?: AwsCall[]): AwsDriver {
+/** A driver for tests: loopback only, fake credentials (or `credentials`), optionally recording every command. */
+export function testDriver(target: AwsTargetConfig, calls?: AwsCall[], credentials: AwsKeys = CREDENTIALS): AwsDriver {
   return createAwsDriver(target, {
-    credentials: CREDENTIALS,
+    credentials,
     loopbackOnly: true,
     ...(calls ? { onCommand: (c: AwsCall) => calls.push(c) } : {}),
   });

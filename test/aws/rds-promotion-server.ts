@@ -7,13 +7,16 @@
 // leaves "available". A successful promotion is therefore never visible on moto.
 //
 // This loopback server (reached through targets.aws.endpoints.rds) forwards every RDS request to moto
-// unchanged. For an instance promoted through it, it rewrites what DescribeDBInstances answers the way
+// unchanged (signature and Host included, so moto enforcing IAM authorizes it as the caller). For an instance promoted through it, it rewrites what DescribeDBInstances answers the way
 // the RDS API reference and user guide describe a promotion: the instance is "modifying" for a short
 // while, then "available" with no ReadReplicaSourceDBInstanceIdentifier, and its former source no longer
 // lists it. Everything else (the call itself, its parameters, errors, other instances) is moto's.
+// moto runs no database: with `endpoint`, the instances a restore drill creates (by id prefix) answer
+// with the address of a local PostgreSQL that holds the data a restored copy would.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardToMoto } from './forward.js';
 
 export interface RdsPromotionServer {
   endpoint: string;
@@ -44,13 +47,29 @@ function promotedView(xml: string, sinceMs: number, modifyingMs: number): string
   return xml.replace(/<ReadReplicaSourceDBInstanceIdentifier>[^<]*<\/ReadReplicaSourceDBInstanceIdentifier>/, '');
 }
 
+/** `<DBInstance>` elements whose id starts with `to.prefix` with their endpoint replaced by `to`'s. */
+function withEndpoint(xml: string, to: { prefix: string; address: string; port: number }): string {
+  return xml.replace(/<DBInstance>[\s\S]*?<\/DBInstance>/g, (db) => {
+    const id = /<DBInstanceIdentifier>([^<]*)<\/DBInstanceIdentifier>/.exec(db)?.[1] ?? '';
+    if (!id.startsWith(to.prefix)) return db;
+    return db.replace(
+      /<Endpoint>[\s\S]*?<\/Endpoint>/,
+      `<Endpoint><Address>${to.address}</Address><Port>${to.port}</Port></Endpoint>`,
+    );
+  });
+}
+
 /**
  * Start the server in front of moto at `motoEndpoint`. `modifyingMs`: how long a promoted instance
  * reports "modifying" before it is a standalone "available" instance (default 1 s).
  */
 export async function startRdsPromotionServer(
   motoEndpoint: string,
-  opts: { modifyingMs?: number } = {},
+  opts: {
+    modifyingMs?: number;
+    /** Instances whose id starts with `prefix` answer with this endpoint (a local PostgreSQL standing in for them). */
+    endpoint?: { prefix: string; address: string; port: number };
+  } = {},
 ): Promise<RdsPromotionServer> {
   const modifyingMs = opts.modifyingMs ?? 1000;
   const actions: string[] = [];
@@ -83,25 +102,18 @@ export async function startRdsPromotionServer(
       const params = new URLSearchParams(body.toString('utf8'));
       const action = params.get('Action') ?? '?';
       actions.push(action);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(k)) continue;
-        headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      }
-      const upstream = await fetch(`${motoEndpoint}${req.url ?? '/'}`, {
-        method: req.method ?? 'POST',
-        headers,
-        ...(body.length > 0 ? { body } : {}),
-      });
-      let text = await upstream.text();
+      const upstream = await forwardToMoto(motoEndpoint, req, body);
+      let text = upstream.text;
+      const ok = upstream.status >= 200 && upstream.status < 300;
       const region = regionOf(req);
-      if (upstream.ok && action === 'PromoteReadReplica') {
+      if (ok && action === 'PromoteReadReplica') {
         promoted.set(`${region}/${params.get('DBInstanceIdentifier') ?? ''}`, Date.now());
       }
-      if (upstream.ok && (action === 'DescribeDBInstances' || action === 'PromoteReadReplica')) {
+      if (ok && (action === 'DescribeDBInstances' || action === 'PromoteReadReplica')) {
         text = rewrite(text, region);
       }
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
+      if (ok && opts.endpoint) text = withEndpoint(text, opts.endpoint);
+      res.writeHead(upstream.status, { 'content-type': upstream.headers['content-type'] ?? 'text/xml' });
       res.end(text);
     })().catch((error: unknown) => {
       res.writeHead(502, { 'content-type': 'text/plain' });

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down, up, type K8sFixtureState } from '../../infra-fixtures/kubernetes/lib/cluster.mjs';
-import { eventually } from '../helpers/cli.js';
+import { parseAllDocuments } from 'yaml';
+import { eventually, runCli } from '../helpers/cli.js';
 import { isRunning } from '../helpers/owner.js';
 
 export const NAMESPACE = 'production';
@@ -55,6 +56,8 @@ export interface Fixture {
   state: K8sFixtureState;
   kubeconfig: string;
   admin: AdminClient;
+  /** A client as the restricted `gameday` user (the kubeconfig's `gameday` context); the caller closes it. */
+  asGameday(): AdminClient;
   stop(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startFixture(): Promise<Fixture> {
     state,
     kubeconfig: state.kubeconfig,
     admin,
+    asGameday: () => kube.KubeClient.fromKubeconfig(state.kubeconfig, 'gameday'),
     stop: async () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -214,4 +218,36 @@ export async function podsOnSpot(admin: AdminClient, count: number, expectedNode
   const onSpot = (await live()).filter((p) => spot.has(p.spec?.nodeName ?? '')).length;
   if (onSpot < count) throw new Error(`could place only ${onSpot} of ${count} ConnectKit pods on spot nodes`);
   await settled(admin, expectedNodes);
+}
+
+const RBAC_PLURALS: Record<string, string> = {
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  ClusterRole: 'clusterroles',
+  ClusterRoleBinding: 'clusterrolebindings',
+};
+
+/**
+ * Grant the `gameday` user, as admin, exactly what `gameday rbac <file> --user gameday` prints (every section:
+ * each context a test names is the fixture's). For a test copy that acts on objects the shipped scenarios do
+ * not name; returns the removal of what it applied.
+ */
+export async function grantGeneratedRbac(
+  admin: AdminClient,
+  file: string,
+  env: Record<string, string | undefined>,
+): Promise<() => Promise<void>> {
+  const res = await runCli(['rbac', file, '--user', 'gameday'], env);
+  if (res.code !== 0) throw new Error(`gameday rbac ${file} exited ${res.code}: ${res.stderr}`);
+  const docs = parseAllDocuments(res.stdout).map(
+    (d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } },
+  );
+  for (const d of docs) await admin.apply(d);
+  return async () => {
+    for (const d of docs) {
+      const where = d.metadata.namespace === undefined ? '' : `namespaces/${d.metadata.namespace}/`;
+      const path = `/apis/rbac.authorization.k8s.io/v1/${where}${RBAC_PLURALS[d.kind]}/${d.metadata.name}`;
+      await admin.request('DELETE', path, { allow: [404] });
+    }
+  };
 }

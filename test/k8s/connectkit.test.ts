@@ -31,6 +31,7 @@ import {
   podsOnSpot,
   settled,
   startFixture,
+  DEPLOYMENT,
   type Fixture,
 } from './cluster.js';
 
@@ -257,6 +258,42 @@ describe('preflight and RBAC', () => {
     ]);
     // What the generated Role grants is enough: applied to a fresh user, it passes preflight (the runs
     // above passed preflight as `gameday`, whose fixture Role grants a superset).
+  });
+});
+
+describe("the fixture's restricted user", () => {
+  it('is refused every verb outside the generated Role: no Deployment image patch, no ReplicaSet, no pod create', async () => {
+    const gameday = fixture.asGameday();
+    try {
+      const denied = async (method: string, path: string, body: unknown, contentType?: string): Promise<number> => {
+        const r = (await gameday.request(method, path, {
+          body,
+          ...(contentType ? { contentType } : {}),
+          allow: [403],
+        })) as unknown as { status?: unknown };
+        // A refusal comes back as { status: 403 }; anything else is the object itself.
+        return typeof r.status === 'number' ? r.status : 200;
+      };
+      const merge = 'application/merge-patch+json';
+      const deployment = `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${DEPLOYMENT}`;
+      // What the fixture's old Role allowed and no shipped scenario needs: 403 Forbidden now.
+      const image = { spec: { template: { spec: { containers: [{ name: 'api', image: 'evil:latest' }] } } } };
+      expect(await denied('PATCH', deployment, image, merge)).toBe(403);
+      expect(await denied('PATCH', deployment, { spec: { replicas: 0 } }, merge)).toBe(403);
+      expect(await denied('GET', `/apis/apps/v1/namespaces/${NAMESPACE}/replicasets`, undefined)).toBe(403);
+      const pod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'x' },
+        spec: { containers: [{ name: 'x', image: 'x' }] },
+      };
+      expect(await denied('POST', `/api/v1/namespaces/${NAMESPACE}/pods`, pod)).toBe(403);
+      expect(await denied('GET', '/api/v1/namespaces/default/pods', undefined)).toBe(403);
+      // What it holds instead: reading the named Deployment (the region failover's scale-up reads it).
+      expect(await denied('GET', deployment, undefined)).toBe(200);
+    } finally {
+      await gameday.close();
+    }
   });
 });
 

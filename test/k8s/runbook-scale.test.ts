@@ -201,15 +201,22 @@ async function runStopsInPreflight(file: string, message: string | RegExp): Prom
   return out;
 }
 
-/** May the gameday user `verb` deployments in production? (SubjectAccessReview as the admin) */
-async function gamedayMay(verb: string): Promise<boolean> {
+/** May the gameday user `verb` ConnectKit's Deployment (`sub`: a subresource)? (SubjectAccessReview as the admin) */
+async function gamedayMay(verb: string, sub?: string): Promise<boolean> {
   const r = await fixture.admin.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
     body: {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
       spec: {
         user: 'gameday',
-        resourceAttributes: { namespace: NAMESPACE, verb, group: 'apps', resource: 'deployments' },
+        resourceAttributes: {
+          namespace: NAMESPACE,
+          verb,
+          group: 'apps',
+          resource: 'deployments',
+          name: DEPLOYMENT,
+          ...(sub ? { subresource: sub } : {}),
+        },
       },
     },
   });
@@ -226,7 +233,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe("kubernetes-scale preflight in the step's own context", () => {
-  it('passes as the gameday user, whose Role grants get and patch on deployments', async () => {
+  it('passes as the gameday user, whose Role grants get on the Deployment and patch on its scale', async () => {
     const file = preflightScenario('preflight-ok.yaml', { kubeconfig: fixture.kubeconfig, context: 'gameday' });
     const { scenario, diagnostics } = loadScenarioText(readFileSync(file, 'utf8'), file);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -245,31 +252,25 @@ describe("kubernetes-scale preflight in the step's own context", () => {
     const role = parseAllDocuments(gamedayRbac())
       .map((d) => d.toJS() as Role)
       .find((d) => d.kind === 'Role') as Role;
-    // The fixture's Role grants [get, list, watch, patch] on deployments and replicasets: keep patch on replicasets only.
-    const withoutPatch = {
-      ...role,
-      rules: role.rules.flatMap((r) =>
-        r.resources.includes('deployments')
-          ? [
-              { ...r, resources: r.resources.filter((x) => x !== 'deployments') },
-              { ...r, resources: ['deployments'], verbs: r.verbs.filter((v) => v !== 'patch') },
-            ]
-          : [r],
-      ),
-    };
+    // The fixture's Role grants patch on connectkit-app's scale subresource (and get on the Deployment): drop that rule.
+    const withoutPatch = { ...role, rules: role.rules.filter((r) => !r.resources.includes('deployments/scale')) };
     const file = preflightScenario('preflight-no-patch.yaml', { kubeconfig: fixture.kubeconfig, context: 'gameday' });
     await fixture.admin.apply(withoutPatch);
     try {
-      await eventually(async () => ((await gamedayMay('patch')) ? undefined : true), 10_000, 'patch to be revoked');
+      await eventually(
+        async () => ((await gamedayMay('patch', 'scale')) ? undefined : true),
+        10_000,
+        'patch to be revoked',
+      );
       expect(await gamedayMay('get')).toBe(true);
       await runStopsInPreflight(
         file,
-        'the Kubernetes user of context gameday lacks permissions runbook step scale-dr needs: needs patch on deployments.apps in production',
+        'the Kubernetes user of context gameday lacks permissions runbook step scale-dr needs: needs patch on deployments/scale.apps (connectkit-app) in production',
       );
     } finally {
       await fixture.admin.apply(role);
       await eventually(
-        async () => ((await gamedayMay('patch')) ? true : undefined),
+        async () => ((await gamedayMay('patch', 'scale')) ? true : undefined),
         10_000,
         'patch to be granted again',
       );

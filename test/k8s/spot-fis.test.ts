@@ -1,6 +1,8 @@
 // A FIS spot interruption with its Kubernetes side, through the real CLI as the restricted `gameday` user.
-// AWS: moto on loopback (STS for the identity guard, FIS templates) and the loopback FIS server of
-// test/aws/fis-server.ts, which runs the experiments moto does not run. Kubernetes: the tier's real control
+// AWS: moto on loopback with IAM enforced (STS for the identity guard, FIS templates) and the loopback FIS
+// server of test/aws/fis-server.ts, which runs the experiments moto does not run (each request authorized by
+// moto first). The CLI's AWS principal is an IAM user holding exactly the harness policy `gameday iam`
+// prints for the fixture file (test/aws/enforced.ts says what moto checks of it). Kubernetes: the tier's real control
 // plane, whose kwok nodes carry EKS-style providerIDs (aws:///us-east-1<zone>/i-…).
 // The FIS server resolves the experiment to the instances of two nodes that run ConnectKit pods (spot nodes
 // first, so that the interruption always disrupts pods; which instances FIS picks is not what is under
@@ -16,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { runCli } from '../helpers/cli.js';
+import { harnessPolicy, principalEnv } from '../aws/enforced.js';
 import { startFisServer, type FisServer } from '../aws/fis-server.js';
 import { fakeAwsCliEnv, startMotoForTests, type Moto } from '../aws/moto.js';
 import { DEPLOYMENT, NAMESPACE, clusterState, nodes, settled, startFixture, type Fixture } from './cluster.js';
@@ -48,7 +51,7 @@ const measured: Record<string, unknown> = {};
 beforeAll(async () => {
   reportDir = mkdtempSync(join(tmpdir(), 'gameday-k8s-spot-fis-'));
   fixture = await startFixture();
-  moto = await startMotoForTests();
+  moto = await startMotoForTests({ iam: true });
   nodeCount = (await nodes(fixture.admin)).length;
 }, 15 * 60_000);
 
@@ -59,12 +62,19 @@ afterAll(async () => {
   rmSync(reportDir, { recursive: true, force: true });
 }, 60_000);
 
-/** The CLI's environment: the fixture's kubeconfig, fake AWS credentials, every AWS service on loopback. */
-const env = (fis: FisServer): Record<string, string> => ({
+/** The CLI's environment: the fixture's kubeconfig, every AWS service on loopback (no credentials). */
+const baseEnv = (fis: FisServer): Record<string, string> => ({
   KUBECONFIG: fixture.kubeconfig,
   ...fakeAwsCliEnv(moto.endpoint),
   FIS_ENDPOINT: fis.endpoint,
 });
+
+/** ... and the keys of an IAM user holding exactly the harness policy `gameday iam` prints for `file`. */
+async function env(fis: FisServer, file: string): Promise<Record<string, string | undefined>> {
+  const policy = await harnessPolicy(file, baseEnv(fis));
+  const keys = await moto.principal(`gameday-k8s-${process.pid}-${file.replace(/\W+/g, '-')}`, policy);
+  return { ...baseEnv(fis), ...principalEnv(keys) };
+}
 
 const instanceOf = (n: RawNode): string => String(n.spec?.providerID?.split('/').pop());
 
@@ -215,14 +225,16 @@ describe('spot-interruption on aws with targets.kubernetes', () => {
       // The handler reacts to the notice within a couple of seconds (it polls the instance metadata).
       onRunning: () => work.push(sleep(1500).then(() => terminationHandler(names))),
       onCompleted: () => work.push(sleep(1000).then(() => Promise.all(names.map(instanceGone)))),
+      iam: { admin: () => moto.admin },
     });
     try {
-      const plan = await runCli(['plan', 'test/k8s/fixtures/spot-fis.yaml'], env(fis));
+      const cli = await env(fis, 'test/k8s/fixtures/spot-fis.yaml');
+      const plan = await runCli(['plan', 'test/k8s/fixtures/spot-fis.yaml'], cli);
       expect(plan.code, plan.stderr + plan.stdout).toBe(0);
       expect(plan.stdout).toMatch(
         /Kubernetes: the instances' nodes \(by spec\.providerID\) are tracked .*; draining them is left to the cluster's termination handler/,
       );
-      const res = await runCli(['run', 'test/k8s/fixtures/spot-fis.yaml', '--report-dir', reportDir], env(fis));
+      const res = await runCli(['run', 'test/k8s/fixtures/spot-fis.yaml', '--report-dir', reportDir], cli);
       await Promise.all(work);
       expect(res.stderr).not.toMatch(/internal error/);
       expect(res.code, res.stderr + res.stdout).toBe(0);
@@ -277,9 +289,11 @@ describe('spot-interruption on aws with targets.kubernetes', () => {
       resolveInstances: () => hit.map(instanceOf),
       runMs: NOTICE_MS,
       onCompleted: () => work.push(sleep(1000).then(() => instanceGone(first as string))),
+      iam: { admin: () => moto.admin },
     });
     try {
-      const res = await runCli(['run', 'test/k8s/fixtures/spot-fis-drain.yaml', '--report-dir', reportDir], env(fis));
+      const file = 'test/k8s/fixtures/spot-fis-drain.yaml';
+      const res = await runCli(['run', file, '--report-dir', reportDir], await env(fis, file));
       await Promise.all(work);
       expect(res.stderr).not.toMatch(/internal error/);
       expect(res.code, res.stderr + res.stdout).toBe(0);

@@ -81,7 +81,7 @@ function tail(file, lines = 15) {
  * `stateDir` (a new temp dir by default). With `ownerPid`, a detached watchdog stops moto and removes
  * `stateDir` once that process is gone. Returns { endpoint, port, pid, stateDir, watchdogPid }.
  */
-export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, ownerPid } = {}) {
+export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, ownerPid, iam = false } = {}) {
   ensureMoto(log);
   const dir = stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gameday-moto-'));
   fs.mkdirSync(dir, { recursive: true });
@@ -91,7 +91,9 @@ export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, 
     const port = await freePort();
     const out = fs.openSync(logFile, 'a');
     // Detached (own process group) so `down` can stop it and anything it spawned; loopback only.
-    const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    // With IAM enforcement, moto runs through moto_iam.py (which says what moto checks and what it corrects).
+    const program = iam ? [fileURLToPath(new URL('./moto_iam.py', import.meta.url))] : ['-m', 'moto.server'];
+    const child = spawn(python, [...program, '-H', '127.0.0.1', '-p', String(port)], {
       detached: true,
       stdio: ['ignore', out, out],
       env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
@@ -117,7 +119,12 @@ export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, 
     while (Date.now() < deadline && isAlive(child.pid)) {
       try {
         const res = await fetch(`${state.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return state;
+        if (res.ok) {
+          if (!iam) return state;
+          state.iam = await enforceIam(state.endpoint, log);
+          fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+          return state;
+        }
       } catch {
         // not listening yet
       }
@@ -138,6 +145,66 @@ export async function startMoto({ stateDir, timeoutMs = 30_000, log = () => {}, 
     log(`moto_server exited during start-up (port taken?); retrying`);
   }
   throw new Error('unreachable');
+}
+
+/** The IAM user that may do everything, created while moto still lets every request through. */
+export const ADMIN_USER = 'gameday-fixture-admin';
+
+const iamClient = async (endpoint, credentials) => {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  return new IAMClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
+};
+
+/** Create an IAM user with one inline policy and an access key, through moto's IAM API, as `caller`. */
+export async function createIamUser(endpoint, caller, userName, policy) {
+  const { CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand } = await import('@aws-sdk/client-iam');
+  const client = await iamClient(endpoint, caller);
+  try {
+    await client.send(new CreateUserCommand({ UserName: userName }));
+    await client.send(
+      new PutUserPolicyCommand({ UserName: userName, PolicyName: 'gameday', PolicyDocument: JSON.stringify(policy) }),
+    );
+    const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
+  } finally {
+    client.destroy();
+  }
+}
+
+async function setNoAuthCount(endpoint, count) {
+  const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: String(count) });
+  if (!res.ok) throw new Error(`moto reset-auth ${count}: HTTP ${res.status}`);
+}
+
+/**
+ * The admin bootstrap: with authentication still off, create the admin user (Action "*", Resource "*") and
+ * its access key through the IAM API, then set INITIAL_NO_AUTH_ACTION_COUNT to 0: from then on every
+ * request is authenticated and checked against its user's policies. Returns the admin's credentials.
+ */
+async function enforceIam(endpoint, log) {
+  const everything = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const admin = await createIamUser(
+    endpoint,
+    { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    ADMIN_USER,
+    everything,
+  );
+  await setNoAuthCount(endpoint, 0);
+  log(`IAM enforced; admin user ${ADMIN_USER} (access key ${admin.accessKeyId})`);
+  return { admin };
+}
+
+/**
+ * Forget everything moto stores. With IAM enforced, the admin user goes too, so it is created again
+ * (authentication off for the bootstrap, then on); returns the new admin credentials (or undefined).
+ */
+export async function resetMoto(state) {
+  if (state.iam) await setNoAuthCount(state.endpoint, Infinity);
+  const res = await fetch(`${state.endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto reset: HTTP ${res.status}`);
+  if (!state.iam) return undefined;
+  state.iam = await enforceIam(state.endpoint, () => {});
+  return state.iam.admin;
 }
 
 /** Stop the moto started in `stateDir`: SIGTERM its process group, SIGKILL after a grace, check the port is closed. */

@@ -7,17 +7,21 @@ import { iamPolicies, type IamScenarioConfig } from '../../iam/index.js';
 import { awsFaultsOf } from '../../runner/targets-aws.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { loadOrExplain } from '../scenarios.js';
+import { loadWithPlaceholders, showPlaceholders } from '../placeholders.js';
 import type { Scenario } from '../../scenario/types.js';
 
 export const iamHelp = `Usage: gameday iam <file>
 
 Print, as one JSON document, the IAM policies an AWS scenario needs:
-  harnessPolicy       for the principal that runs gameday (identity guard, FIS, RDS, CloudWatch, the
-                      region-failover runbook's Route 53 and RDS calls, the drill's S3 or RDS source)
-  fisRolePolicy       for the FIS experiment role (what FIS does for the scenario's actions)
+  harnessPolicy       for the principal that runs gameday (identity guard, FIS templates and experiments
+                      tagged by gameday, RDS, CloudWatch, the region-failover runbook's Route 53 and RDS
+                      calls, the drill's S3 or RDS source), scoped to the resources the scenario names
+  fisRolePolicy       for the FIS experiment role: what FIS does for the actions of the templates gameday
+                      builds, scoped to the scenario's resource names or tags (only when it builds any)
   fisRoleTrustPolicy  the role's trust policy: fis.amazonaws.com, limited to the scenario's accounts
-Nothing is read from or sent to AWS. The output is JSON already: --json and --quiet change nothing.`;
+Variables the scenario references but that are not set are not needed: where one's value would appear in
+a policy, the output shows \${NAME} instead (and says so on stderr). Nothing is read from or sent to AWS.
+The output is JSON already: --json and --quiet change nothing.`;
 
 export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('iam', argv, {
@@ -36,8 +40,7 @@ export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
       hint: 'gameday iam scenarios/connectkit/db-failover.yaml',
     });
   }
-  const [scenario] = await loadOrExplain(positionals, io);
-  if (!scenario) return 2;
+  const { scenario, placeholders } = await loadWithPlaceholders(positionals[0] as string, io);
   const target = scenario.targets.aws;
   if (!target) {
     throw new GamedayError(`${positionals[0]} has no AWS target, so it needs no IAM policy`, {
@@ -47,17 +50,19 @@ export async function iamCommand(argv: string[], io: CliIo): Promise<number> {
     });
   }
   const policies = iamPolicies(iamScenarioConfig(scenario, target));
-  io.out(
-    JSON.stringify(
-      {
-        harnessPolicy: policies.harness,
-        fisRolePolicy: policies.fisRole,
-        fisRoleTrustPolicy: policies.fisTrust,
-      },
-      null,
-      2,
-    ),
+  const json = JSON.stringify(
+    {
+      harnessPolicy: policies.harness,
+      ...(policies.fisRole
+        ? { fisRolePolicy: policies.fisRole.policy, fisRoleTrustPolicy: policies.fisRole.trust }
+        : {}),
+    },
+    null,
+    2,
   );
+  const shown = showPlaceholders(json, placeholders);
+  for (const note of [...shown.notes, ...policies.notes]) io.err(`note: ${note}`);
+  io.out(shown.text);
   return 0;
 }
 

@@ -7,14 +7,17 @@ import { runbookKubernetesNeeds } from '../../faults/kubernetes/needs.js';
 import { rbacYaml, type RbacSubject } from '../../faults/kubernetes/rbac.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { loadOrExplain } from '../scenarios.js';
+import { loadWithPlaceholders, showPlaceholders } from '../placeholders.js';
 
 export const rbacHelp = `Usage: gameday rbac <file> [--user NAME | --service-account NAMESPACE/NAME]
 
 Print, as YAML, the least-privilege RBAC the scenario needs on its kubernetes target: a Role for each
 namespace it acts in and a ClusterRole for nodes. Runbook steps that act in another kube context
 (kubernetes-scale on the DR cluster) get a section of their own, headed by a comment naming the context:
-apply each section in its own cluster. With --user or --service-account, bindings too.
+apply each section in its own cluster. With --user or --service-account, bindings too. A Deployment the
+scenario names (kubernetes-scale) is granted by name (resourceNames); each rule that may write says why
+in a comment above it. Variables the scenario references but that are not set are not needed; where
+one's value would appear, the output shows \${NAME} instead (and says so on stderr).
 Apply it with your usual tooling (kubectl apply -f -). Exit 2 when the scenario needs no Kubernetes access.
 --json prints the objects as a JSON list; --quiet changes nothing (the output is the manifest).`;
 
@@ -37,8 +40,7 @@ export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
       hint: 'gameday rbac scenarios/connectkit/pod-kill.yaml',
     });
   }
-  const [scenario] = await loadOrExplain(positionals, io);
-  if (!scenario) return 2;
+  const { scenario, placeholders } = await loadWithPlaceholders(positionals[0] as string, io);
   if (!scenario.targets.kubernetes && runbookKubernetesNeeds(scenario).length === 0) {
     throw new GamedayError(
       `${positionals[0]} has no kubernetes target and no runbook step on Kubernetes; it needs no Kubernetes permissions`,
@@ -67,18 +69,19 @@ export async function rbacCommand(argv: string[], io: CliIo): Promise<number> {
     }
     subject = { kind: 'ServiceAccount', name, namespace };
   }
-  const yaml = rbacYaml(scenario, subject);
+  const shown = showPlaceholders(rbacYaml(scenario, subject).trimEnd(), placeholders);
+  for (const note of shown.notes) io.err(`note: ${note}`);
   // --json: the same objects as a JSON list (the YAML's comments, which name each section's context, are left out).
   if (values['json'])
     io.out(
       JSON.stringify(
-        parseAllDocuments(yaml)
+        parseAllDocuments(shown.text)
           .map((d) => d.toJS() as unknown)
           .filter(Boolean),
         null,
         2,
       ),
     );
-  else io.out(yaml.trimEnd());
+  else io.out(shown.text);
   return 0;
 }

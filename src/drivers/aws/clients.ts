@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { GamedayError } from '../../errors.js';
 import { watchCalls, withDeadline, type AwsWaiting, type MiddlewareStack } from './call-watch.js';
+import { accessDenied } from './access-denied.js';
 import type { AwsLocation, AwsService, AwsTargetConfig } from './types.js';
 
 export interface AwsClients {
@@ -78,6 +79,13 @@ function instrument(
 ): void {
   const stack = client.middlewareStack as MiddlewareStack;
   watchCalls(stack, service, config, opts);
+  stack.add(
+    (next, ctx) => (args) =>
+      next(args).catch((error: unknown) => {
+        throw accessDenied(error, service, ctx.commandName) ?? error;
+      }),
+    { step: 'initialize', name: 'gamedayAccessDenied', override: true, priority: 'low' },
+  );
   if (opts.onCommand) {
     const hear = opts.onCommand;
     stack.add(

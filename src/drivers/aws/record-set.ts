@@ -25,6 +25,13 @@ export function sameRecord(a: { name: string; type: string; setIdentifier?: stri
   return fqdn(a.name) === fqdn(b.name) && a.type === b.type && (a.setIdentifier ?? '') === (b.setIdentifier ?? '');
 }
 
+/** Same record set with the same content: nothing would change by writing `b` over `a`. */
+export function sameRecordSet(a: RecordSetData, b: RecordSetData): boolean {
+  const norm = (d: RecordSetData): string =>
+    JSON.stringify({ ...d, name: fqdn(d.name), values: d.values ? [...d.values].sort() : undefined });
+  return norm(a) === norm(b);
+}
+
 /** What a record points at, for messages and verification: its values or its alias target. */
 export function recordTarget(d: RecordSetData): string {
   return d.alias ? `alias ${fqdn(d.alias.dnsName)}` : (d.values ?? []).join(',');

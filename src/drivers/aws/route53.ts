@@ -8,7 +8,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { fqdn, recordTarget, sameRecord, type RecordSetData } from './record-set.js';
+import { fqdn, recordTarget, sameRecord, sameRecordSet, type RecordSetData } from './record-set.js';
 
 const opt = (signal?: AbortSignal): { abortSignal?: AbortSignal } => (signal ? { abortSignal: signal } : {});
 
@@ -127,6 +127,11 @@ export class Route53Driver {
     signal?: AbortSignal,
   ): Promise<string> {
     if (previous) {
+      // Why look first: a change that was refused or never made leaves nothing to restore, and writing
+      // the record back anyway needs a permission (and a change) a rollback should not need.
+      const now = await this.findRecord(hostedZoneId, key, signal);
+      if (now && sameRecordSet(now, previous))
+        return `${fqdn(previous.name)} ${previous.type} still points at ${recordTarget(previous)}: nothing to restore`;
       const id = await this.change(hostedZoneId, 'UPSERT', previous, 'gameday rollback', signal);
       return `${fqdn(previous.name)} ${previous.type} back to ${recordTarget(previous)} (${id})`;
     }

@@ -493,24 +493,27 @@ export class KubeClient {
     };
   }
 
-  /** Set spec.replicas with a JSON merge patch (needs patch on deployments, not deployments/scale). */
+  /**
+   * Set spec.replicas through the scale subresource (a JSON merge patch of deployments/scale): it needs
+   * patch on deployments/scale only, which cannot change anything else of the Deployment (its image).
+   */
   async setDeploymentReplicas(
     namespace: string,
     name: string,
     replicas: number,
     signal?: AbortSignal,
   ): Promise<number> {
-    const d = await this.call(
+    const scale = await this.call(
       'patch',
       `scale deployment ${namespace}/${name}`,
       () =>
-        this.apps.patchNamespacedDeployment(
+        this.apps.patchNamespacedDeploymentScale(
           { namespace, name, body: { spec: { replicas } } },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
       signal ? { signal } : {},
     );
-    return d.spec?.replicas ?? replicas;
+    return scale.spec?.replicas ?? replicas;
   }
 
   async createNode(node: Record<string, unknown>): Promise<'created' | 'exists'> {
@@ -550,13 +553,14 @@ export class KubeClient {
 
   // ---------- authorization ----------
 
-  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`)? */
+  /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`; object `name`)? */
   async canI(attrs: {
     verb: string;
     group: string;
     resource: string;
     subresource?: string;
     namespace?: string;
+    name?: string;
   }): Promise<boolean> {
     const review = await this.call('create', 'selfsubjectaccessreview', () =>
       this.authz.createSelfSubjectAccessReview({

@@ -56,6 +56,7 @@ export async function missingPermissions(client: KubeClient, permissions: readon
       resource: p.resource,
       ...(p.subresource === undefined ? {} : { subresource: p.subresource }),
       ...(p.namespace === undefined ? {} : { namespace: p.namespace }),
+      ...(p.name === undefined ? {} : { name: p.name }),
     });
     if (!allowed) denied.push(describePermission(p));
   });

@@ -6,12 +6,16 @@
 import { refFrom, kubernetesScale, type DeploymentRef } from '../../runbook/kubernetes-actions.js';
 import type { Scenario } from '../../scenario/types.js';
 
-/** One API permission: `verb` on `resource` (with subresource) of `group`, in `namespace` or cluster-wide. */
+/**
+ * One API permission: `verb` on `resource` (with subresource) of `group`, in `namespace` or cluster-wide;
+ * on the one object `name` when the scenario names it (RBAC resourceNames), else on every object.
+ */
 export interface Permission {
   group: string;
   resource: string;
   subresource?: string;
   verb: string;
+  name?: string;
   /** Undefined: a cluster-scoped resource (nodes). */
   namespace?: string;
   /** Why the scenario needs it, for `gameday rbac` comments. */
@@ -33,10 +37,11 @@ export interface KubernetesNeeds {
 
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
-/** `needs <verb> on <resource> in <namespace>` — the form preflight reports a missing permission in. */
+/** `needs <verb> on <resource>[ (<name>)] in <namespace>` — the form preflight reports a missing permission in. */
 export function describePermission(p: Permission): string {
   const resource = `${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}`;
-  return `needs ${p.verb} on ${resource} ${p.namespace === undefined ? 'cluster-wide' : `in ${p.namespace}`}`;
+  const object = p.name === undefined ? resource : `${resource} (${p.name})`;
+  return `needs ${p.verb} on ${object} ${p.namespace === undefined ? 'cluster-wide' : `in ${p.namespace}`}`;
 }
 
 /** Everything the scenario needs from its kubernetes target (empty when it has none). */
@@ -105,7 +110,8 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
     } else if (f.type === 'spot-interruption') {
       nodes(['get', 'list', 'watch', 'patch'], 'spot-interruption taints, annotates and cordons nodes');
       nodes(['delete'], 'spot-interruption removes the interrupted node');
-      nodes(['create'], 'rollback re-creates an interrupted node');
+      // Why a cluster-wide create: the fault deletes the interrupted Node, and only its undo brings it back.
+      nodes(['create'], "rollback re-creates the Node the interruption deleted (the fault's undo needs it)");
       for (const ns of drain) {
         watchPods(ns, 'the drain finds the pods on the node');
         evict(ns, 'the drain evicts pods (PodDisruptionBudgets respected)');
@@ -166,12 +172,14 @@ function sortPermissions(perms: Permission[]): Permission[] {
       a.group.localeCompare(b.group) ||
       a.resource.localeCompare(b.resource) ||
       (a.subresource ?? '').localeCompare(b.subresource ?? '') ||
+      (a.name ?? '').localeCompare(b.name ?? '') ||
       VERB_ORDER.indexOf(a.verb) - VERB_ORDER.indexOf(b.verb),
   );
 }
 
-const permissionKey = (p: Permission): string =>
-  `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}`;
+/** One key per distinct permission (verb, resource, namespace, object). */
+export const permissionKey = (p: Permission): string =>
+  `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.verb}|${p.namespace ?? ''}|${p.name ?? ''}`;
 
 /** The kubernetes-scale steps of the scenario's runbooks, each with the Deployment it scales. */
 function scaleSteps(scenario: Scenario): Array<{ step: string; ref: DeploymentRef }> {
@@ -194,19 +202,17 @@ function onTargetCluster(scenario: Scenario, ref: DeploymentRef): boolean {
 }
 
 /**
- * What one kubernetes-scale step needs: get on the Deployment (capture, verify) and patch (execute,
- * rollback). Why patch on deployments and not deployments/scale: the driver merge-patches spec.replicas
- * of the Deployment itself (src/drivers/kubernetes/client.ts setDeploymentReplicas).
+ * What one kubernetes-scale step needs, on that Deployment only (resourceNames): get on the Deployment
+ * (capture, verify readiness) and patch on its scale subresource (execute, rollback). Why the scale
+ * subresource: patching it can change the replica count and nothing else — not the image, not the spec.
  */
 function kubernetesScalePermissions(step: string, ref: DeploymentRef): Permission[] {
   const why = `runbook step ${step} (kubernetes-scale) reads and scales deployment ${ref.namespace}/${ref.deployment}; its rollback scales it back`;
-  return ['get', 'patch'].map((verb) => ({
-    group: 'apps',
-    resource: 'deployments',
-    verb,
-    namespace: ref.namespace,
-    why,
-  }));
+  const on = { group: 'apps', resource: 'deployments', name: ref.deployment, namespace: ref.namespace, why };
+  return [
+    { ...on, verb: 'get' },
+    { ...on, subresource: 'scale', verb: 'patch' },
+  ];
 }
 
 /** A kube context a runbook's Kubernetes steps act in besides the kubernetes target (usually the DR cluster). */

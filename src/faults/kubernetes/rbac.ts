@@ -2,7 +2,7 @@
 // ClusterRole for cluster-scoped resources (nodes), optionally bound to a user or service account; and,
 // in a section of its own per kube context, what its runbook's Kubernetes steps need on other clusters.
 
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
 import type { Scenario } from '../../scenario/types.js';
 import { VERB_ORDER, kubernetesNeeds, runbookKubernetesNeeds, type Permission } from './needs.js';
 
@@ -16,28 +16,59 @@ export interface RbacSubject {
 interface Rule {
   apiGroups: string[];
   resources: string[];
+  /** Only these objects, where the scenario names them. */
+  resourceNames?: string[];
   verbs: string[];
 }
 
-/** Merge permissions into RBAC rules: one rule per API group and set of verbs. */
-function rules(perms: readonly Permission[]): Rule[] {
-  const byResource = new Map<string, { group: string; resource: string; verbs: Set<string> }>();
+const WRITES = ['create', 'update', 'patch', 'delete'];
+
+/**
+ * Merge permissions into RBAC rules: one rule per API group and set of verbs; a permission on a named
+ * object gets a rule of its own resource with resourceNames (merging resources there would grant every
+ * name on every resource). Each rule comes with why it may write: "<verb> <resource>: <why>".
+ */
+function rules(perms: readonly Permission[]): Array<{ rule: Rule; writes: string[] }> {
+  const byResource = new Map<
+    string,
+    { group: string; resource: string; name?: string; verbs: Set<string>; writes: string[] }
+  >();
   for (const p of perms) {
     const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
-    const key = `${p.group}|${resource}`;
-    const entry = byResource.get(key) ?? { group: p.group, resource, verbs: new Set<string>() };
+    const key = `${p.group}|${resource}|${p.name ?? ''}`;
+    const entry = byResource.get(key) ?? {
+      group: p.group,
+      resource,
+      ...(p.name === undefined ? {} : { name: p.name }),
+      verbs: new Set<string>(),
+      writes: [],
+    };
     entry.verbs.add(p.verb);
+    if (WRITES.includes(p.verb)) entry.writes.push(`${p.verb} ${resource}: ${p.why}`);
     byResource.set(key, entry);
   }
-  const merged = new Map<string, Rule>();
+  const merged = new Map<string, { rule: Rule; writes: string[] }>();
   for (const e of [...byResource.values()].sort(
-    (a, b) => a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource),
+    (a, b) =>
+      a.group.localeCompare(b.group) ||
+      a.resource.localeCompare(b.resource) ||
+      (a.name ?? '').localeCompare(b.name ?? ''),
   )) {
     const verbs = [...e.verbs].sort((a, b) => VERB_ORDER.indexOf(a) - VERB_ORDER.indexOf(b));
-    const key = `${e.group}|${verbs.join(',')}`;
-    const rule = merged.get(key);
-    if (rule) rule.resources.push(e.resource);
-    else merged.set(key, { apiGroups: [e.group], resources: [e.resource], verbs });
+    const key = `${e.group}|${verbs.join(',')}|${e.name === undefined ? '' : `named:${e.resource}`}`;
+    const m = merged.get(key);
+    if (m && e.name !== undefined) m.rule.resourceNames?.push(e.name);
+    else if (m) m.rule.resources.push(e.resource);
+    else {
+      const rule: Rule = {
+        apiGroups: [e.group],
+        resources: [e.resource],
+        ...(e.name === undefined ? {} : { resourceNames: [e.name] }),
+        verbs,
+      };
+      merged.set(key, { rule, writes: [] });
+    }
+    merged.get(key)?.writes.push(...e.writes);
   }
   return [...merged.values()];
 }
@@ -61,32 +92,74 @@ function binding(
   };
 }
 
-/** The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`. */
-export function roleDocs(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined): object[] {
-  const docs: object[] = [];
+/** A Role or ClusterRole granting `perms`, with why each of its rules may write (by rule index). */
+function role(
+  kind: 'Role' | 'ClusterRole',
+  name: string,
+  namespace: string | undefined,
+  perms: Permission[],
+): { object: object; writes: string[][] } {
+  const made = rules(perms);
+  const object = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind,
+    metadata: {
+      name,
+      ...(namespace === undefined ? {} : { namespace }),
+      labels: { 'app.kubernetes.io/managed-by': 'gameday' },
+    },
+    rules: made.map((m) => m.rule),
+  };
+  return { object, writes: made.map((m) => [...new Set(m.writes)]) };
+}
+
+/**
+ * The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`; a
+ * Role's `writes` say why each of its rules may write (a binding has none).
+ */
+function roleObjects(
+  name: string,
+  permissions: readonly Permission[],
+  subject: RbacSubject | undefined,
+): Array<{ object: object; writes: string[][] }> {
+  const docs: Array<{ object: object; writes: string[][] }> = [];
   const namespaces = [
     ...new Set(permissions.map((p) => p.namespace).filter((n): n is string => n !== undefined)),
   ].sort();
   for (const ns of namespaces) {
-    docs.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'gameday' } },
-      rules: rules(permissions.filter((p) => p.namespace === ns)),
-    });
-    if (subject) docs.push(binding('RoleBinding', name, ns, subject));
+    docs.push(
+      role(
+        'Role',
+        name,
+        ns,
+        permissions.filter((p) => p.namespace === ns),
+      ),
+    );
+    if (subject) docs.push({ object: binding('RoleBinding', name, ns, subject), writes: [] });
   }
   const cluster = permissions.filter((p) => p.namespace === undefined);
   if (cluster.length > 0) {
-    docs.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'gameday' } },
-      rules: rules(cluster),
-    });
-    if (subject) docs.push(binding('ClusterRoleBinding', name, undefined, subject));
+    docs.push(role('ClusterRole', name, undefined, cluster));
+    if (subject) docs.push({ object: binding('ClusterRoleBinding', name, undefined, subject), writes: [] });
   }
   return docs;
+}
+
+/** The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`, as objects to apply. */
+export function roleManifests(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined) {
+  return roleObjects(name, permissions, subject).map((d) => d.object);
+}
+
+/** The same as YAML documents, with why each rule may write as a comment above it. */
+function roleDocs(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined): string[] {
+  return roleObjects(name, permissions, subject).map(({ object, writes }) => {
+    const doc = new Document(object);
+    writes.forEach((w, i) => {
+      const node = doc.getIn(['rules', i], true) as { commentBefore?: string } | undefined;
+      if (node && w.length) node.commentBefore = w.map((line) => ` ${line}`).join('\n');
+    });
+    return doc.toString({ lineWidth: 0, singleQuote: true });
+  });
 }
 
 /** The name of a scenario's Roles and bindings: gameday-<scenario>, cut to a DNS label's 63 characters. */
@@ -98,7 +171,7 @@ const targetLabel = (t: { context?: string; inCluster: boolean }): string =>
     : t.context !== undefined
       ? `context ${t.context}`
       : "the kubeconfig's current context";
-const yamlDocs = (docs: readonly object[]): string => docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+const yamlDocs = (docs: readonly string[]): string => docs.join('---\n');
 const neededFor = (reasons: readonly string[]): string[] => ['# Needed for:', ...reasons.map((w) => `#   - ${w}`)];
 
 /**
@@ -136,4 +209,18 @@ export function rbacYaml(scenario: Scenario, subject?: RbacSubject): string {
     sections.push(`${header.join('\n')}\n${yamlDocs(roleDocs(name, c.permissions, subject))}`);
   }
   return sections.join('---\n');
+}
+
+/**
+ * The RBAC of a principal that runs every one of `scenarios` (their targets' needs and their runbooks' other
+ * contexts, all granted together): the Infra fixture's restricted user holds exactly this, generated from
+ * the shipped scenarios (scripts/fixture-rbac.js), so it can never grant more than they need.
+ */
+export function unionRbacYaml(name: string, scenarios: readonly Scenario[], subject: RbacSubject, header: string[]) {
+  // Every permission with its own reason: a rule that may write says each reason it is needed for.
+  const perms = scenarios.flatMap((s) => [
+    ...kubernetesNeeds(s).permissions,
+    ...runbookKubernetesNeeds(s).flatMap((c) => c.permissions),
+  ]);
+  return `${header.map((l) => `# ${l}`.trimEnd()).join('\n')}\n${yamlDocs(roleDocs(name, perms, subject))}`;
 }

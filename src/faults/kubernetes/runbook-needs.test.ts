@@ -75,9 +75,10 @@ describe('runbook kubernetes-scale permissions', () => {
     expect(dr?.context).toBe('dr-cluster');
     expect(dr?.kubeconfig).toBeUndefined();
     expect(dr?.steps).toEqual(['k8s-scale-up']);
+    // Only the Deployment the step names (RBAC resourceNames).
     expect(dr?.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps in production',
-      'needs patch on deployments.apps in production',
+      'needs get on deployments.apps (connectkit-app) in production',
+      'needs patch on deployments/scale.apps (connectkit-app) in production',
     ]);
     expect(dr?.reasons).toEqual([
       'runbook step k8s-scale-up (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back',
@@ -97,7 +98,15 @@ describe('runbook kubernetes-scale permissions', () => {
           namespace: 'production',
           labels: { 'app.kubernetes.io/managed-by': 'gameday' },
         },
-        rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'] }],
+        rules: [
+          { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['connectkit-app'], verbs: ['get'] },
+          {
+            apiGroups: ['apps'],
+            resources: ['deployments/scale'],
+            resourceNames: ['connectkit-app'],
+            verbs: ['patch'],
+          },
+        ],
       },
       expect.objectContaining({ kind: 'RoleBinding', metadata: expect.objectContaining({ namespace: 'production' }) }),
     ]);
@@ -107,8 +116,8 @@ describe('runbook kubernetes-scale permissions', () => {
     const s = mixed();
     const target = kubernetesNeeds(s);
     expect(target.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps in production',
-      'needs patch on deployments.apps in production',
+      'needs get on deployments.apps (connectkit-app) in production',
+      'needs patch on deployments/scale.apps (connectkit-app) in production',
     ]);
     expect(target.reasons).toEqual([
       'runbook step scale-prod-down (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back',
@@ -125,8 +134,8 @@ describe('runbook kubernetes-scale permissions', () => {
     });
     // Two steps on one Deployment: each permission once, both reasons.
     expect(others[0]?.permissions.map(describePermission)).toEqual([
-      'needs get on deployments.apps in standby',
-      'needs patch on deployments.apps in standby',
+      'needs get on deployments.apps (connectkit-app) in standby',
+      'needs patch on deployments/scale.apps (connectkit-app) in standby',
     ]);
     expect(others[0]?.reasons).toHaveLength(2);
 

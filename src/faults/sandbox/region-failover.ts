@@ -4,7 +4,7 @@
 
 import { primaryRegion } from '../../drivers/sandbox/regions.js';
 import { runbookContextOf } from '../runbook-context.js';
-import { GamedayError } from '../../errors.js';
+import { GamedayError, isGamedayError } from '../../errors.js';
 import { checkRunbook, defaultFailoverRunbook, runRunbook, runbookTimings } from '../../runbook/index.js';
 import type { RegionFailoverFault, RunbookResult, RunbookStep, RunbookTiming } from '../../runbook/index.js';
 import type { ResolvedFault } from '../../scenario/types.js';
@@ -34,10 +34,20 @@ export class RunbookFailedError extends GamedayError {
       phase: 'inject',
       target,
       hint: 'the report lists each runbook step with its duration; fix the failing step and run again',
+      ...(f.error === undefined ? {} : { cause: f.error }),
     });
     this.runbook = runbookTimings(result);
     this.t0 = t0;
   }
+}
+
+/**
+ * The runbook failed because gameday itself was refused (its AWS principal lacks a permission): a harness
+ * error to fix in gameday's setup, not a finding about the DR plan.
+ */
+export function refusedToHarness(error: RunbookFailedError): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return isGamedayError(cause) && cause.code === 'AWS_ACCESS_DENIED';
 }
 
 /** The regions a failover moves between, checked against the inventory. */
