@@ -20,7 +20,15 @@ function optionsIn(help: string): Array<[string, string | undefined]> {
 
 /** A value for a placeholder the help shows. */
 const valueFor = (placeholder: string): string =>
-  placeholder === 'NAMESPACE/NAME' ? 'chaos/gameday' : /^\d/.test(placeholder) ? placeholder : 'x';
+  placeholder === 'NAMESPACE/NAME'
+    ? 'chaos/gameday'
+    : /^\d/.test(placeholder)
+      ? placeholder
+      : placeholder === 'D'
+        ? '2m' // a duration
+        : placeholder === 'N'
+          ? '7' // a number
+          : 'x';
 
 const COMMANDS = ['demo', 'validate', 'plan', 'run', 'drill', 'rollback', 'iam', 'rbac', 'report'];
 const MISSING = '/nonexistent/gameday-help-test';
@@ -46,7 +54,7 @@ describe('every option a help text shows works', () => {
   it('gameday --help: the options it names are taken by the commands it names', async () => {
     const help = await cli(['--help']);
     const line = help.out.slice(help.out.indexOf('Options:'));
-    expect(line).toMatch(/run, drill and demo take --report-dir D/);
+    expect(line).toMatch(/--report-dir D .*--seed N .*--quiet .*--json/);
     for (const command of ['run', 'drill']) {
       for (const option of [['--report-dir', 'x'], ['--quiet'], ['--json']]) {
         const r = await cli([command, ...option, MISSING]);
@@ -63,11 +71,11 @@ describe('a mistyped option', () => {
     expect(r.code).toBe(2);
     expect(r.err.split('\n')).toEqual([
       'gameday: run: unknown option --reportdir; did you mean --report-dir?',
-      '  hint: run takes --report-dir, --quiet, --json, --help — see gameday run --help',
+      '  hint: run takes --report-dir, --quiet, --json, --help, --seed — see gameday run --help',
     ]);
     const v = await cli(['validate', '--quite', 'x.yaml']);
     expect(v.err).toBe(
-      'gameday: validate: unknown option --quite; did you mean --quiet?\n  hint: validate takes --help, --quiet — see gameday validate --help',
+      'gameday: validate: unknown option --quite; did you mean --quiet?\n  hint: validate takes --help, --quiet, --json, --strict, --allow-missing-env — see gameday validate --help',
     );
   });
 

@@ -30,7 +30,7 @@ function timeoutOf(values: Record<string, string | boolean | undefined>): number
   if (text === undefined) return 120_000;
   const ms = values['timeout'] !== undefined ? parseDuration(String(text)) : Number(text);
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
-    throw new GamedayError(`rollback: --timeout ${String(text)} is not a duration`, {
+    throw new GamedayError(`rollback: --timeout takes a duration, got "${String(text)}"`, {
       kind: 'usage',
       code: 'USAGE',
       hint: 'e.g. --timeout 2m or --timeout 90s',
