@@ -56,9 +56,13 @@ fi
 rm -rf "$stage/context/deps" && cp -al "$deps" "$stage/context/deps"
 
 echo "building $tag on $base" >&2
+previous="$(podman image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)"
 # --network=host: the build's apt-get reaches Debian's mirrors through the host, with no container
 # network to set up.
 podman build --network=host --build-arg "BASE_IMAGE=$base" -f Containerfile -t "$tag" -t localhost/gameday:latest \
   ${GAMEDAY_IMAGE:+-t "$GAMEDAY_IMAGE"} "$stage/context" >&2
+# The image this build replaces, untagged now, goes (unless a container still uses it).
+current="$(podman image inspect --format '{{.Id}}' "$tag")"
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
 size="$(podman image inspect --format '{{.Size}}' "$tag")"
 echo "image $tag: $((size / 1000000)) MB, built in $(($(date +%s) - start)) s (base $base)"
