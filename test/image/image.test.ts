@@ -57,4 +57,18 @@ describe(`the image ${IMAGE}`, () => {
     expect(run.output).toMatch(/sandbox-pod-kill.*PASS/);
     expect(run.output).toContain('rollback');
   }, 360_000);
+
+  it('on a read-only root filesystem without a writable report directory says to give one (exit 2)', async () => {
+    const run = await runToExit(
+      new GamedayContainer()
+        .withNetworkMode('none')
+        .withReadOnlyRoot()
+        .withTmpFs({ '/tmp': 'rw,size=64m' })
+        .withCommand(['demo']),
+      120_000,
+    );
+    expect(run.exitCode, run.output).toBe(2);
+    expect(run.output).toContain('cannot create the run directory /work/reports/sandbox-pod-kill/');
+    expect(run.output).toContain('give a writable --report-dir');
+  }, 180_000);
 });

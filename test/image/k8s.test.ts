@@ -154,8 +154,9 @@ describe('gameday schedule on the real control plane', () => {
       .catch(() => undefined);
   }, 60_000);
 
-  it('applies the manifests as the restricted installer, and the CronJob controller creates a Job on schedule', async () => {
-    const res = await runCli(
+  /** `gameday schedule --apply` of the test's scenario every minute, as the restricted installer. */
+  const applySchedule = (...more: string[]) =>
+    runCli(
       [
         'schedule',
         SCHEDULED,
@@ -168,9 +169,13 @@ describe('gameday schedule on the real control plane', () => {
         '--apply',
         '--kubeconfig',
         installerKubeconfig,
+        ...more,
       ],
       { KUBECONFIG: undefined },
     );
+
+  it('applies the manifests as the restricted installer, and the CronJob controller creates a Job on schedule', async () => {
+    const res = await applySchedule();
     expect(res.code, res.stderr + res.stdout).toBe(0);
     expect(res.stdout.split('\n').filter((l) => l.startsWith('applied '))).toEqual([
       `applied ServiceAccount ${NS}/${NAME}`,
@@ -180,23 +185,7 @@ describe('gameday schedule on the real control plane', () => {
       `applied CronJob ${NS}/${NAME}`,
     ]);
     // Applying again changes nothing and succeeds (server-side apply, same field manager).
-    const again = await runCli(
-      [
-        'schedule',
-        SCHEDULED,
-        '--cron',
-        '* * * * *',
-        '--namespace',
-        NS,
-        '--image',
-        IMAGE,
-        '--apply',
-        '--kubeconfig',
-        installerKubeconfig,
-        '--quiet',
-      ],
-      { KUBECONFIG: undefined },
-    );
+    const again = await applySchedule('--quiet');
     expect(again.code, again.stderr).toBe(0);
 
     // The controller runs the schedule: a Job within the next minute (bounded wait on the condition).
