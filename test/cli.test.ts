@@ -24,7 +24,7 @@ describe('gameday CLI', () => {
     expect(unknown.stderr).toMatch(/unknown command "explode"/);
     const flag = await runCli(['run', '--bogus', 'x.yaml']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(flag.stderr).toMatch(/^gameday: run: unknown option --bogus\n {2}hint: run takes --report-dir/);
   });
 
   it('validates the bundled scenarios', async () => {
