@@ -4,7 +4,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selfIdentity } from '../util/process-identity.js';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { processExited, processStartTime, selfIdentity } from '../util/process-identity.js';
 import { Journal, readJournal } from './journal.js';
 import { FileLockBackend } from './lock/index.js';
 import { rollbackJournal } from './rollback-journal.js';
@@ -53,6 +55,21 @@ describe('gameday rollback', () => {
     expect(out).toMatchObject({ status: 'rolled-back', result: { complete: true, undone: 1 } });
     // Its locks are released: no file left behind.
     expect(readdirSync(o.lockBackend.location)).toEqual([]);
+  });
+
+  it('rolls back after a run that was killed and never reaped (a zombie: it can never act again)', async () => {
+    // `true` exits at once; its parent execs `sleep`, which never reaps it: a zombie with the same start time.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
+      for (let i = 0; i < 200 && !processExited(pid); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(processExited(pid)).toBe(true);
+      const startTime = processStartTime(pid);
+      const dir = runDir({ pid, host: hostname(), ...(startTime === undefined ? {} : { startTime }) });
+      await expect(rollbackJournal(dir, opts())).resolves.toMatchObject({ status: 'rolled-back' });
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('refuses a journal of another host unless --force', async () => {

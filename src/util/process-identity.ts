@@ -32,6 +32,18 @@ export function processStartTime(pid: number): string | undefined {
   return `${boot}:${ticks}`;
 }
 
+/**
+ * Whether `pid` has exited but its parent has not reaped it yet (a zombie, state Z or X in /proc). Why it
+ * matters: a run killed with SIGKILL whose parent does not reap it (a container's PID 1 often does not)
+ * stays a zombie for good; it answers kill(pid, 0) and keeps its start time, yet it will never act again.
+ */
+export function processExited(pid: number): boolean {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
+}
+
 /** This process. */
 export function selfIdentity(): ProcessIdentity {
   const startTime = processStartTime(process.pid);
@@ -50,6 +62,7 @@ export function processState(p: Partial<ProcessIdentity>): 'alive' | 'dead' | 'u
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'dead';
   }
+  if (processExited(p.pid)) return 'dead';
   if (p.startTime === undefined) return 'alive';
   return processStartTime(p.pid) === p.startTime ? 'alive' : 'dead';
 }
