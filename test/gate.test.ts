@@ -21,6 +21,7 @@ const SANDBOX = [
   'db-failover',
   'failback',
   'pod-kill',
+  'pod-kill-k6',
   'region-failover',
   'spot-interruption',
   'zone-outage',
