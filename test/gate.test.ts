@@ -20,8 +20,8 @@ const SANDBOX = [
   'backup-restore',
   'db-failover',
   'failback',
+  'pod-kill-k6', // files in name order: '-' sorts before '.'
   'pod-kill',
-  'pod-kill-k6',
   'region-failover',
   'spot-interruption',
   'zone-outage',
