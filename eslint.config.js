@@ -3,7 +3,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'reports/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'reports/', 'coverage/', '.tmp/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

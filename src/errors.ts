@@ -53,3 +53,9 @@ export function describeError(error: unknown): string {
   // A message that already quotes its cause's (AWS_ACCESS_DENIED quotes what AWS said) is not repeated.
   return parts.filter((p, i) => !parts.slice(0, i).some((earlier) => earlier.includes(p))).join(': ');
 }
+
+/** describeError, then what to do about it when the error says (a GamedayError's hint): for run timelines and reports. */
+export function describeErrorWithHint(error: unknown): string {
+  const text = describeError(error);
+  return error instanceof GamedayError && error.hint ? `${text} (what to do: ${error.hint})` : text;
+}

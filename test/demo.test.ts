@@ -72,6 +72,7 @@ describe('gameday demo', () => {
     const res = await runCli(['demo', '--all', '--json', '--report-dir', dir], {});
     const names = [
       'sandbox-pod-kill',
+      'sandbox-pod-kill-k6',
       'sandbox-zone-outage',
       'sandbox-spot-interruption',
       'sandbox-db-failover',
@@ -90,8 +91,19 @@ describe('gameday demo', () => {
     expect(res.code, res.stderr).toBe(reports.some((r) => r.verdict === 'fail') ? 1 : 0);
     for (const d of runDirs) await expectOwnSandboxGone(d);
 
-    const [podKill, zone, spot, db, region, drill] = reports as [Report, Report, Report, Report, Report, Report];
-    for (const r of [podKill, zone, spot, db, region]) expect(r.measurements.rto?.status, r.scenario).toBe('recovered');
+    const [podKill, podKillK6, zone, spot, db, region, drill] = reports as [
+      Report,
+      Report,
+      Report,
+      Report,
+      Report,
+      Report,
+      Report,
+    ];
+    for (const r of [podKill, podKillK6, zone, spot, db, region]) {
+      expect(r.measurements.rto?.status, r.scenario).toBe('recovered');
+    }
+    expect(podKillK6.load?.engine).toBe('k6');
     // The faults were injected as planned: zone a down; two spot replicas noticed.
     const injected = (r: Report): string[] =>
       r.timeline.filter((e) => e.kind === 'fault-injected').map((e) => e.message);

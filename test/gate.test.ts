@@ -20,6 +20,7 @@ const SANDBOX = [
   'backup-restore',
   'db-failover',
   'failback',
+  'pod-kill-k6', // files in name order: '-' sorts before '.'
   'pod-kill',
   'region-failover',
   'spot-interruption',
@@ -45,7 +46,7 @@ describe('gameday gate', () => {
       expect(attrs).toMatch(/ time="\d+\.\d{3}" timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"/);
       expect(body).toMatch(/<property name="gameday.runId" value="\d{8}T\d{6}Z-[0-9a-f]{4}"\/>/);
       expect(body).toMatch(/<property name="gameday.(rto|restore).ms" value="\d/);
-      expect(body).toMatch(/<system-out>sandbox-[a-z-]+ \S+: (PASS|FAIL|ABORTED|ERROR), score/);
+      expect(body).toMatch(/<system-out>sandbox-[a-z0-9-]+ \S+: (PASS|FAIL|ABORTED|ERROR), score/);
     }
     // Every junit suite is a run with its own report; the exit code is the worst of them.
     const gate = JSON.parse(readFileSync(join(reportDir, 'gate.json'), 'utf8')) as {

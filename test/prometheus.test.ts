@@ -125,7 +125,7 @@ describe('Prometheus in scenarios', () => {
   it('runs the Prometheus-judged pod-kill: probe, PromQL objective and error budget from Prometheus', async () => {
     await whole();
     const res = await runCli(
-      ['run', 'scenarios/sandbox/pod-kill-prometheus.yaml', '--report-dir', join(dir, 'reports')],
+      ['run', 'scenarios/prometheus/pod-kill.yaml', '--report-dir', join(dir, 'reports')],
       env(),
     );
     expect(res.code, res.stderr + res.stdout).toBe(0);

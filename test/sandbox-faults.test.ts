@@ -87,7 +87,8 @@ async function runBundled(name: string): Promise<{ report: Report; runDir: strin
   const res = await runCli(['run', `scenarios/sandbox/${name}.yaml`, '--quiet', '--report-dir', dir], {
     GAMEDAY_SANDBOX_URL: sandbox.controlUrl,
   });
-  const [scenarioDir] = readdirSync(dir);
+  // The report dir also holds the history index (index.ndjson) next to the scenario's directory.
+  const [scenarioDir] = readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [e.name] : []));
   const [run] = readdirSync(join(dir, scenarioDir as string));
   const runDir = join(dir, scenarioDir as string, run as string);
   const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;

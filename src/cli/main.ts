@@ -1,6 +1,5 @@
 // The gameday command line. The only code that prints or sets the exit code.
 
-import { readFileSync } from 'node:fs';
 import { describeError, isGamedayError, type ErrorKind } from '../errors.js';
 import { redactText } from '../util/redact.js';
 import { ackCommand } from './commands/ack.js';
@@ -16,8 +15,10 @@ import { rbacCommand } from './commands/rbac.js';
 import { reportCommand } from './commands/report.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { validateCommand } from './commands/validate.js';
 import { processIo, type CliIo } from './io.js';
+import { packageVersion } from './version.js';
 import { didYouMean } from '../scenario/suggest.js';
 
 const HELP = `gameday — chaos and disaster-recovery experiments with measured RTO, RPO and SLOs
@@ -41,6 +42,7 @@ Commands:
   ack <run-dir>                  answer the checkpoint a run is waiting on
   history [<scenario>]           earlier runs with sparklines of RTO, p95, availability, restore time, score
   compare <run-a> <run-b>        two runs side by side with deltas
+  schedule <file> --cron "…"     print (or --apply) a CronJob running it in the cluster on a schedule
   help <command>                 the options of one command
 
 Options: --report-dir D (default reports/) · --seed N · --quiet · --json (every command) · --help · --version (-V)
@@ -66,6 +68,7 @@ const COMMANDS: Record<string, Command> = {
   rollback: rollbackCommand,
   iam: iamCommand,
   rbac: rbacCommand,
+  schedule: scheduleCommand,
   report: reportCommand,
   gate: gateCommand,
   note: noteCommand,
@@ -73,11 +76,6 @@ const COMMANDS: Record<string, Command> = {
   history: historyCommand,
   compare: compareCommand,
 };
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Run the CLI with `argv` (without node and script) and set process.exitCode. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -97,7 +95,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.out(HELP);
       code = name === undefined ? 2 : 0;
     } else if (name === '--version' || name === '-v' || name === '-V') {
-      io.out(rest.includes('--json') ? JSON.stringify({ version: version() }) : version());
+      io.out(rest.includes('--json') ? JSON.stringify({ version: packageVersion() }) : packageVersion());
       code = 0;
     } else {
       const command = COMMANDS[name];

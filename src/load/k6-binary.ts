@@ -54,7 +54,7 @@ export async function checkK6(configured: string | undefined, env: NodeJS.Proces
     const missing = error.code === 'ENOENT' || error.code === 'EACCES';
     throw new GamedayError(
       missing
-        ? `k6 was not found (looked for "${binary}"${binary.includes('/') ? '' : ' on PATH'}).`
+        ? `k6 was not found (looked for "${binary}"${binary.includes('/') ? '' : ' on PATH'})`
         : `"${binary} version" failed: ${(error.stderr ?? error.message).trim().split('\n')[0]}`,
       { kind: 'invalid-input', code: 'K6_NOT_FOUND', hint: K6_INSTALL_HINT, cause: error },
     );

@@ -17,7 +17,7 @@ export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
   const errors: GamedayError[] = [];
   const { allowedZones, maxUnavailable } = scenario.guards;
   // Per pool since the last recovery: members out and the steps that took them.
-  let out = new Map<string, { ids: Set<string>; steps: string[] }>();
+  let out = new Map<string, { ids: Set<string>; steps: string[]; size: number }>();
   // Zones and named nodes taken down since the last recovery, by step.
   let taken = new Map<string, string>();
   for (const step of plan.steps) {
@@ -73,14 +73,18 @@ export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
       continue;
     }
     for (const pool of pools) {
-      const prev = out.get(pool.pool) ?? { ids: new Set<string>(), steps: [] };
+      const prev = out.get(pool.pool) ?? { ids: new Set<string>(), steps: [], size: 0 };
       const ids = new Set([...prev.ids, ...pool.ids]);
-      const { cap, text } = capFor(maxUnavailable, pool.size);
+      // Why the largest size seen and the members chosen: steps are planned from snapshots of a fleet that
+      // may be replacing members (a refill starts one before stopping one), and a pool is at least as
+      // large as the distinct members chosen from it.
+      const size = Math.max(pool.size, prev.size, ids.size);
+      const { cap, text } = capFor(maxUnavailable, size);
       if (ids.size > cap) {
         const earlier = ids.size - pool.ids.filter((id) => !prev.ids.has(id)).length;
         errors.push(
           new GamedayError(
-            `step ${step.name}: would have ${ids.size} of ${pool.size} in ${pool.pool} out of service at once (${pool.ids.length} from this step${earlier > 0 ? `, ${earlier} from step${prev.steps.length > 1 ? 's' : ''} ${prev.steps.join(', ')}, not recovered yet` : ''}), above guards.maxUnavailable (${text})`,
+            `step ${step.name}: would have ${ids.size} of ${size} in ${pool.pool} out of service at once (${pool.ids.length} from this step${earlier > 0 ? `, ${earlier} from step${prev.steps.length > 1 ? 's' : ''} ${prev.steps.join(', ')}, not recovered yet` : ''}), above guards.maxUnavailable (${text})`,
             {
               kind: 'invalid-input',
               code: 'GUARD_BLAST_RADIUS',
@@ -92,7 +96,7 @@ export function checkGuards(scenario: Scenario, plan: Plan): GamedayError[] {
           ),
         );
       }
-      out.set(pool.pool, { ids, steps: [...prev.steps, step.name] });
+      out.set(pool.pool, { ids, steps: [...prev.steps, step.name], size });
     }
   }
   return errors;

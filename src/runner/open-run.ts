@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { GamedayError, describeError } from '../errors.js';
 import type { Scenario } from '../scenario/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { selfIdentity } from '../util/process-identity.js';
@@ -39,7 +40,18 @@ export function openRun(
   const clock = opts.clock ?? systemClock;
   const runId = opts.runId ?? newRunId();
   const runDir = resolve(opts.reportDir, scenario.name, runId);
-  mkdirSync(runDir, { recursive: true });
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    // Nothing has happened yet: a report directory that cannot be made (read-only filesystem, as in a
+    // container's root, or no permission) is the user's to fix, not an internal error.
+    throw new GamedayError(`cannot create the run directory ${runDir}: ${describeError(error)}`, {
+      kind: 'invalid-input',
+      code: 'REPORT_DIR',
+      cause: error,
+      hint: 'give a writable --report-dir (in a container: a mounted volume, e.g. --report-dir /reports)',
+    });
+  }
   const journalPath = join(runDir, 'journal.ndjson');
   const journal = new Journal(journalPath);
   journal.append({

@@ -1,10 +1,12 @@
 // gameday rollback's checks before any undo: the run that owns the journal, by pid, host and start time.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selfIdentity } from '../util/process-identity.js';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { processExited, processStartTime, selfIdentity } from '../util/process-identity.js';
 import { Journal, readJournal } from './journal.js';
 import { FileLockBackend } from './lock/index.js';
 import { rollbackJournal } from './rollback-journal.js';
@@ -53,6 +55,40 @@ describe('gameday rollback', () => {
     expect(out).toMatchObject({ status: 'rolled-back', result: { complete: true, undone: 1 } });
     // Its locks are released: no file left behind.
     expect(readdirSync(o.lockBackend.location)).toEqual([]);
+  });
+
+  it('rolls back after a run that was killed and never reaped (a zombie: it can never act again)', async () => {
+    // /proc must be this pid namespace's for any of this to hold (a container needs its own /proc mount).
+    expect(readlinkSync('/proc/self'), '/proc belongs to another pid namespace: mount a /proc for this one').toBe(
+      String(process.pid),
+    );
+    // The parent forks a child that exits at once, waits until it has exited without reaping it (WNOWAIT),
+    // and only then prints its pid: the child is a zombie for as long as the parent sleeps.
+    const script = [
+      'import os, sys, time',
+      'pid = os.fork()',
+      'if pid == 0: os._exit(0)',
+      'os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)',
+      'print(pid, flush=True)',
+      'time.sleep(30)',
+    ].join('\n');
+    const parent = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
+      const stat = (() => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8');
+        } catch (error) {
+          return String(error);
+        }
+      })();
+      expect(processExited(pid), `pid ${pid} should read as a zombie; /proc/${pid}/stat: ${stat}`).toBe(true);
+      const startTime = processStartTime(pid);
+      const dir = runDir({ pid, host: hostname(), ...(startTime === undefined ? {} : { startTime }) });
+      await expect(rollbackJournal(dir, opts())).resolves.toMatchObject({ status: 'rolled-back' });
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('refuses a journal of another host unless --force', async () => {

@@ -3,7 +3,7 @@
 
 import type { startSandbox } from '../drivers/sandbox/index.js';
 import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
-import { GamedayError, describeError, isGamedayError } from '../errors.js';
+import { GamedayError, describeError, describeErrorWithHint, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { RunbookTiming } from '../runbook/types.js';
@@ -298,7 +298,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     }
   } catch (error) {
     failure = error;
-    rec.note('error', redactText(describeError(error)), 'error');
+    rec.note('error', redactText(describeErrorWithHint(error)), 'error');
   } finally {
     clearTimeout(timeout);
     stopAbortWatch?.();
@@ -370,7 +370,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     failure:
       failure === undefined
         ? undefined
-        : { aborted, reason: redactText(describeError(aborted ? abortReason : failure)) },
+        : { aborted, reason: redactText(describeErrorWithHint(aborted ? abortReason : failure)) },
   };
   if (preflight && preflight.promql.length > 0) {
     const { bounds } = runWindows(observations);

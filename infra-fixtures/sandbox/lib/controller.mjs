@@ -168,9 +168,18 @@ export function createController(opts) {
     if (extra > 0) {
       // Scale down: not-yet-ready replicas first (never the surge one), then from the most crowded zone.
       const byZone = (z) => active().filter((r) => r.zone === z).length;
+      // Within the most crowded zone, the capacity the fleet has more of goes first, so a refill after a
+      // zone outage ends with as much spot capacity as before.
+      const byCapacity = (c) => active().filter((r) => r.capacity === c).length;
       const victims = active()
         .filter((r) => r.id !== surge)
-        .sort((x, y) => (x.state === y.state ? byZone(y.zone) - byZone(x.zone) : x.state === 'starting' ? -1 : 1))
+        .sort((x, y) =>
+          x.state === y.state
+            ? byZone(y.zone) - byZone(x.zone) || byCapacity(y.capacity) - byCapacity(x.capacity)
+            : x.state === 'starting'
+              ? -1
+              : 1,
+        )
         .slice(0, extra);
       for (const r of victims) terminate(r, 'SIGTERM', 5000);
     }

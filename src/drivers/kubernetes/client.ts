@@ -156,6 +156,8 @@ export class KubeClient {
   readonly context: string;
   /** The kubeconfig file(s) loaded (a path list), undefined in a pod's in-cluster config. */
   readonly kubeconfig: string | undefined;
+  /** True when the pod's service account is used: asked for, or no kubeconfig inside a pod. */
+  readonly inCluster: boolean;
   readonly stats: RequestStats = { total: 0, byVerb: {}, retries: 0 };
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
@@ -178,8 +180,9 @@ export class KubeClient {
         hint: 'set KUBECONFIG or targets.kubernetes.kubeconfig to a kubeconfig file (or inCluster: true inside a pod)',
       });
     }
+    this.inCluster = opts.inCluster === true || files === undefined;
     try {
-      if (opts.inCluster || files === undefined) kc.loadFromCluster();
+      if (this.inCluster || files === undefined) kc.loadFromCluster();
       else {
         // A KUBECONFIG-style list: the first file, then the others merged in, as kubectl does.
         const [first, ...rest] = files.split(delimiter).filter((f) => f !== '');
@@ -207,6 +210,16 @@ export class KubeClient {
       );
     }
     if (opts.context !== undefined && !opts.inCluster) {
+      if (this.inCluster) {
+        throw new GamedayError(
+          `no kubeconfig has context "${opts.context}": this pod has none, only its service account`,
+          {
+            kind: 'invalid-input',
+            code: 'K8S_CONTEXT',
+            hint: 'inside a pod, leave targets.kubernetes.context out (the service account is used), or mount a kubeconfig and set KUBECONFIG',
+          },
+        );
+      }
       const names = kc.getContexts().map((c) => c.name);
       if (!names.includes(opts.context)) {
         throw new GamedayError(`kubeconfig has no context "${opts.context}"`, {
@@ -539,6 +552,20 @@ export class KubeClient {
       if (errorStatus(error) === 404) return 'gone';
       throw error;
     }
+  }
+
+  // ---------- any object ----------
+
+  /**
+   * Server-side apply of one object at its REST path (created when missing), as field manager `manager`,
+   * taking over fields another manager set (force). Answers the object as the server stored it.
+   */
+  async serverSideApply(path: string, obj: object, manager: string): Promise<Record<string, unknown>> {
+    const query = `?fieldManager=${enc(manager)}&force=true`;
+    const text = await this.call('patch', `apply ${path}`, () =>
+      this.direct(HttpMethod.PATCH, `${path}${query}`, { body: obj, contentType: 'application/apply-patch+yaml' }),
+    );
+    return JSON.parse(text) as Record<string, unknown>;
   }
 
   // ---------- authorization ----------

@@ -79,6 +79,9 @@ export async function connectKubernetes(
   // Why here and not at the top: the client library is loaded only by runs that have a kubernetes target.
   const { KubeCluster } = await import('../../drivers/kubernetes/cluster.js');
   const cluster = KubeCluster.open(access, opts.log);
+  // Inside a pod with no kubeconfig and no context named, the client took the pod's service account:
+  // journaled as in-cluster, so a rollback (in this pod or the next scheduled one) connects the same way.
+  access.inCluster = cluster.client.inCluster;
   try {
     const needs = kubernetesNeeds(scenario);
     // Why before anything else: a run that lacks a permission must stop before its first fault, not

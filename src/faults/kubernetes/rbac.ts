@@ -2,7 +2,7 @@
 // ClusterRole for cluster-scoped resources (nodes), optionally bound to a user or service account; and,
 // in a section of its own per kube context, what its runbook's Kubernetes steps need on other clusters.
 
-import { Document, stringify } from 'yaml';
+import { Document } from 'yaml';
 import type { Scenario } from '../../scenario/types.js';
 import { VERB_ORDER, kubernetesNeeds, runbookKubernetesNeeds, type Permission } from './needs.js';
 
@@ -92,10 +92,15 @@ function binding(
   };
 }
 
-/** A Role or ClusterRole as YAML, with why each rule may write as a comment above it. */
-function roleYaml(kind: 'Role' | 'ClusterRole', name: string, namespace: string | undefined, perms: Permission[]) {
+/** A Role or ClusterRole granting `perms`, with why each of its rules may write (by rule index). */
+function role(
+  kind: 'Role' | 'ClusterRole',
+  name: string,
+  namespace: string | undefined,
+  perms: Permission[],
+): { object: object; writes: string[][] } {
   const made = rules(perms);
-  const doc = new Document({
+  const object = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind,
     metadata: {
@@ -104,41 +109,61 @@ function roleYaml(kind: 'Role' | 'ClusterRole', name: string, namespace: string 
       labels: { 'app.kubernetes.io/managed-by': 'gameday' },
     },
     rules: made.map((m) => m.rule),
-  });
-  made.forEach((m, i) => {
-    const node = doc.getIn(['rules', i], true) as { commentBefore?: string } | undefined;
-    if (node && m.writes.length) node.commentBefore = [...new Set(m.writes)].map((w) => ` ${w}`).join('\n');
-  });
-  return doc.toString({ lineWidth: 0, singleQuote: true });
+  };
+  return { object, writes: made.map((m) => [...new Set(m.writes)]) };
 }
 
-/** The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`, as YAML documents. */
-function roleDocs(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined): string[] {
-  const docs: string[] = [];
+/**
+ * The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`; a
+ * Role's `writes` say why each of its rules may write (a binding has none).
+ */
+function roleObjects(
+  name: string,
+  permissions: readonly Permission[],
+  subject: RbacSubject | undefined,
+): Array<{ object: object; writes: string[][] }> {
+  const docs: Array<{ object: object; writes: string[][] }> = [];
   const namespaces = [
     ...new Set(permissions.map((p) => p.namespace).filter((n): n is string => n !== undefined)),
   ].sort();
   for (const ns of namespaces) {
     docs.push(
-      roleYaml(
+      role(
         'Role',
         name,
         ns,
         permissions.filter((p) => p.namespace === ns),
       ),
     );
-    if (subject) docs.push(stringify(binding('RoleBinding', name, ns, subject), { lineWidth: 0, singleQuote: true }));
+    if (subject) docs.push({ object: binding('RoleBinding', name, ns, subject), writes: [] });
   }
   const cluster = permissions.filter((p) => p.namespace === undefined);
   if (cluster.length > 0) {
-    docs.push(roleYaml('ClusterRole', name, undefined, cluster));
-    if (subject)
-      docs.push(
-        stringify(binding('ClusterRoleBinding', name, undefined, subject), { lineWidth: 0, singleQuote: true }),
-      );
+    docs.push(role('ClusterRole', name, undefined, cluster));
+    if (subject) docs.push({ object: binding('ClusterRoleBinding', name, undefined, subject), writes: [] });
   }
   return docs;
 }
+
+/** The Role per namespace and the ClusterRole (and bindings, with a subject) granting `permissions`, as objects to apply. */
+export function roleManifests(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined) {
+  return roleObjects(name, permissions, subject).map((d) => d.object);
+}
+
+/** The same as YAML documents, with why each rule may write as a comment above it. */
+function roleDocs(name: string, permissions: readonly Permission[], subject: RbacSubject | undefined): string[] {
+  return roleObjects(name, permissions, subject).map(({ object, writes }) => {
+    const doc = new Document(object);
+    writes.forEach((w, i) => {
+      const node = doc.getIn(['rules', i], true) as { commentBefore?: string } | undefined;
+      if (node && w.length) node.commentBefore = w.map((line) => ` ${line}`).join('\n');
+    });
+    return doc.toString({ lineWidth: 0, singleQuote: true });
+  });
+}
+
+/** The name of a scenario's Roles and bindings: gameday-<scenario>, cut to a DNS label's 63 characters. */
+export const rbacName = (scenario: string): string => `gameday-${scenario}`.slice(0, 63);
 
 const targetLabel = (t: { context?: string; inCluster: boolean }): string =>
   t.inCluster
@@ -155,7 +180,7 @@ const neededFor = (reasons: readonly string[]): string[] => ['# Needed for:', ..
  * headed by a comment naming its context (apply each section in its own cluster).
  */
 export function rbacYaml(scenario: Scenario, subject?: RbacSubject): string {
-  const name = `gameday-${scenario.name}`.slice(0, 63);
+  const name = rbacName(scenario.name);
   const title = `# Least-privilege RBAC for gameday scenario ${scenario.name} (generated by \`gameday rbac\`).`;
   const ssar =
     '# Preflight uses SelfSubjectAccessReview, which every authenticated user may create (system:basic-user).';

@@ -33,6 +33,15 @@ export function liveReplicas(status: SandboxStatus): SandboxStatus['replicas'] {
   return status.replicas.filter((r) => r.state === 'ready' || r.state === 'starting');
 }
 
+/**
+ * The size of the sandbox fleet as a blast-radius pool: the replicas that run or start, or the desired
+ * count when fewer. Why not the desired count alone: while a zone is refilled, a replacement starts
+ * before the replica it replaces stops, and a plan that may pick it must count it in the pool too.
+ */
+export function fleetPoolSize(status: SandboxStatus): number {
+  return Math.max(status.desired, liveReplicas(status).length);
+}
+
 /** The sandbox fleet as one blast-radius pool. */
 export const SANDBOX_POOL = 'the sandbox fleet';
 

@@ -5,7 +5,14 @@ import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { selectReplicas } from '../select.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import {
+  SANDBOX_POOL,
+  checkLiveFleet,
+  fleetPoolSize,
+  liveReplicas,
+  sandboxInventory,
+  sandboxRuntime,
+} from './common.js';
 
 type PodKill = Extract<ResolvedFault, { type: 'pod-kill' }>;
 
@@ -24,7 +31,7 @@ export const podKill: FaultModule<PodKill> = {
       affected: chosen.map((r) => r.id),
       unavailable: chosen.length,
       fleet: status.desired,
-      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: chosen.map((r) => r.id) }],
+      pools: [{ pool: SANDBOX_POOL, size: fleetPoolSize(status), ids: chosen.map((r) => r.id) }],
     };
   },
 

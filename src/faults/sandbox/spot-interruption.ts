@@ -5,7 +5,14 @@ import type { ResolvedFault } from '../../scenario/types.js';
 import { formatDuration } from '../../util/duration.js';
 import { selectReplicas } from '../select.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import {
+  SANDBOX_POOL,
+  checkLiveFleet,
+  fleetPoolSize,
+  liveReplicas,
+  sandboxInventory,
+  sandboxRuntime,
+} from './common.js';
 
 type SpotInterruption = Extract<ResolvedFault, { type: 'spot-interruption' }>;
 
@@ -23,7 +30,7 @@ export const spotInterruption: FaultModule<SpotInterruption> = {
       affected: chosen.map((r) => r.id),
       unavailable: chosen.length,
       fleet: liveReplicas(status).length,
-      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: chosen.map((r) => r.id) }],
+      pools: [{ pool: SANDBOX_POOL, size: fleetPoolSize(status), ids: chosen.map((r) => r.id) }],
     };
   },
 

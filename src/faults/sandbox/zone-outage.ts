@@ -5,7 +5,14 @@ import { sleep } from '../../util/clock.js';
 import { formatDuration } from '../../util/duration.js';
 import { GamedayError } from '../../errors.js';
 import type { FaultExecution, FaultModule, PlannedFault } from '../types.js';
-import { SANDBOX_POOL, checkLiveFleet, liveReplicas, sandboxInventory, sandboxRuntime } from './common.js';
+import {
+  SANDBOX_POOL,
+  checkLiveFleet,
+  fleetPoolSize,
+  liveReplicas,
+  sandboxInventory,
+  sandboxRuntime,
+} from './common.js';
 
 type ZoneOutage = Extract<ResolvedFault, { type: 'zone-outage' }>;
 
@@ -30,7 +37,7 @@ export const zoneOutage: FaultModule<ZoneOutage> = {
       affected: [`zone ${fault.zone}`, ...inZone.map((r) => r.id)],
       unavailable: inZone.length,
       fleet: status.desired,
-      pools: [{ pool: SANDBOX_POOL, size: status.desired, ids: inZone.map((r) => r.id) }],
+      pools: [{ pool: SANDBOX_POOL, size: fleetPoolSize(status), ids: inZone.map((r) => r.id) }],
     };
   },
 
