@@ -1,5 +1,5 @@
 // The shared target lock of a Kubernetes target: a coordination.k8s.io/v1 Lease in the target namespace
-// (holder = run id and host, renewTime renewed while the run lives, leaseDurationSeconds = guards.deadman),
+// (holder = run id and host, renewTime renewed while the run lives, leaseDurationSeconds = its lease),
 // compare-and-swap through metadata.resourceVersion; the holder's journal is mirrored to a ConfigMap next
 // to it. Opening the store checks it is the cluster the run acted on (API server and CA).
 
@@ -96,7 +96,9 @@ export class KubeLeaseStore implements SharedLockStore {
         holderIdentity: `${holder.runId}@${holder.host}`,
         acquireTime: micro(holder.since || renewedAt),
         renewTime: micro(renewedAt),
-        ...(holder.deadmanMs === undefined ? {} : { leaseDurationSeconds: Math.ceil(holder.deadmanMs / 1000) }),
+        ...((holder.leaseMs ?? holder.deadmanMs) === undefined
+          ? {}
+          : { leaseDurationSeconds: Math.ceil((holder.leaseMs ?? holder.deadmanMs ?? 0) / 1000) }),
       },
     } as LeaseObject;
   }

@@ -24,8 +24,9 @@ export interface AcquireOptions {
   /** The scenario file, for the rollback a refusal names when the holder's journal is on another machine. */
   scenarioFile?: string;
   /**
-   * guards.deadman: roll back what a gone holder left (its mirrored journal), so the lock can be taken.
-   * Called only for a holder that set a dead-man time and is gone; a refusal or an incomplete rollback throws.
+   * Roll back what a gone holder left (its journal, mirrored to the shared store), so the lock can be
+   * taken. Called for a gone holder of a shared lock (it stopped renewing, or its process on this host is
+   * dead), and of any lock whose holder set guards.deadman; a refusal or an incomplete rollback throws.
    */
   repair?(record: LockRecord, backend: TargetLockBackend): Promise<void>;
 }
@@ -128,15 +129,16 @@ export async function acquireTargetLock(key: string, opts: AcquireOptions): Prom
     let record: LockRecord | undefined = made.created ? made.record : undefined;
     if (!record) {
       const why = await refusal(key, made.record, opts);
-      // Why only a holder with a dead-man time: its scenario asked for exactly this, and its state is known
-      // to be gone; any other orphan is left for a person to roll back, as the refusal says.
+      // Why a shared lock's gone holder is repaired by whoever wants the lock: its journal is where every
+      // runner reads it, so a run killed mid-fault is undone by the next one at the latest. A local lock
+      // file's orphan is left to `gameday rollback`, as the refusal says, unless it set guards.deadman.
       if (
         why?.code === 'TARGET_PENDING_ROLLBACK' &&
         opts.repair &&
         !repaired &&
-        made.record.holder.deadmanMs !== undefined
+        (backend.readJournal !== undefined || made.record.holder.deadmanMs !== undefined)
       ) {
-        opts.log?.(`${key}: ${why.message}; guards.deadman: rolling it back first`);
+        opts.log?.(`${key}: ${why.message}; rolling back what it left before taking the lock`);
         await opts.repair(made.record, backend);
         repaired = true;
         continue;
@@ -169,7 +171,7 @@ function held(key: string, first: LockRecord, opts: AcquireOptions): TargetLock 
       new GamedayError(message, { kind: 'aborted', code: 'LOCK_LOST', target: key, hint: backend.describe(key) }),
     );
   };
-  const deadman = first.holder.deadmanMs;
+  const lease = first.holder.leaseMs ?? first.holder.deadmanMs;
   const timer = setInterval(() => {
     backend.renew(record).then(
       (next) => {
@@ -183,11 +185,11 @@ function held(key: string, first: LockRecord, opts: AcquireOptions): TargetLock 
       },
       (error: unknown) => {
         opts.log?.(`could not renew the lock on ${key}: ${describeError(error)}`);
-        // Why stop at half the dead-man time: past it another machine may count this run as gone and roll
-        // the target back; this run must have stopped acting (and rolled back itself) well before that.
-        if (!done && deadman !== undefined && Date.now() - renewedAt > deadman / 2) {
+        // Why stop at half the lease: past it another machine may count this run as gone and roll the
+        // target back; this run must have stopped acting (and rolled back itself) well before that.
+        if (!done && lease !== undefined && Date.now() - renewedAt > lease / 2) {
           lost(
-            `could not renew the lock on ${key} for ${Math.round((Date.now() - renewedAt) / 1000)}s (guards.deadman)`,
+            `could not renew the lock on ${key} for ${Math.round((Date.now() - renewedAt) / 1000)}s (its lease is ${Math.round(lease / 1000)}s)`,
           );
         }
       },

@@ -14,6 +14,7 @@ export function holderFrom(raw: unknown): LockHolder {
     journalPath: String(h.journalPath ?? ''),
     since: String(h.since ?? ''),
     purpose: h.purpose === 'rollback' ? 'rollback' : 'run',
+    ...(typeof h.leaseMs === 'number' ? { leaseMs: h.leaseMs } : {}),
     ...(typeof h.deadmanMs === 'number' ? { deadmanMs: h.deadmanMs } : {}),
     ...(typeof h.journal === 'string' ? { journal: h.journal } : {}),
   };

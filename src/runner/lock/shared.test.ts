@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, pendingUndos, readJournal } from '../journal.js';
 import { FileLockBackend, acquireTargetLock, holderFor, type LockHolder, type LockRecord } from './index.js';
-import { renewInterval, sharedHolderState } from './shared.js';
+import { DEFAULT_LEASE_MS, leaseFor, renewInterval, sharedHolderState } from './shared.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,7 +29,10 @@ describe('sharedHolderState', () => {
     expect(sharedHolderState(record(elsewhere, '2026-12-06T11:59:00Z'), now, 'here')).toBe('alive');
     expect(sharedHolderState(record(elsewhere, '2026-12-06T11:57:59Z'), now, 'here')).toBe('dead');
   });
-  it('on another host without a dead-man time: unknown, however old the renewal', () => {
+  it('on another host without a dead-man time: its lease decides; a record naming no lease is unknown', () => {
+    const elsewhere = { host: 'runner-7', pid: 1, leaseMs: DEFAULT_LEASE_MS };
+    expect(sharedHolderState(record(elsewhere, '2026-12-06T11:59:01Z'), now, 'here')).toBe('alive');
+    expect(sharedHolderState(record(elsewhere, '2026-12-06T11:58:59Z'), now, 'here')).toBe('dead');
     expect(sharedHolderState(record({ host: 'runner-7', pid: 1 }, '2026-01-01T00:00:00Z'), now, 'here')).toBe(
       'unknown',
     );
@@ -41,10 +44,10 @@ describe('sharedHolderState', () => {
     expect(sharedHolderState(record({ pid: child.pid as number, startTime: undefined }, fresh), now)).toBe('dead');
     expect(sharedHolderState(record({}, '2020-01-01T00:00:00Z'), now)).toBe('alive');
   });
-  it('renews a quarter of the dead-man time, at most every 10 s', () => {
-    expect(renewInterval(undefined)).toBe(10_000);
-    expect(renewInterval(120_000)).toBe(10_000);
-    expect(renewInterval(8_000)).toBe(2_000);
+  it('renews a quarter of the lease, at most every 10 s; the lease is guards.deadman, else one minute', () => {
+    expect(renewInterval(leaseFor(undefined))).toBe(10_000);
+    expect(renewInterval(leaseFor(120_000))).toBe(10_000);
+    expect(renewInterval(leaseFor(8_000))).toBe(2_000);
   });
 });
 

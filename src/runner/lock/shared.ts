@@ -45,24 +45,31 @@ export interface SharedLockStore {
   close(): void;
 }
 
-/** How often a holder renews: a quarter of its dead-man time (so three renewals may fail), at most 10 s. */
-export function renewInterval(deadmanMs: number | undefined): number {
-  if (deadmanMs === undefined) return 10_000;
-  return Math.max(250, Math.min(10_000, Math.floor(deadmanMs / 4)));
+/** A shared lock's lease when the scenario sets no guards.deadman: six renewals. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/** How long a holder's record holds without renewal: its guards.deadman, else the default lease. */
+export const leaseFor = (deadmanMs: number | undefined): number => deadmanMs ?? DEFAULT_LEASE_MS;
+
+/** How often a holder renews: a quarter of its lease (so three renewals may fail), at most every 10 s. */
+export function renewInterval(leaseMs: number): number {
+  return Math.max(250, Math.min(10_000, Math.floor(leaseMs / 4)));
 }
 
 /**
  * Whether a shared lock's holder still runs. On this host its pid and start time say it exactly. On another
- * host only its renewals can: past its dead-man time without one it is gone; without a dead-man time a
- * silent holder elsewhere is 'unknown' (it may be cut off from the store and still acting on the target).
+ * host only its renewals can: past its lease without one it has stopped renewing and counts as gone (it
+ * stops acting itself at half its lease without a renewal, see acquire.ts). A record that names no lease
+ * (written before leases expired) is 'unknown' for a silent holder elsewhere.
  */
 export function sharedHolderState(record: LockRecord, now = Date.now(), host = hostname()): HolderState {
   const h = record.holder;
   if (h.host === host) return processState(h);
-  if (h.deadmanMs === undefined) return 'unknown';
+  const lease = h.leaseMs ?? h.deadmanMs;
+  if (lease === undefined) return 'unknown';
   const renewed = Date.parse(record.renewedAt);
   if (!Number.isFinite(renewed)) return 'dead';
-  return now - renewed > h.deadmanMs ? 'dead' : 'alive';
+  return now - renewed > lease ? 'dead' : 'alive';
 }
 
 /** A TargetLockBackend over a shared store. */
@@ -71,6 +78,8 @@ export class SharedLockBackend implements TargetLockBackend {
   readonly location: string;
   readonly renewEveryMs: number;
   readonly spec: Record<string, unknown>;
+  /** The lease written into this backend's records. */
+  readonly leaseMs: number;
 
   constructor(
     readonly store: SharedLockStore,
@@ -78,7 +87,8 @@ export class SharedLockBackend implements TargetLockBackend {
   ) {
     this.kind = store.kind;
     this.location = store.location;
-    this.renewEveryMs = renewInterval(opts.deadmanMs);
+    this.leaseMs = leaseFor(opts.deadmanMs);
+    this.renewEveryMs = renewInterval(this.leaseMs);
     this.spec = { ...store.spec };
   }
 
@@ -86,8 +96,13 @@ export class SharedLockBackend implements TargetLockBackend {
     return this.store.describe(key);
   }
 
+  /** The holder as stored: where its journal is mirrored, and its lease. */
+  private stamp(holder: LockHolder): LockHolder {
+    return { ...holder, journal: this.store.journalRef(holder.runId), leaseMs: this.leaseMs };
+  }
+
   async create(key: string, holder: LockHolder): Promise<{ created: boolean; record: LockRecord }> {
-    const stamped: LockHolder = { ...holder, journal: this.store.journalRef(holder.runId) };
+    const stamped = this.stamp(holder);
     for (let attempt = 0; attempt < 3; attempt++) {
       const made = await this.store.create(key, stamped, new Date().toISOString());
       if (made) return { created: true, record: made };
@@ -102,9 +117,18 @@ export class SharedLockBackend implements TargetLockBackend {
     return this.store.read(key);
   }
 
-  replace(expected: LockRecord, holder: LockHolder): Promise<LockRecord | undefined> {
-    const stamped: LockHolder = { ...holder, journal: this.store.journalRef(holder.runId) };
-    return this.store.replace(expected.key, expected.version, stamped, new Date().toISOString());
+  /** Take over; a gone run's journal copy goes too (a takeover happens only once nothing is left to undo). */
+  async replace(expected: LockRecord, holder: LockHolder): Promise<LockRecord | undefined> {
+    const taken = await this.store.replace(
+      expected.key,
+      expected.version,
+      this.stamp(holder),
+      new Date().toISOString(),
+    );
+    if (taken && expected.holder.runId !== holder.runId) {
+      await this.store.removeJournal(expected.holder.runId).catch(() => undefined);
+    }
+    return taken;
   }
 
   renew(record: LockRecord): Promise<LockRecord | undefined> {

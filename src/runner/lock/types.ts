@@ -17,9 +17,16 @@ export interface LockHolder {
   /** A run injecting faults, or `gameday rollback` undoing a journal. */
   purpose: 'run' | 'rollback';
   /**
-   * guards.deadman: how long the holder may go without renewing before a process on another host may
-   * count it as gone (and the next run roll back what it left). Absent: a silent holder elsewhere is never
-   * presumed dead; a person decides (`gameday rollback --target … --force`).
+   * Shared locks: how long the record holds without a renewal (the Lease's leaseDurationSeconds). Past it
+   * the holder has stopped renewing: it counts as gone, and whoever wants the lock (the next run on the
+   * target, `gameday rollback --target`) rolls back its mirrored journal, then takes the lock. Records
+   * written before leases expired have none: a silent holder elsewhere is then never presumed gone.
+   */
+  leaseMs?: number;
+  /**
+   * guards.deadman: the lease time of this holder, and its consent to be rolled back unattended: past it
+   * without renewal, `gameday rollback --orphans` (a watcher on a schedule) undoes the run although no
+   * run wants the target. Without it the watcher leaves an expired holder to the next run on the target.
    */
   deadmanMs?: number;
   /** Where the holder's journal is mirrored (a ConfigMap, an S3 object), for people; shared locks only. */
