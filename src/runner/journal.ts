@@ -38,6 +38,17 @@ export type JournalEntry =
   | { type: 'failed'; at: string; id: string; error: string; notSent?: boolean }
   | { type: 'undone'; at: string; id: string; detail?: string }
   | { type: 'undo-failed'; at: string; id: string; error: string }
+  /** A gone run on the same target that this run rolled back (from `journal`, its run directory) before taking the lock. */
+  | {
+      type: 'repair';
+      at: string;
+      key: string;
+      runId: string;
+      host: string;
+      journal: string;
+      undone: number;
+      complete: boolean;
+    }
   | { type: 'end'; at: string; verdict: string; rollbackComplete: boolean };
 
 /** An intent that has not been undone yet, newest last. */

@@ -1,13 +1,14 @@
 // Rolling back a run whose holder is gone, from the journal it mirrored next to its shared lock — on any
-// machine: `gameday rollback --target <scenario>`, `gameday rollback --orphans`, and, for a scenario
-// with guards.deadman, the next run on the same target before it takes the lock.
+// machine: `gameday rollback --target <scenario>`, `gameday rollback --orphans`, and the next run on the
+// same target before it takes the lock (a repair, reported in that run's report).
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AwsClientOptions } from '../drivers/aws/index.js';
 import { GamedayError } from '../errors.js';
-import { journalRun, parseJournal, readJournal } from './journal.js';
+import { journalRun, parseJournal, readJournal, type Journal } from './journal.js';
 import type { LockRecord, TargetLockBackend } from './lock/index.js';
+import type { RunRecorder } from './recorder.js';
 import { rollbackJournal, type JournalRollbackOptions, type JournalRollbackOutcome } from './rollback-journal.js';
 
 export interface OrphanRollbackOptions {
@@ -111,25 +112,85 @@ export async function rollbackHolder(
   return { runDir, outcome };
 }
 
-/** guards.deadman at the start of a run: roll back the gone holder's run; throw when that does not complete. */
+/** What the start of a run repaired: the gone holder's run, rolled back before the lock was taken. */
+export interface Repair {
+  key: string;
+  runId: string;
+  host: string;
+  since: string;
+  renewedAt: string;
+  /** The run directory holding the journal that was undone (a copy of the mirrored one, when it ran elsewhere). */
+  journal: string;
+  undone: number;
+  complete: boolean;
+  failed: Array<{ id: string; error: string }>;
+}
+
+/**
+ * The start of a run on a target whose lock a gone holder keeps: roll back that holder's run from its
+ * journal. `onRepair` hears of it, complete or not; an incomplete one throws (the run does not start).
+ */
 export async function repairOrphan(
   record: LockRecord,
   backend: TargetLockBackend,
-  opts: { reportDir: string; log(message: string): void },
+  opts: {
+    reportDir: string;
+    timeoutMs?: number;
+    scenarioFile?: string;
+    log(message: string): void;
+    onRepair?(repair: Repair): void;
+  },
 ): Promise<void> {
-  const { runDir, outcome } = await rollbackHolder(record, backend, { reportDir: opts.reportDir, log: opts.log });
-  if (outcome.status === 'nothing-pending') return;
-  if (!outcome.result.complete) {
+  const { runDir, outcome } = await rollbackHolder(record, backend, {
+    reportDir: opts.reportDir,
+    log: opts.log,
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+  });
+  const h = record.holder;
+  const result = outcome.status === 'nothing-pending' ? { complete: true, undone: 0, failed: [] } : outcome.result;
+  opts.onRepair?.({
+    key: record.key,
+    runId: h.runId,
+    host: h.host,
+    since: h.since,
+    renewedAt: record.renewedAt,
+    journal: runDir,
+    undone: result.undone,
+    complete: result.complete,
+    failed: result.failed.map((f) => ({ id: f.id, error: f.error })),
+  });
+  if (!result.complete) {
+    const again = opts.scenarioFile === undefined ? runDir : `--target ${opts.scenarioFile}`;
     throw new GamedayError(
-      `the rollback of ${describeHolder(record)} did not complete (${outcome.result.failed.length} failed); this run does not start`,
+      `the rollback of ${describeHolder(record)}, which left ${record.key} changed, did not complete (${result.failed.length} failed); this run does not start`,
       {
         kind: 'runtime',
         code: 'TARGET_PENDING_ROLLBACK',
         phase: 'guards',
         target: record.key,
-        hint: `gameday rollback ${runDir}; where it cannot complete (exit 4), put the system back as it says, then gameday rollback ${runDir} --resolved`,
+        hint: `gameday rollback ${again}; where it cannot complete (exit 4), put the system back as it says, then gameday rollback ${runDir} --resolved`,
       },
     );
   }
-  opts.log(`rolled back ${describeHolder(record)}: ${outcome.result.undone} mutation(s) undone (journal ${runDir})`);
+}
+
+/** A repair in the repairing run's journal and on its timeline (the report lists it too, see run.ts). */
+export function recordRepair(r: Repair, journal: Journal, rec: RunRecorder): void {
+  const { key, runId, host, undone, complete } = r;
+  journal.append({
+    type: 'repair',
+    at: new Date().toISOString(),
+    key,
+    runId,
+    host,
+    journal: r.journal,
+    undone,
+    complete,
+  });
+  const failed = complete ? '' : `, ${r.failed.length} failed`;
+  rec.note(
+    'repair',
+    `${complete ? 'repaired' : 'could not repair'} ${key}: rolled back run ${runId} (on ${host || 'an unknown host'}, last renewed ${r.renewedAt || 'never'}): ${undone} mutation(s) undone${failed} (journal ${r.journal})`,
+    complete ? 'warn' : 'error',
+  );
 }

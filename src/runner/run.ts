@@ -36,7 +36,7 @@ import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
-import { repairOrphan } from './rollback-orphans.js';
+import { recordRepair, repairOrphan, type Repair } from './rollback-orphans.js';
 import type { CheckpointIo } from '../live/checkpoint.js';
 import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
@@ -126,6 +126,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let targets: ConnectedTargets | undefined;
   let plan: Plan | undefined;
   let locks: TargetLock[] = [];
+  const repairs: Repair[] = [];
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
@@ -173,9 +174,18 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
         ...(opts.lockBackend ? { backend: opts.lockBackend } : {}),
         ...(scenario.guards.deadmanMs === undefined ? {} : { deadmanMs: scenario.guards.deadmanMs }),
         scenarioFile: scenario.file,
-        // guards.deadman: a run its holder left behind is rolled back from its mirrored journal first.
+        // A run whose holder is gone (killed mid-fault) is rolled back from its mirrored journal first.
         repair: (record, backend) =>
-          repairOrphan(record, backend, { reportDir: opts.reportDir, log: (m) => rec.note('guards', m, 'warn') }),
+          repairOrphan(record, backend, {
+            reportDir: opts.reportDir,
+            timeoutMs: scenario.rollback.timeoutMs,
+            scenarioFile: scenario.file,
+            log: (m) => rec.note('guards', m),
+            onRepair: (r) => {
+              repairs.push(r);
+              recordRepair(r, journal, rec);
+            },
+          }),
         onLost: (error) => ctl.abort(error),
         log: (m) => rec.note('guards', m, 'warn'),
       },
@@ -378,6 +388,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   }
   const report = buildReport(observations);
   Object.assign(report, liveReportParts(live));
+  if (repairs.length > 0) report.repairs = repairs;
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;
