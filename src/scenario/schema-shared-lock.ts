@@ -7,7 +7,7 @@ import { Duration } from './schema-common.js';
 
 export const Deadman = Duration.meta({
   description:
-    "Dead-man's switch: how long the run may go without renewing its shared lock (Lease, S3) before another machine counts it as gone; then the next run on the target, or `gameday rollback --orphans`, rolls back what it left from its mirrored journal. Without it a silent holder on another host is never presumed dead.",
+    "Dead-man's switch: how long the run may go without renewing its shared lock (Lease, S3) before it counts as gone (its lease; default 1m), and consent to be rolled back unattended: past it, `gameday rollback --orphans` on a schedule undoes what it left from its mirrored journal even when no run wants the target. Without it the lease still expires after 1m, and the next run on the target (or `gameday rollback --target`) rolls the gone run back before it takes the lock.",
 });
 
 export const AwsLock = z

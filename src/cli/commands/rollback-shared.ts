@@ -4,7 +4,8 @@
 import type { AwsWaiting } from '../../drivers/aws/index.js';
 import { GamedayError, describeError, isGamedayError } from '../../errors.js';
 import { configureAwsUndo } from '../../faults/aws/undo.js';
-import { sharedBackend, type LockRecord, type TargetLockBackend } from '../../runner/lock/index.js';
+import { hostname } from 'node:os';
+import { sharedBackend, type HolderState, type LockRecord, type TargetLockBackend } from '../../runner/lock/index.js';
 import { describeHolder, rollbackHolder } from '../../runner/rollback-orphans.js';
 import { sharedLockPlaces } from '../../runner/targets-shared-lock.js';
 import { loadOrExplain } from '../scenarios.js';
@@ -53,6 +54,19 @@ async function undoHolder(
   }
   io.out(`  rollback complete: ${outcome.result.undone} mutation(s) undone`);
   return 0;
+}
+
+/**
+ * Why `--orphans` (the unattended watcher) leaves a holder alone; undefined when it rolls it back: a holder
+ * that is gone and either set guards.deadman (it asked for this) or ran here (its process is known dead).
+ * An expired holder without guards.deadman is left to whoever wants the target: the next run repairs it.
+ */
+function leftAlone(record: LockRecord, state: HolderState, file: string): string | undefined {
+  if (state === 'alive') return 'still running, left alone';
+  if (state === 'unknown')
+    return `state unknown (its record names no lease); gameday rollback --target ${file} --force once it has ended`;
+  if (record.holder.deadmanMs !== undefined || record.holder.host === hostname()) return undefined;
+  return `stopped renewing, and set no guards.deadman: left to the next run on the target, or gameday rollback --target ${file}`;
 }
 
 /** `--target F` and `--orphans F…`. */
@@ -104,11 +118,9 @@ export async function rollbackShared(
           : [await backend.read(place.key)].filter((r): r is LockRecord => r !== undefined);
         if (records.length === 0) io.out(`nothing to roll back: no run holds a lock in ${backend.location}`);
         for (const record of records) {
-          const state = backend.holderState(record);
-          if (orphans && state !== 'dead') {
-            io.out(
-              `${record.key}: held by ${describeHolder(record)}: ${state === 'alive' ? 'still running, left alone' : `state unknown (it set no guards.deadman); gameday rollback --target ${scenario.file} --force once it has ended`}`,
-            );
+          const left = orphans ? leftAlone(record, backend.holderState(record), scenario.file) : undefined;
+          if (left !== undefined) {
+            io.out(`${record.key}: held by ${describeHolder(record)}: ${left}`);
             continue;
           }
           try {

@@ -26,10 +26,12 @@ the run's target locks while it works; a new run on those targets waits for it.
   --json        print { runDir, pending, complete, undone, failed } at the end
   --quiet       print failures only
   --target F    from any machine: find the run that holds the shared lock (Kubernetes Lease, S3 object) of
-                scenario F's targets and undo it from the journal it mirrored there (copied to --report-dir)
-  --orphans     from any machine: every run whose holder is gone (a pid that ended on this host, or no
-                renewal for its guards.deadman) in the shared lock places of the scenarios given; live
-                holders are left alone. Suits a schedule (a CronJob, a CI cron) as the dead-man's watcher.
+                scenario F's targets and, once its holder is gone (its pid ended on this host, or it stopped
+                renewing for its lease), undo it from the journal it mirrored there (copied to --report-dir)
+  --orphans     from any machine: every run in the shared lock places of the scenarios given whose holder
+                is gone and set guards.deadman (or ran on this host); live holders are left alone, and so
+                are expired ones without guards.deadman (the next run on their target repairs them). Suits
+                a schedule (a CronJob, a CI cron) as the dead-man's watcher.
   --report-dir D  where journals copied from a shared store are written (default reports/)
 Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
 be undone (a person must look).`;
