@@ -2,13 +2,17 @@
 // every gameday process here has its own TMPDIR — its own lock directory and report directory — so the
 // only thing two of them share is the cluster, as two CI runners or two pods would. The Lease in the
 // target namespace makes the second run refuse; the ConfigMap next to it lets another process undo a
-// run killed with SIGKILL in the middle of a zone outage, after the killed run's files are gone.
+// run killed with SIGKILL in the middle of a zone outage, after the killed run's files are gone. A run
+// "on another host" runs in a UTS namespace of its own (unshare --uts, as root): its process is out of
+// sight, and only its Lease's renewals say whether it still runs, as for a container or another runner.
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, runCli, startCli } from '../helpers/cli.js';
+import type { Report } from '../../src/report/types.js';
+import { BIN, ROOT, eventually, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { NAMESPACE, clusterState, nodes, settled, startFixture, type Fixture, type KubeObject } from './cluster.js';
 
 let fixture: Fixture;
@@ -46,18 +50,65 @@ async function gamedayObjects(): Promise<{ leases: KubeObject[]; journals: KubeO
   return { leases: leases.items, journals: journals.items };
 }
 
-/** Start a run and wait until its zone outage is in place; its run id. */
+/**
+ * Start a run and wait until its zone outage is in place; its run id. `host`: the run gets a host name of
+ * its own (a UTS namespace, as a container or another runner has), so no one here can see its process:
+ * only its Lease's renewals tell whether it still runs.
+ */
 async function runUntilFault(
   file: string,
   m: ReturnType<typeof machine>,
+  host?: string,
 ): Promise<{ runId: string; child: ReturnType<typeof startCli>['child']; done: ReturnType<typeof startCli>['done'] }> {
-  const { child, done } = startCli(['run', file, '--report-dir', m.reports], m.env);
+  const args = ['run', file, '--report-dir', m.reports];
+  const { child, done } = host === undefined ? startCli(args, m.env) : startElsewhere(host, args, m.env);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 90_000, 'the fault');
   const scenario = readdirSync(m.reports)[0] as string;
   const runId = readdirSync(join(m.reports, scenario))[0] as string;
   return { runId, child, done };
+}
+
+/** The gameday CLI in a UTS namespace of its own, named `host` (unshare execs: the child's pid is gameday's). */
+function startElsewhere(
+  host: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(
+    'unshare',
+    ['--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', host, process.execPath, BIN, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+/** Wait until the gameday Lease's holder has gone longer than its leaseDurationSeconds without renewing. */
+async function leaseExpired(): Promise<void> {
+  await eventually(
+    async () => {
+      const lease = (await gamedayObjects()).leases[0] as
+        (KubeObject & { spec?: { renewTime?: string; leaseDurationSeconds?: number } }) | undefined;
+      const renewed = Date.parse(lease?.spec?.renewTime ?? '');
+      const duration = (lease?.spec?.leaseDurationSeconds ?? 0) * 1000;
+      // A second past it: the reader's clock and the Lease's round to whole seconds differently.
+      return lease && duration > 0 && Date.now() > renewed + duration + 1_000 ? true : undefined;
+    },
+    180_000,
+    "the killed run's lease to expire",
+  );
 }
 
 const zoneBCordoned = async (): Promise<boolean> =>
@@ -103,10 +154,12 @@ describe('a Lease per target namespace', () => {
 });
 
 describe('a run killed with SIGKILL, rolled back from another machine through the mirrored journal', () => {
-  it('gameday rollback --orphans: nodes uncordoned, taints removed, deployment ready', async () => {
+  it('gameday rollback --target from another process (own TMPDIR, no local journal): uncordoned, taints removed, nodes Ready, deployment ready', async () => {
     await settled(fixture.admin, nodeCount);
     const a = machine();
+    const t0 = Date.now();
     const killed = await runUntilFault('test/k8s/fixtures/zone-hold.yaml', a);
+    const faultAt = Date.now();
     killed.child.kill('SIGKILL');
     await killed.done;
     expect(await zoneBCordoned()).toBe(true);
@@ -114,10 +167,12 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
     rmSync(a.dir, { recursive: true, force: true });
 
     const b = machine();
+    const rollbackStart = Date.now();
     const res = await runCli(
-      ['rollback', '--orphans', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', b.reports],
+      ['rollback', '--target', 'test/k8s/fixtures/zone-hold.yaml', '--report-dir', b.reports],
       b.env,
     );
+    const rollbackMs = Date.now() - rollbackStart;
     const out = res.stdout + res.stderr;
     expect(res.code, out).toBe(0);
     expect(out).toContain(`held by run ${killed.runId} (pid ${killed.child.pid} on ${hostname()}`);
@@ -125,31 +180,101 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
     expect(out).toMatch(/zone b restored/);
     expect(out).toMatch(/rollback complete: \d+ mutation\(s\) undone/);
     await settled(fixture.admin, nodeCount);
+    const restoredMs = Date.now() - rollbackStart;
     expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
     expect(await gamedayObjects()).toEqual({ leases: [], journals: [] });
     // The journal it undid was copied from the ConfigMap into this machine's report dir, with the undos.
     const copy = join(b.reports, 'it-k8s-zone-hold', killed.runId, 'journal.ndjson');
     expect(readFileSync(copy, 'utf8')).toMatch(/"type":"undone"/);
-    const again = await runCli(['rollback', '--orphans', 'test/k8s/fixtures/zone-hold.yaml'], b.env);
+    const again = await runCli(['rollback', '--target', 'test/k8s/fixtures/zone-hold.yaml'], b.env);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing to roll back: no run holds a lock in Lease namespace production');
+    console.log(
+      `kill test (host process): fault in place ${Math.round((faultAt - t0) / 1000)}s after start, SIGKILL; ` +
+        `rollback --target took ${(rollbackMs / 1000).toFixed(1)}s, cluster as it was ${(restoredMs / 1000).toFixed(1)}s after it began`,
+    );
   }, 240_000);
 
-  it('guards.deadman: the next run rolls back what the killed run left, then runs', async () => {
+  it('a run on another host, killed: refused while its lease runs, left by the watcher (no guards.deadman), repaired by the next run once the lease expired', async () => {
     await settled(fixture.admin, nodeCount);
     const a = machine();
-    const killed = await runUntilFault('test/k8s/fixtures/zone-hold-deadman.yaml', a);
+    const killed = await runUntilFault('test/k8s/fixtures/zone-hold.yaml', a, 'runner-a');
     killed.child.kill('SIGKILL');
     await killed.done;
-    expect(await zoneBCordoned()).toBe(true);
+    const killedAt = Date.now();
     rmSync(a.dir, { recursive: true, force: true });
-
     const b = machine();
+
+    // Within its lease nothing here can tell it from a live run: a second run refuses (exit 3), naming it.
+    const early = await runCli(['run', 'test/k8s/fixtures/zone-hold-deadman.yaml', '--report-dir', b.reports], b.env);
+    expect(early.code, early.stdout + early.stderr).toBe(3);
+    expect(early.stdout + early.stderr).toMatch(
+      new RegExp(`is locked by run ${killed.runId} \\(pid ${killed.child.pid} on runner-a, since \\d{4}-`),
+    );
+    expect(await zoneBCordoned()).toBe(true);
+
+    await leaseExpired();
+    // The watcher leaves an expired run that set no guards.deadman to whoever wants the target.
+    const watcher = await runCli(['rollback', '--orphans', 'test/k8s/fixtures/zone-hold.yaml'], b.env);
+    expect(watcher.code, watcher.stdout + watcher.stderr).toBe(0);
+    expect(watcher.stdout).toMatch(/stopped renewing, and set no guards\.deadman: left to the next run on the target/);
+    expect(await zoneBCordoned()).toBe(true);
+
     const next = await runCli(['run', 'test/k8s/fixtures/zone-hold-deadman.yaml', '--report-dir', b.reports], b.env);
     const out = next.stdout + next.stderr;
     expect(next.code, out).toBe(0);
-    expect(out).toMatch(/guards\.deadman: rolling it back first/);
-    expect(out).toContain(`rolled back run ${killed.runId}`);
+    expect(out).toMatch(/rolling back what it left before taking the lock/);
+    expect(out).toMatch(new RegExp(`repaired kubernetes:\\S+: rolled back run ${killed.runId} \\(on runner-a`));
+    await settled(fixture.admin, nodeCount);
+    expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+    expect(await gamedayObjects()).toEqual({ leases: [], journals: [] });
+    // The repair is in the next run's report (with the timeline entry) and its journal.
+    // The refused run above has a run directory too; run ids sort by time.
+    const runDir = join(
+      b.reports,
+      'it-k8s-zone-hold-deadman',
+      readdirSync(join(b.reports, 'it-k8s-zone-hold-deadman')).sort().at(-1) as string,
+    );
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
+    expect(report.verdict).toBe('pass');
+    expect(report.repairs).toEqual([
+      expect.objectContaining({ runId: killed.runId, host: 'runner-a', complete: true, failed: [] }),
+    ]);
+    expect(report.repairs?.[0]?.undone).toBeGreaterThan(0);
+    expect(report.timeline.some((e) => e.kind === 'repair' && e.message.includes(killed.runId))).toBe(true);
+    expect(readFileSync(join(runDir, 'journal.ndjson'), 'utf8')).toMatch(
+      new RegExp(`"type":"repair"[^\\n]*"runId":"${killed.runId}"[^\\n]*"complete":true`),
+    );
+    console.log(
+      `kill test (another host): the next run repaired and ran ${Math.round((Date.now() - killedAt) / 1000)}s after the SIGKILL (lease 60s)`,
+    );
+  }, 420_000);
+
+  it('guards.deadman, a run on another host killed: the watcher (gameday rollback --orphans) rolls it back with no run wanting the target', async () => {
+    await settled(fixture.admin, nodeCount);
+    const a = machine();
+    const killed = await runUntilFault('test/k8s/fixtures/zone-hold-deadman.yaml', a, 'runner-a');
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    rmSync(a.dir, { recursive: true, force: true });
+    const b = machine();
+    // Within its dead-man time the watcher leaves it alone.
+    const early = await runCli(['rollback', '--orphans', 'test/k8s/fixtures/zone-hold-deadman.yaml'], b.env);
+    expect(early.code, early.stdout + early.stderr).toBe(0);
+    expect(early.stdout).toMatch(
+      new RegExp(`held by run ${killed.runId} \\(pid \\d+ on runner-a, .*: still running, left alone`),
+    );
+    expect(await zoneBCordoned()).toBe(true);
+
+    await leaseExpired();
+    const res = await runCli(
+      ['rollback', '--orphans', 'test/k8s/fixtures/zone-hold-deadman.yaml', '--report-dir', b.reports],
+      b.env,
+    );
+    const out = res.stdout + res.stderr;
+    expect(res.code, out).toBe(0);
+    expect(out).toMatch(/zone b restored/);
+    expect(out).toMatch(/rollback complete: \d+ mutation\(s\) undone/);
     await settled(fixture.admin, nodeCount);
     expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
     expect(await gamedayObjects()).toEqual({ leases: [], journals: [] });
