@@ -3,15 +3,17 @@
 // created with If-None-Match: * and replaced with If-Match (moto 5.2.5 answers both with 412 when they
 // fail); a second run refuses with exit 3; a run killed with SIGKILL during a FIS experiment (experiments
 // run on test/aws/fis-server.ts, templates on moto) is undone from another process through the journal
-// it mirrored to S3, after its own files are gone.
+// it mirrored to S3, after its own files are gone: by gameday rollback --target, or by the next run, which
+// rolls it back before it takes the lock.
 
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSyncMirror } from '../../src/drivers/journal-mirror/sync-mirror.js';
+import type { Report } from '../../src/report/types.js';
 import { Journal } from '../../src/runner/journal.js';
 import { eventually, runCli, startCli } from '../helpers/cli.js';
 import { startFisServer, type FisServer } from './fis-server.js';
@@ -69,7 +71,8 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
       60_000,
       'a running experiment',
     );
-    const runId = readdirSync(join(m.reports, 'aws-spot-fis-shared-lock'))[0] as string;
+    // The newest: a journal the run copied to repair a gone run sits beside its own, under an older run id.
+    const runId = readdirSync(join(m.reports, 'aws-spot-fis-shared-lock')).sort().at(-1) as string;
     return { ...started, runId };
   }
 
@@ -131,6 +134,39 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
     const again = await runCli(['rollback', '--target', FILE], b.env);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain(`nothing to roll back: no run holds a lock in s3://${BUCKET}/ci/`);
+  }, 180_000);
+
+  it('a run killed with SIGKILL mid-experiment is repaired by the next run from another process before it takes the lock', async () => {
+    const a = machine();
+    const killed = await runUntilExperiment(a);
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const experiment = fis.experiments.at(-1);
+    expect(experiment?.status).toBe('running');
+    rmSync(a.dir, { recursive: true, force: true });
+
+    const b = machine();
+    const next = await runUntilExperiment(b);
+    // The killed run's experiment was stopped before the next run's own started: the repair came first.
+    expect(experiment?.status).toBe('stopped');
+    next.child.kill('SIGINT');
+    const end = await next.done;
+    const out = end.stdout + end.stderr;
+    expect(end.code, out).toBe(3);
+    expect(out).toMatch(
+      new RegExp(`repaired aws:123456789012:us-west-2\\S*: rolled back run ${killed.runId} \\(on ${hostname()}`),
+    );
+    const report = JSON.parse(
+      readFileSync(join(b.reports, 'aws-spot-fis-shared-lock', next.runId, 'report.json'), 'utf8'),
+    ) as Report;
+    expect(report.repairs).toEqual([
+      expect.objectContaining({ runId: killed.runId, undone: 2, complete: true, failed: [] }),
+    ]);
+    const driver = testDriver(testTarget(moto.endpoint));
+    expect(await driver.fis.findTemplates({ 'gameday:run-id': killed.runId })).toEqual([]);
+    driver.destroy();
+    expect(await objects()).toEqual([]);
+    expect(fis.experiments.filter((e) => e.status === 'running')).toEqual([]);
   }, 180_000);
 
   it('an intent is in S3 before journal.intent returns; a store that cannot be written stops it', async () => {
