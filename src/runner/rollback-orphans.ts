@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AwsClientOptions } from '../drivers/aws/index.js';
 import { GamedayError } from '../errors.js';
+import type { RepairResult } from '../report/types.js';
 import { journalRun, parseJournal, readJournal, type Journal } from './journal.js';
 import type { LockRecord, TargetLockBackend } from './lock/index.js';
 import type { RunRecorder } from './recorder.js';
@@ -113,18 +114,7 @@ export async function rollbackHolder(
 }
 
 /** What the start of a run repaired: the gone holder's run, rolled back before the lock was taken. */
-export interface Repair {
-  key: string;
-  runId: string;
-  host: string;
-  since: string;
-  renewedAt: string;
-  /** The run directory holding the journal that was undone (a copy of the mirrored one, when it ran elsewhere). */
-  journal: string;
-  undone: number;
-  complete: boolean;
-  failed: Array<{ id: string; error: string }>;
-}
+export type Repair = RepairResult;
 
 /**
  * The start of a run on a target whose lock a gone holder keeps: roll back that holder's run from its

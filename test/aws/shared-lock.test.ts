@@ -76,6 +76,18 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
     return { ...started, runId };
   }
 
+  /** A run killed with SIGKILL while its experiment runs, and its machine gone (journal and lock files too). */
+  async function killMidExperiment() {
+    const a = machine();
+    const killed = await runUntilExperiment(a);
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const experiment = fis.experiments.at(-1);
+    expect(experiment?.status).toBe('running');
+    rmSync(a.dir, { recursive: true, force: true });
+    return { killed, experiment };
+  }
+
   it('a second run from another process refuses with exit 3, naming the holder and since when', async () => {
     const a = machine();
     const b = machine();
@@ -111,13 +123,7 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
   }, 180_000);
 
   it('a run killed with SIGKILL mid-experiment is undone from another process: gameday rollback --target', async () => {
-    const a = machine();
-    const killed = await runUntilExperiment(a);
-    killed.child.kill('SIGKILL');
-    await killed.done;
-    const experiment = fis.experiments.at(-1);
-    expect(experiment?.status).toBe('running');
-    rmSync(a.dir, { recursive: true, force: true });
+    const { killed, experiment } = await killMidExperiment();
 
     const b = machine();
     const res = await runCli(['rollback', '--target', FILE, '--report-dir', b.reports], b.env);
@@ -137,13 +143,7 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
   }, 180_000);
 
   it('a run killed with SIGKILL mid-experiment is repaired by the next run from another process before it takes the lock', async () => {
-    const a = machine();
-    const killed = await runUntilExperiment(a);
-    killed.child.kill('SIGKILL');
-    await killed.done;
-    const experiment = fis.experiments.at(-1);
-    expect(experiment?.status).toBe('running');
-    rmSync(a.dir, { recursive: true, force: true });
+    const { killed, experiment } = await killMidExperiment();
 
     const b = machine();
     const next = await runUntilExperiment(b);

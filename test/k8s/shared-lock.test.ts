@@ -6,14 +6,22 @@
 // "on another host" runs in a UTS namespace of its own (unshare --uts, as root): its process is out of
 // sight, and only its Lease's renewals say whether it still runs, as for a container or another runner.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { BIN, ROOT, eventually, runCli, startCli, type CliResult } from '../helpers/cli.js';
-import { NAMESPACE, clusterState, nodes, settled, startFixture, type Fixture, type KubeObject } from './cluster.js';
+import { eventually, runCli, startCli } from '../helpers/cli.js';
+import {
+  clusterState,
+  gamedayObjects as shared,
+  leaseExpired,
+  nodes,
+  settled,
+  startFixture,
+  type Fixture,
+  type KubeObject,
+} from './cluster.js';
 
 let fixture: Fixture;
 let nodeCount: number;
@@ -40,15 +48,7 @@ function machine(): { env: Record<string, string | undefined>; reports: string; 
   };
 }
 
-async function gamedayObjects(): Promise<{ leases: KubeObject[]; journals: KubeObject[] }> {
-  const leases = await fixture.admin.get(
-    `/apis/coordination.k8s.io/v1/namespaces/${NAMESPACE}/leases?labelSelector=gameday.dev%2Flock%3Dtrue`,
-  );
-  const journals = await fixture.admin.get(
-    `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=gameday.dev%2Fjournal%3Dtrue`,
-  );
-  return { leases: leases.items, journals: journals.items };
-}
+const gamedayObjects = (): ReturnType<typeof shared> => shared(fixture.admin);
 
 /**
  * Start a run and wait until its zone outage is in place; its run id. `host`: the run gets a host name of
@@ -61,7 +61,7 @@ async function runUntilFault(
   host?: string,
 ): Promise<{ runId: string; child: ReturnType<typeof startCli>['child']; done: ReturnType<typeof startCli>['done'] }> {
   const args = ['run', file, '--report-dir', m.reports];
-  const { child, done } = host === undefined ? startCli(args, m.env) : startElsewhere(host, args, m.env);
+  const { child, done } = startCli(args, m.env, host === undefined ? {} : { host });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 90_000, 'the fault');
@@ -70,45 +70,15 @@ async function runUntilFault(
   return { runId, child, done };
 }
 
-/** The gameday CLI in a UTS namespace of its own, named `host` (unshare execs: the child's pid is gameday's). */
-function startElsewhere(
-  host: string,
-  args: string[],
-  env: Record<string, string | undefined>,
-): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(
-    'unshare',
-    ['--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', host, process.execPath, BIN, ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-/** Wait until the gameday Lease's holder has gone longer than its leaseDurationSeconds without renewing. */
-async function leaseExpired(): Promise<void> {
-  await eventually(
-    async () => {
-      const lease = (await gamedayObjects()).leases[0] as
-        (KubeObject & { spec?: { renewTime?: string; leaseDurationSeconds?: number } }) | undefined;
-      const renewed = Date.parse(lease?.spec?.renewTime ?? '');
-      const duration = (lease?.spec?.leaseDurationSeconds ?? 0) * 1000;
-      // A second past it: the reader's clock and the Lease's round to whole seconds differently.
-      return lease && duration > 0 && Date.now() > renewed + duration + 1_000 ? true : undefined;
-    },
-    180_000,
-    "the killed run's lease to expire",
-  );
+/** A run killed with SIGKILL once its zone outage is in place, and its machine gone (journal and lock files too). */
+async function killMidFault(file: string, host?: string): Promise<Awaited<ReturnType<typeof runUntilFault>>> {
+  await settled(fixture.admin, nodeCount);
+  const a = machine();
+  const killed = await runUntilFault(file, a, host);
+  killed.child.kill('SIGKILL');
+  await killed.done;
+  rmSync(a.dir, { recursive: true, force: true });
+  return killed;
 }
 
 const zoneBCordoned = async (): Promise<boolean> =>
@@ -155,16 +125,10 @@ describe('a Lease per target namespace', () => {
 
 describe('a run killed with SIGKILL, rolled back from another machine through the mirrored journal', () => {
   it('gameday rollback --target from another process (own TMPDIR, no local journal): uncordoned, taints removed, nodes Ready, deployment ready', async () => {
-    await settled(fixture.admin, nodeCount);
-    const a = machine();
     const t0 = Date.now();
-    const killed = await runUntilFault('test/k8s/fixtures/zone-hold.yaml', a);
-    const faultAt = Date.now();
-    killed.child.kill('SIGKILL');
-    await killed.done;
+    const killed = await killMidFault('test/k8s/fixtures/zone-hold.yaml');
+    const killedAt = Date.now();
     expect(await zoneBCordoned()).toBe(true);
-    // The machine is gone, and its journal and lock files with it.
-    rmSync(a.dir, { recursive: true, force: true });
 
     const b = machine();
     const rollbackStart = Date.now();
@@ -190,19 +154,14 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing to roll back: no run holds a lock in Lease namespace production');
     console.log(
-      `kill test (host process): fault in place ${Math.round((faultAt - t0) / 1000)}s after start, SIGKILL; ` +
+      `kill test (host process): fault in place and SIGKILL ${Math.round((killedAt - t0) / 1000)}s after start; ` +
         `rollback --target took ${(rollbackMs / 1000).toFixed(1)}s, cluster as it was ${(restoredMs / 1000).toFixed(1)}s after it began`,
     );
   }, 240_000);
 
   it('a run on another host, killed: refused while its lease runs, left by the watcher (no guards.deadman), repaired by the next run once the lease expired', async () => {
-    await settled(fixture.admin, nodeCount);
-    const a = machine();
-    const killed = await runUntilFault('test/k8s/fixtures/zone-hold.yaml', a, 'runner-a');
-    killed.child.kill('SIGKILL');
-    await killed.done;
+    const killed = await killMidFault('test/k8s/fixtures/zone-hold.yaml', 'runner-a');
     const killedAt = Date.now();
-    rmSync(a.dir, { recursive: true, force: true });
     const b = machine();
 
     // Within its lease nothing here can tell it from a live run: a second run refuses (exit 3), naming it.
@@ -213,7 +172,7 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
     );
     expect(await zoneBCordoned()).toBe(true);
 
-    await leaseExpired();
+    await leaseExpired(fixture.admin);
     // The watcher leaves an expired run that set no guards.deadman to whoever wants the target.
     const watcher = await runCli(['rollback', '--orphans', 'test/k8s/fixtures/zone-hold.yaml'], b.env);
     expect(watcher.code, watcher.stdout + watcher.stderr).toBe(0);
@@ -251,12 +210,7 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
   }, 420_000);
 
   it('guards.deadman, a run on another host killed: the watcher (gameday rollback --orphans) rolls it back with no run wanting the target', async () => {
-    await settled(fixture.admin, nodeCount);
-    const a = machine();
-    const killed = await runUntilFault('test/k8s/fixtures/zone-hold-deadman.yaml', a, 'runner-a');
-    killed.child.kill('SIGKILL');
-    await killed.done;
-    rmSync(a.dir, { recursive: true, force: true });
+    const killed = await killMidFault('test/k8s/fixtures/zone-hold-deadman.yaml', 'runner-a');
     const b = machine();
     // Within its dead-man time the watcher leaves it alone.
     const early = await runCli(['rollback', '--orphans', 'test/k8s/fixtures/zone-hold-deadman.yaml'], b.env);
@@ -266,7 +220,7 @@ describe('a run killed with SIGKILL, rolled back from another machine through th
     );
     expect(await zoneBCordoned()).toBe(true);
 
-    await leaseExpired();
+    await leaseExpired(fixture.admin);
     const res = await runCli(
       ['rollback', '--orphans', 'test/k8s/fixtures/zone-hold-deadman.yaml', '--report-dir', b.reports],
       b.env,
