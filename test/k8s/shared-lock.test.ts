@@ -64,7 +64,12 @@ async function runUntilFault(
   const { child, done } = startCli(args, m.env, host === undefined ? {} : { host });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 90_000, 'the fault');
+  await eventually(() => (/fault zone-outage injected/.test(stderr) ? true : undefined), 90_000, 'the fault').catch(
+    (error: unknown) => {
+      // unshare needs root (CAP_SYS_ADMIN): its refusal is in what the run printed.
+      throw new Error(`${(error as Error).message}; the run printed: ${stderr.slice(-1000)}`);
+    },
+  );
   const scenario = readdirSync(m.reports)[0] as string;
   const runId = readdirSync(join(m.reports, scenario))[0] as string;
   return { runId, child, done };
