@@ -9,7 +9,7 @@ import { holderFrom } from '../../runner/lock/holder.js';
 import type { LockHolder, LockRecord } from '../../runner/lock/types.js';
 import type { SharedLockSpec, SharedLockStore } from '../../runner/lock/shared.js';
 import { KubeClient } from './client.js';
-import { describeKubeIdentity, kubeIdentity } from './identity.js';
+import { describeKubeIdentity, kubeconfigExists, kubeIdentity } from './identity.js';
 import { errorStatus } from './retry.js';
 
 type LeaseSpec = Extract<SharedLockSpec, { kind: 'kubernetes-lease' }>;
@@ -51,10 +51,15 @@ export class KubeLeaseStore implements SharedLockStore {
     this.configMaps = `/api/v1/namespaces/${ns}/configmaps`;
   }
 
-  /** Open the store; refuses (TARGET_IDENTITY) when the credentials reach another cluster than the spec's. */
+  /**
+   * Open the store; refuses (TARGET_IDENTITY) when the credentials reach another cluster than the spec's.
+   * The spec's kubeconfig while it exists here, else the current one (another machine, a container's
+   * kubeconfig path): the identity check decides, as for the undos (faults/kubernetes/connect.ts).
+   */
   static async open(spec: LeaseSpec, signal?: AbortSignal): Promise<KubeLeaseStore> {
+    const kubeconfig = spec.kubeconfig !== undefined && kubeconfigExists(spec.kubeconfig) ? spec.kubeconfig : undefined;
     const client = new KubeClient({
-      ...(spec.kubeconfig === undefined ? {} : { kubeconfig: spec.kubeconfig }),
+      ...(kubeconfig === undefined ? {} : { kubeconfig }),
       ...(spec.context === undefined ? {} : { context: spec.context }),
       ...(spec.inCluster ? { inCluster: true } : {}),
     });
