@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { k6OperatorObjects, k6TestRunName, scriptKey } from './k6-operator-manifest.js';
+import { describeK6Operator, k6OperatorObjects, k6TestRunName, scriptKey } from './k6-operator-manifest.js';
 
 const load = {
   engine: 'k6' as const,
@@ -58,5 +58,12 @@ describe('k6-operator objects', () => {
         },
       },
     });
+  });
+
+  it('tells gameday plan where it runs, with what, and when it is stopped', () => {
+    expect(describeK6Operator(load)).toEqual([
+      'k6-operator: traffic.js as a TestRun of 4 runner(s) in namespace load (image grafana/k6:1.1.0), arguments: --no-usage-report --stage 30s:50 --stage 1m:0',
+      'k6-operator: stopped (TestRun and ConfigMap deleted) when not finished within 1m 00s; no per-request results come back',
+    ]);
   });
 });

@@ -4,6 +4,7 @@
 
 import { basename } from 'node:path';
 import type { ResolvedK6Load, ResolvedK6Operator } from '../scenario/types.js';
+import { formatDuration } from '../util/duration.js';
 import { k6OverrideArgs } from './k6-args.js';
 
 /** Labels on both objects and the runner pods: who made them, for which run. */
@@ -78,4 +79,14 @@ function labelValue(v: string): string {
     .replace(/[^A-Za-z0-9._-]/g, '-')
     .slice(0, 63)
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/** What `gameday plan` says about a k6-operator load. */
+export function describeK6Operator(load: ResolvedK6Load & { operator: ResolvedK6Operator }): string[] {
+  const op = load.operator;
+  return [
+    `k6-operator: ${basename(load.script)} as a TestRun of ${op.parallelism} runner(s) in namespace ${op.namespace}` +
+      `${op.image ? ` (image ${op.image})` : ''}, arguments: ${k6OperatorArguments(load)}`,
+    `k6-operator: stopped (TestRun and ConfigMap deleted) when not finished within ${formatDuration(op.timeoutMs)}; no per-request results come back`,
+  ];
 }

@@ -174,6 +174,12 @@ describe('load.k6.operator on the real API server', () => {
     const { file, dir } = writeScenario('k6op-finish', { timeout: '2m' });
     const revoke = await grantGeneratedRbac(fixture.admin, file, env());
     try {
+      const plan = await runCli(['plan', file], env());
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain(
+        'k6-operator: load.js as a TestRun of 3 runner(s) in namespace production, arguments: --no-usage-report --vus 40 --duration 30s',
+      );
+      expect(await leftovers()).toEqual([]);
       const reportDir = join(dir, 'reports');
       const run = start(file, reportDir);
       const testRun = await createdTestRun(run.state);
