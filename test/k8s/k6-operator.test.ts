@@ -144,6 +144,31 @@ function journalOfTestRun(runDir: string): { undo: unknown; applied: boolean; un
   };
 }
 
+/** The journal's detail when both objects were deleted. */
+const deletedBoth = (name: string): string => `TestRun ${NAMESPACE}/${name} deleted, ConfigMap ${name}-script deleted`;
+
+/**
+ * Run a scenario (with its `gameday rbac` granted) until its TestRun exists and the operator — played by the
+ * test — has started it; then `body` ends the run its own way. The grant is revoked afterwards.
+ */
+async function withStartedRun(
+  scenario: string,
+  timeout: string,
+  body: (r: { run: Started; name: string; runDir: () => string }) => Promise<void>,
+): Promise<void> {
+  const { file, dir } = writeScenario(scenario, { timeout });
+  const revoke = await grantGeneratedRbac(fixture.admin, file, env());
+  try {
+    const reportDir = join(dir, 'reports');
+    const run = start(file, reportDir);
+    const name = (await createdTestRun(run.state)).metadata.name;
+    await setStage(name, 'started');
+    await body({ run, name, runDir: () => runDirOf(reportDir, scenario) });
+  } finally {
+    await revoke();
+  }
+}
+
 describe('load.k6.operator on the real API server', () => {
   it('the CRD validates: a TestRun without a script or with a text parallelism is refused', async () => {
     const bad = await fixture.admin.request('POST', TESTRUNS, {
@@ -238,82 +263,52 @@ describe('load.k6.operator on the real API server', () => {
       });
       expect(JSON.stringify(j.undo)).not.toMatch(/BEGIN|client-key|token/i);
       expect(j.applied).toBe(true);
-      expect(j.undone).toBe(`TestRun ${NAMESPACE}/${name} deleted, ConfigMap ${name}-script deleted`);
+      expect(j.undone).toBe(deletedBoth(name));
     } finally {
       await revoke();
     }
   }, 180_000);
 
   it('stops a TestRun that misses its deadline: deleted, exit 3 with K6_OPERATOR_TIMEOUT', async () => {
-    const { file, dir } = writeScenario('k6op-deadline', { timeout: '3s' });
-    const revoke = await grantGeneratedRbac(fixture.admin, file, env());
-    try {
-      const reportDir = join(dir, 'reports');
-      const run = start(file, reportDir);
-      const name = (await createdTestRun(run.state)).metadata.name;
-      await setStage(name, 'started');
+    await withStartedRun('k6op-deadline', '3s', async ({ run, name, runDir }) => {
       const r = await run.done;
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
       expect(r.stderr).toMatch(
         new RegExp(`TestRun ${NAMESPACE}/${name} did not finish within 3.00s \\(last stage: started\\)`),
       );
       expect(await leftovers()).toEqual([]);
-      const report = reportOf(runDirOf(reportDir, 'k6op-deadline'));
+      const report = reportOf(runDir());
       expect(report.verdict).toBe('aborted');
       expect(report.measurements.k6Operator).toMatchObject({ status: 'timeout', stage: 'started', deleted: true });
-    } finally {
-      await revoke();
-    }
+    });
   }, 180_000);
 
   it('a stopped run (SIGTERM) deletes the TestRun and its ConfigMap, journaled', async () => {
-    const { file, dir } = writeScenario('k6op-abort', { timeout: '2m' });
-    const revoke = await grantGeneratedRbac(fixture.admin, file, env());
-    try {
-      const reportDir = join(dir, 'reports');
-      const run = start(file, reportDir);
-      const name = (await createdTestRun(run.state)).metadata.name;
-      await setStage(name, 'started');
+    await withStartedRun('k6op-abort', '2m', async ({ run, name, runDir }) => {
       run.child.kill('SIGTERM');
       const r = await run.done;
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
       expect(await leftovers()).toEqual([]);
-      const runDir = runDirOf(reportDir, 'k6op-abort');
-      expect(reportOf(runDir).measurements.k6Operator).toMatchObject({ status: 'stopped', deleted: true });
-      expect(journalOfTestRun(runDir).undone).toBe(
-        `TestRun ${NAMESPACE}/${name} deleted, ConfigMap ${name}-script deleted`,
-      );
-    } finally {
-      await revoke();
-    }
+      expect(reportOf(runDir()).measurements.k6Operator).toMatchObject({ status: 'stopped', deleted: true });
+      expect(journalOfTestRun(runDir()).undone).toBe(deletedBoth(name));
+    });
   }, 180_000);
 
   it('after kill -9 of the run, gameday rollback deletes the TestRun and its ConfigMap; a second rollback has nothing to do', async () => {
-    const { file, dir } = writeScenario('k6op-killed', { timeout: '2m' });
-    const revoke = await grantGeneratedRbac(fixture.admin, file, env());
-    try {
-      const reportDir = join(dir, 'reports');
-      const run = start(file, reportDir);
-      const name = (await createdTestRun(run.state)).metadata.name;
-      await setStage(name, 'started');
-      const runDir = runDirOf(reportDir, 'k6op-killed');
+    await withStartedRun('k6op-killed', '2m', async ({ run, name, runDir }) => {
       // Killed once the creation is journaled as applied (the TestRun exists, so it is at most a moment away).
-      await eventually(() => (journalOfTestRun(runDir).applied ? true : undefined), 10_000, 'the applied entry');
+      await eventually(() => (journalOfTestRun(runDir()).applied ? true : undefined), 10_000, 'the applied entry');
       run.child.kill('SIGKILL');
       await run.done;
       expect((await leftovers()).sort()).toEqual([`ConfigMap ${name}-script`, `TestRun ${name}`]);
 
-      const rb = await runCli(['rollback', runDir], env());
+      const rb = await runCli(['rollback', runDir()], env());
       expect(rb.code, `${rb.stdout}\n${rb.stderr}`).toBe(0);
       expect(await leftovers()).toEqual([]);
-      expect(journalOfTestRun(runDir).undone).toBe(
-        `TestRun ${NAMESPACE}/${name} deleted, ConfigMap ${name}-script deleted`,
-      );
-      const again = await runCli(['rollback', runDir], env());
+      expect(journalOfTestRun(runDir()).undone).toBe(deletedBoth(name));
+      const again = await runCli(['rollback', runDir()], env());
       expect(again.code).toBe(0);
       expect(`${again.stdout}${again.stderr}`).toContain('nothing to roll back');
-    } finally {
-      await revoke();
-    }
+    });
   }, 180_000);
 });
