@@ -283,6 +283,21 @@ describe('load.k6.operator on the real API server', () => {
     });
   }, 180_000);
 
+  it('a TestRun the operator puts in stage error ends the run (exit 3, K6_OPERATOR_ERROR) and is deleted', async () => {
+    await withStartedRun('k6op-error', '2m', async ({ run, name, runDir }) => {
+      await setStage(name, 'error');
+      const r = await run.done;
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain(`TestRun ${NAMESPACE}/${name} ended in stage error`);
+      expect(await leftovers()).toEqual([]);
+      expect(reportOf(runDir()).measurements.k6Operator).toMatchObject({
+        status: 'error',
+        stage: 'error',
+        deleted: true,
+      });
+    });
+  }, 180_000);
+
   it('a stopped run (SIGTERM) deletes the TestRun and its ConfigMap, journaled', async () => {
     await withStartedRun('k6op-abort', '2m', async ({ run, name, runDir }) => {
       run.child.kill('SIGTERM');
