@@ -12,7 +12,7 @@ import {
   readK6TestRun,
   type K6TestRunState,
 } from '../drivers/kubernetes/k6-testrun.js';
-import { GamedayError, describeError } from '../errors.js';
+import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import type { K6OperatorMeasurement } from '../report/types.js';
 import type { ResolvedK6Load, ResolvedK6Operator } from '../scenario/types.js';
 import { sleep, type Clock } from '../util/clock.js';
@@ -66,7 +66,16 @@ export async function runK6Operator(
   } catch (error) {
     // Why no delete here: the ConfigMap may exist; the rollback deletes whatever of the two is there.
     journal.failed(id, describeError(error));
-    throw error;
+    const e = isGamedayError(error)
+      ? error
+      : new GamedayError(`cannot create TestRun ${where}: ${describeError(error)}`, {
+          kind: 'runtime',
+          code: 'K6_OPERATOR_CREATE',
+          cause: error,
+        });
+    // Why at once: faults must not start while the load they are measured under never began.
+    opts.onFailure?.(e);
+    throw e;
   }
   journal.applied(id, `TestRun ${where} (parallelism ${load.operator.parallelism}) and ConfigMap ${ref.configMap}`);
   opts.log(`k6-operator TestRun ${where} created: ${load.operator.parallelism} runner(s)`);
