@@ -326,4 +326,29 @@ describe('load.k6.operator on the real API server', () => {
       expect(`${again.stdout}${again.stderr}`).toContain('nothing to roll back');
     });
   }, 180_000);
+
+  // Last: it takes the CRD away from this file's cluster.
+  it('a cluster without the k6-operator CRD stops the run before any fault (exit 3, what to install); the ConfigMap is rolled back', async () => {
+    const { file, dir } = writeScenario('k6op-no-crd', { timeout: '2m' });
+    const revoke = await grantGeneratedRbac(fixture.admin, file, env());
+    try {
+      const crd = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/testruns.k6.io';
+      await fixture.admin.request('DELETE', crd);
+      await eventually(
+        async () =>
+          ((await fixture.admin.request('GET', crd, { allow: [404] })) as { status?: number }).status === 404 ||
+          undefined,
+        30_000,
+        'the CRD to be gone',
+      );
+      const r = await runCli(['run', file, '--report-dir', join(dir, 'reports')], env());
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(/does not serve k6\.io\/v1alpha1 TestRuns/);
+      expect(r.stderr).toContain('install the k6-operator (its CRD testruns.k6.io)');
+      expect(r.stderr).not.toMatch(/step 1: wait/);
+      expect(await fixture.admin.get(`${CONFIGMAPS}?${MANAGED}`).then((l) => l.items)).toEqual([]);
+    } finally {
+      await revoke();
+    }
+  }, 120_000);
 });
