@@ -57,7 +57,11 @@ export async function runK6Operator(
   opts: RunK6OperatorOptions,
 ): Promise<K6OperatorResult> {
   const { client, clock, journal } = opts;
-  const objects = k6OperatorObjects(load, opts.runId, await readScript(load.script));
+  const script = await readScript(load.script).catch((e: GamedayError) => {
+    opts.onFailure?.(e);
+    throw e;
+  });
+  const objects = k6OperatorObjects(load, opts.runId, script);
   const { ref } = objects;
   const where = `${ref.namespace}/${ref.testRun}`;
   const id = journal.intent(ref);
