@@ -58,6 +58,21 @@ function k6Section(r: Report): string[] {
   return [...lines, ''];
 }
 
+/** `load.k6.operator`: the TestRun's stages as gameday saw them; the operator gives no per-request results. */
+function k6OperatorSection(r: Report): string[] {
+  const k = r.measurements.k6Operator;
+  if (!k) return [];
+  const stages = k.stages.map((s) => s.stage).join(' → ') || 'none seen';
+  return [
+    '### k6-operator',
+    '',
+    `- **TestRun:** ${escapeMarkdown(`${k.namespace}/${k.testRun}`)}, ${k.parallelism} runner(s)`,
+    `- **Ended:** ${k.status}; stages seen: ${stages}; ${k.deleted ? 'deleted at the end of the load' : 'deleted by the rollback'}`,
+    '- **Per-request results:** none — the operator reports stages only (see the runners’ own k6 outputs)',
+    '',
+  ];
+}
+
 function promqlSection(r: Report): string[] {
   const p = r.measurements.promql;
   if (!p || p.length === 0) return [];
@@ -79,5 +94,5 @@ function budgetSection(r: Report): string[] {
 
 /** The sections this file adds to "Measurements". */
 export function metricSections(r: Report): string[] {
-  return [...budgetSection(r), ...loadWindowsSection(r), ...k6Section(r), ...promqlSection(r)];
+  return [...budgetSection(r), ...loadWindowsSection(r), ...k6Section(r), ...k6OperatorSection(r), ...promqlSection(r)];
 }

@@ -51,3 +51,28 @@ export interface K6Report {
   /** Lines of k6's NDJSON output read (k6.ndjson in the run directory). */
   linesRead: number;
 }
+
+/**
+ * A load the k6-operator ran in the cluster (`load.k6.operator`): what the operator exposes on its TestRun —
+ * the stage and the conditions — and nothing per request. The runners' own outputs (k6 --out) hold those.
+ */
+export interface K6OperatorMeasurement {
+  namespace: string;
+  testRun: string;
+  configMap: string;
+  parallelism: number;
+  /** The last stage gameday saw; null when the operator never acted on the TestRun. */
+  stage: string | null;
+  /** Each stage gameday saw, with when it first saw it (polling, so a stage shorter than a poll may be missed). */
+  stages: Array<{ stage: string; at: string }>;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  /**
+   * finished or error: the operator's last stages; stopped: gameday deleted the TestRun when the run was
+   * aborted; timeout: not finished within load.k6.operator.timeout (gameday deleted it).
+   */
+  status: 'finished' | 'error' | 'stopped' | 'timeout';
+  /** Always false: the operator reports stages, not requests, so gameday has no request counts or latencies. */
+  perRequestResults: false;
+  /** The TestRun and its ConfigMap were deleted when the load ended (false: the run's rollback deletes them). */
+  deleted: boolean;
+}

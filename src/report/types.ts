@@ -3,7 +3,7 @@
 import type { Verdict } from '../runner/events.js';
 import type { LatencySummary, WindowName } from './types-common.js';
 import type { ObjectiveEvidence } from './types-objective.js';
-import type { K6Report, LoadWindowMeasurement } from './types-load.js';
+import type { K6OperatorMeasurement, K6Report, LoadWindowMeasurement } from './types-load.js';
 import type { ErrorBudgetMeasurement, PromqlMeasurement } from './types-slo.js';
 import type { CheckpointOutcome, NoteEntry, NotificationResult, RegressionResult } from './types-live.js';
 
@@ -280,6 +280,8 @@ export interface Report {
     pods?: PodTimingsMeasurement;
     /** AWS runs: each FIS experiment, its actions' start and end and its resolved targets. */
     fis?: FisExperimentMeasurement[];
+    /** `load.k6.operator`: the TestRun gameday created, as far as the k6-operator reports on it. */
+    k6Operator?: K6OperatorMeasurement;
     /** The load per window that load objectives were judged on. */
     load?: LoadWindowMeasurement[];
     /** Per SLO: the share of its period's error budget the run consumed, and the burn rates. */

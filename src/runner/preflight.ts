@@ -45,7 +45,8 @@ export async function preflightTools(
 ): Promise<Preflight> {
   const result: Preflight = { promql: [] };
   const load = scenario.load;
-  if (load?.engine === 'k6') {
+  // With the k6-operator the runner pods run the script (the operator's initializer inspects it there).
+  if (load?.engine === 'k6' && !load.operator) {
     const found = await checkK6(load.binary, opts.env);
     result.k6 = { found, inspection: await inspectK6(load, found, opts.vars, opts.env) };
   }

@@ -7,6 +7,7 @@ import { GamedayError, describeError, describeErrorWithHint, isGamedayError } fr
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
 import type { RunbookTiming } from '../runbook/types.js';
+import type { K6OperatorResult } from '../load/k6-operator-run.js';
 import type { LoadRunResult } from '../load/windows.js';
 import { EvidenceFiles } from '../report/evidence.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
@@ -26,7 +27,7 @@ import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
 import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
 import { measurePrometheus } from './measure-metrics.js';
-import { startLoad } from './load-run.js';
+import { startK6OperatorLoad, startLoad } from './load-run.js';
 import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
@@ -133,6 +134,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let loadPromise: Promise<LoadRunResult> | undefined;
   const loadCtl = new AbortController();
   let loadResult: LoadRunResult | null = null;
+  let operatorPromise: Promise<K6OperatorResult> | undefined;
+  let operatorResult: K6OperatorResult | null = null;
   let preflight: Preflight | undefined;
   let evidence: EvidenceFiles | undefined;
   let stopAbortWatch: (() => void) | undefined;
@@ -259,7 +262,23 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       journal.applied(id);
       rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
     }
-    if (scenario.load) {
+    const operatorLoad = scenario.load?.engine === 'k6' ? scenario.load.operator : undefined;
+    if (scenario.load?.engine === 'k6' && operatorLoad && targets.kubernetes) {
+      operatorPromise = startK6OperatorLoad(
+        { ...scenario.load, operator: operatorLoad },
+        {
+          clock,
+          rec,
+          signal: AbortSignal.any([signal, loadCtl.signal]),
+          onFailure: (error) => ctl.abort(error),
+          kubernetes: targets.kubernetes.runtime,
+          journal,
+          runId,
+          deleteTimeoutMs: scenario.rollback.timeoutMs,
+        },
+      );
+      operatorPromise.catch(() => undefined);
+    } else if (scenario.load) {
       loadPromise = startLoad(scenario.load, {
         clock,
         rec,
@@ -302,6 +321,11 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       loadResult = await loadPromise;
       if (loadResult.engine === 'k6' && loadResult.error) throw loadResult.error;
     }
+    if (operatorPromise) {
+      rec.note('load', 'waiting for the k6-operator TestRun to finish');
+      operatorResult = await operatorPromise;
+      if (operatorResult.error) throw operatorResult.error;
+    }
     if (scenario.rollback.steadyStateAfter) {
       phase('steady-state-after');
       steadyAfterFailures = await checkSteadyState(scenario.steadyState, probes, clock, 30_000, signal, 'after');
@@ -316,6 +340,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (scheduler) observeEndT = clock.now();
     loadCtl.abort();
     if (loadPromise && !loadResult) loadResult = await loadPromise.catch(() => null);
+    if (operatorPromise && !operatorResult) operatorResult = await operatorPromise.catch(() => null);
     evidence?.close();
     if (markers) {
       await markers.stop();
@@ -390,6 +415,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   Object.assign(report, liveReportParts(live));
   if (repairs.length > 0) report.repairs = repairs;
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
+  if (operatorResult) report.measurements.k6Operator = operatorResult.report;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;
   rec.event({ kind: 'run-end', t: endT, verdict: report.verdict });

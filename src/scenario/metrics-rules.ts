@@ -46,6 +46,53 @@ function loadEngineRules(root: Obj): Problem[] {
       }),
     );
   }
+  if (k6 && obj(k6.operator)) out.push(...operatorRules(root, k6));
+  return out;
+}
+
+/** `load.k6.operator`: a cluster to run in, no local binary, and no objectives on per-request results. */
+function operatorRules(root: Obj, k6: Obj): Problem[] {
+  const out: Problem[] = [];
+  const at: PathSegment[] = ['load', 'k6', 'operator'];
+  if (obj(obj(root.targets)?.kubernetes) === undefined) {
+    out.push(
+      problem(
+        at,
+        'missing-target',
+        'load.k6.operator runs k6 in a Kubernetes cluster, but the scenario has no targets.kubernetes',
+        {
+          hint: 'add targets.kubernetes (the cluster the k6-operator runs in), or remove operator to run k6 on this machine',
+          at: 'key',
+        },
+      ),
+    );
+  }
+  if ('binary' in k6) {
+    out.push(
+      problem(
+        ['load', 'k6', 'binary'],
+        'conflicting-keys',
+        'load.k6.binary names a local k6, but operator runs k6 in the cluster',
+        {
+          hint: "the runner pods use operator.image (default: the operator's); remove binary",
+          at: 'key',
+        },
+      ),
+    );
+  }
+  if (obj(obj(root.objectives)?.load) !== undefined) {
+    out.push(
+      problem(
+        ['objectives', 'load'],
+        'conflicting-keys',
+        'objectives.load needs per-request results, which the k6-operator does not give gameday',
+        {
+          hint: "bound the load with the script's own thresholds (the runners enforce them) and measure the service with probes",
+          at: 'key',
+        },
+      ),
+    );
+  }
   return out;
 }
 

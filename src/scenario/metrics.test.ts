@@ -53,6 +53,78 @@ objectives:
   });
 });
 
+describe('k6 load through the k6-operator', () => {
+  const k8s = (extra: string) => {
+    const r = loadScenarioText(
+      `apiVersion: gameday/v1
+kind: Scenario
+metadata: { name: t }
+targets: { kubernetes: { context: c, namespace: shop } }
+guards: { timeout: 7m }
+probes:
+  fleet: { kubernetes: { deployment: api, readyAtLeast: 1 } }
+steps:
+  - fault: pod-kill
+    select: { labels: { app: api }, count: 1 }
+${extra}`,
+      FILE,
+    );
+    return {
+      scenario: r.scenario,
+      lines: r.diagnostics.map((d) => formatDiagnostic({ ...d, file: basename(d.file) })),
+    };
+  };
+
+  it("runs in the target's namespace until guards.timeout unless told otherwise", () => {
+    const { scenario, lines } = k8s(`load:
+  k6: { script: k6/t.js, vus: 50, operator: { parallelism: 4 } }
+`);
+    expect(lines).toEqual([]);
+    expect(scenario?.load).toEqual({
+      engine: 'k6',
+      script: '/scenarios/team/k6/t.js',
+      env: {},
+      vus: 50,
+      operator: { parallelism: 4, namespace: 'shop', separate: false, timeoutMs: 420_000 },
+    });
+    const full = k8s(`load:
+  k6:
+    script: t.js
+    operator: { parallelism: 2, namespace: load, image: 'grafana/k6:1.1.0', serviceAccount: k6, separate: true, timeout: 90s }
+`);
+    expect(full.lines).toEqual([]);
+    expect(full.scenario?.load).toMatchObject({
+      operator: {
+        parallelism: 2,
+        namespace: 'load',
+        image: 'grafana/k6:1.1.0',
+        serviceAccount: 'k6',
+        separate: true,
+        timeoutMs: 90_000,
+      },
+    });
+  });
+
+  it('refuses it without a cluster, with a local binary, with load objectives and with bad values', () => {
+    const { lines } = load(`load:
+  k6: { script: t.js, binary: k6, operator: { parallelism: 0, namespace: Load_NS, timeout: soon } }
+objectives:
+  load: { maxErrorRate: 5% }
+`);
+    expect(lines).toEqual([
+      'k6.yaml:10:23: load.k6.binary: load.k6.binary names a local k6, but operator runs k6 in the cluster',
+      "  hint: the runner pods use operator.image (default: the operator's); remove binary",
+      'k6.yaml:10:35: load.k6.operator: load.k6.operator runs k6 in a Kubernetes cluster, but the scenario has no targets.kubernetes',
+      '  hint: add targets.kubernetes (the cluster the k6-operator runs in), or remove operator to run k6 on this machine',
+      'k6.yaml:10:60: load.k6.operator.parallelism: must be at least 1, got 0',
+      'k6.yaml:10:74: load.k6.operator.namespace: a Kubernetes name: lowercase letters, digits and "-", got the string "Load_NS"',
+      expect.stringMatching(/^k6\.yaml:10:92: load\.k6\.operator\.timeout: /),
+      'k6.yaml:12:3: objectives.load: objectives.load needs per-request results, which the k6-operator does not give gameday',
+      "  hint: bound the load with the script's own thresholds (the runners enforce them) and measure the service with probes",
+    ]);
+  });
+});
+
 describe('Prometheus probes and PromQL objectives', () => {
   it('resolves a probe with its comparison and credentials from named environment variables', () => {
     const r = loadScenarioText(

@@ -28,8 +28,24 @@ export function parsePeriod(text: string): number | undefined {
 const near = (file: string, path: string): string => (isAbsolute(path) ? path : resolve(dirname(file), path));
 const many = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-export function resolveK6Load(k: z.output<typeof K6Load>, file: string): ResolvedK6Load {
+/** `load.k6`; `defaults` are what `operator` falls back to: the kubernetes target's namespace, guards.timeout. */
+export function resolveK6Load(
+  k: z.output<typeof K6Load>,
+  file: string,
+  defaults: { namespace: string; timeoutMs: number },
+): ResolvedK6Load {
   const out: ResolvedK6Load = { engine: 'k6', script: near(file, k.script), env: { ...(k.env ?? {}) } };
+  if (k.operator !== undefined) {
+    const o = k.operator;
+    out.operator = {
+      parallelism: o.parallelism,
+      namespace: o.namespace ?? defaults.namespace,
+      separate: o.separate ?? false,
+      timeoutMs: o.timeout === undefined ? defaults.timeoutMs : (parseDuration(o.timeout) ?? defaults.timeoutMs),
+    };
+    if (o.image !== undefined) out.operator.image = o.image;
+    if (o.serviceAccount !== undefined) out.operator.serviceAccount = o.serviceAccount;
+  }
   // A bare name is looked up on PATH; anything with a slash is a path beside the scenario.
   if (k.binary !== undefined) out.binary = k.binary.includes('/') ? near(file, k.binary) : k.binary;
   if (k.vus !== undefined) out.vus = k.vus;

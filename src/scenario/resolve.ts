@@ -76,7 +76,12 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
   }
   const builtin = input.load?.builtin;
   if (builtin !== undefined) scenario.load = resolveLoad(builtin);
-  else if (input.load?.k6 !== undefined) scenario.load = resolveK6Load(input.load.k6, file);
+  else if (input.load?.k6 !== undefined) {
+    scenario.load = resolveK6Load(input.load.k6, file, {
+      namespace: k8s?.namespace ?? 'default',
+      timeoutMs: scenario.guards.timeoutMs,
+    });
+  }
   const slos = resolveSlos(input.slos, file);
   if (slos !== undefined) scenario.slos = slos;
   const pg = input.markers?.postgres;

@@ -16,6 +16,20 @@ export interface ResolvedK6Load {
   /** As k6 takes it ("30s"). */
   duration?: string;
   stages?: Array<{ duration: string; target: number }>;
+  /** Run in the cluster through the k6-operator instead of a local process. */
+  operator?: ResolvedK6Operator;
+}
+
+/** `load.k6.operator`: a k6-operator TestRun in the kubernetes target's cluster. */
+export interface ResolvedK6Operator {
+  parallelism: number;
+  /** Namespace of the TestRun and its script ConfigMap. */
+  namespace: string;
+  image?: string;
+  serviceAccount?: string;
+  separate: boolean;
+  /** How long gameday waits for the TestRun to finish before stopping it. */
+  timeoutMs: number;
 }
 
 /** How to reach a Prometheus server; credentials are read from the named environment variables at use. */

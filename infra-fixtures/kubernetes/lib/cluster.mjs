@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { startOwnerWatchdog } from '../../shared/watchdog.mjs';
 import { KubeClient, componentKubeconfigYaml, kubeconfigYaml, readManifests } from './kube.mjs';
 import { LABELS, ZONES, nodeObject, planNodes } from './nodes.mjs';
+import { applyCrds } from './crds.mjs';
 import { generatePki } from './pki.mjs';
 import { readPids, startProcess, stopAll } from './procs.mjs';
 import { freePorts, isAlive, isListening, since, sleep, tail, waitFor } from './util.mjs';
@@ -304,6 +305,8 @@ export async function up(opts = {}) {
       ...namespaces.map((o) => admin.apply(o)),
     ]);
     await Promise.all(readManifests(path.join(rbacDir, 'gameday.yaml')).map((o) => admin.apply(o)));
+    const crds = await applyCrds(admin, checkAbort);
+    say(`CustomResourceDefinitions established (${crds.join(', ')})`);
 
     const qps = (n) => [`--kube-api-qps=${n}`, `--kube-api-burst=${2 * n}`];
     const delegated = (kubeconfig) => [

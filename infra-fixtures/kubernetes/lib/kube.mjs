@@ -23,6 +23,7 @@ const RESOURCES = {
   ClusterRoleBinding: ['clusterrolebindings', false],
   FlowSchema: ['flowschemas', false],
   PriorityLevelConfiguration: ['prioritylevelconfigurations', false],
+  CustomResourceDefinition: ['customresourcedefinitions', false],
 };
 
 export class KubeError extends Error {

@@ -8,6 +8,7 @@ import { connectKubernetes } from '../../faults/kubernetes/connect.js';
 import { kubernetesGuardViolations } from '../../faults/kubernetes/guards.js';
 import { describePlan, planRun } from '../../runner/plan.js';
 import { describeInspection } from '../../load/k6-inspect.js';
+import { describeK6Operator } from '../../load/k6-operator-manifest.js';
 import { preflightTools } from '../../runner/preflight.js';
 import { parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -85,6 +86,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (tools.k6 && scenario.load?.engine === 'k6') {
     extra.push(...describeInspection(scenario.load, tools.k6.found, tools.k6.inspection));
   }
+  const load = scenario.load;
+  if (load?.engine === 'k6' && load.operator) extra.push(...describeK6Operator({ ...load, operator: load.operator }));
   if (tools.promql.length > 0) extra.push(`promql: ${tools.promql.length} expression(s) parse on their Prometheus`);
   const violations = [...checkGuards(scenario, plan), ...kubernetesGuardViolations(scenario, plan)];
   if (values['json']) {

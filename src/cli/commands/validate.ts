@@ -60,7 +60,8 @@ function verdict(file: string, result: LoadResult | GameDayLoadResult, strict: b
 /** A scenario with k6 load needs k6 on this machine: missing or too old is a problem of the file. */
 async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic | undefined> {
   const load = result.scenario?.load;
-  if (load?.engine !== 'k6') return undefined;
+  // With the k6-operator, k6 runs in the cluster's runner pods: this machine needs none.
+  if (load?.engine !== 'k6' || load.operator) return undefined;
   try {
     await checkK6(load.binary);
     return undefined;

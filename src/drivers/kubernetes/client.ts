@@ -568,6 +568,48 @@ export class KubeClient {
     return JSON.parse(text) as Record<string, unknown>;
   }
 
+  /** Create an object in its collection (POST); 'exists' when one of that name is there already (409). */
+  async createObject(collectionPath: string, obj: object): Promise<Record<string, unknown> | 'exists'> {
+    try {
+      const text = await this.call('create', `create ${collectionPath}`, () =>
+        this.direct(HttpMethod.POST, collectionPath, { body: obj }),
+      );
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      if (errorStatus(error) === 409) return 'exists';
+      throw error;
+    }
+  }
+
+  /** One object as the API serves it, or undefined when it does not exist. */
+  async getObject(path: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    try {
+      const text = await this.call(
+        'get',
+        `get ${path}`,
+        () => this.direct(HttpMethod.GET, path),
+        signal ? { signal } : {},
+      );
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      if (errorStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Delete an object, and what it owns with it (background propagation); 'gone' when it did not exist. */
+  async deleteObject(path: string): Promise<'deleted' | 'gone'> {
+    try {
+      await this.call('delete', `delete ${path}`, () =>
+        this.direct(HttpMethod.DELETE, `${path}?propagationPolicy=Background`),
+      );
+      return 'deleted';
+    } catch (error) {
+      if (errorStatus(error) === 404) return 'gone';
+      throw error;
+    }
+  }
+
   // ---------- authorization ----------
 
   /** SelfSubjectAccessReview: may the current user do `verb` on `resource` (in `namespace`; object `name`)? */

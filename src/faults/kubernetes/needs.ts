@@ -164,6 +164,7 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
       nodes(['list', 'watch'], why);
     }
   }
+  for (const p of k6OperatorPermissions(scenario)) add(p);
   // Runbook steps that scale a Deployment through the target's own context are checked and granted with it.
   for (const { step, ref } of scaleSteps(scenario)) {
     if (onTargetCluster(scenario, ref)) for (const p of kubernetesScalePermissions(step, ref)) add(p);
@@ -178,6 +179,25 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
   needs.podNamespaces = [...pods];
   needs.permissions = sortPermissions([...perms.values()]);
   return needs;
+}
+
+/**
+ * `load.k6.operator`: the script ConfigMap and the TestRun in the operator's namespace — created at the
+ * load's start, read while gameday follows the stage, deleted at its end, on abort and at rollback.
+ */
+function k6OperatorPermissions(scenario: Scenario): Permission[] {
+  const op = scenario.load?.engine === 'k6' ? scenario.load.operator : undefined;
+  if (!op) return [];
+  const namespace = op.namespace;
+  const why = {
+    get: 'load.k6.operator follows the TestRun and checks both are gone after deleting them',
+    create: 'load.k6.operator creates the k6-operator TestRun and the ConfigMap holding its script',
+    delete: 'load.k6.operator deletes the TestRun and its script ConfigMap at the end, on abort and at rollback',
+  };
+  return (['get', 'create', 'delete'] as const).flatMap((verb) => [
+    { group: 'k6.io', resource: 'testruns', verb, namespace, why: why[verb] },
+    { group: '', resource: 'configmaps', verb, namespace, why: why[verb] },
+  ]);
 }
 
 /** Stable order: namespace, group, resource, subresource, then get → delete. */

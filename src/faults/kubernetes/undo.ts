@@ -98,6 +98,13 @@ async function waitNodes(
 }
 
 export const kubernetesUndoHandlers: Record<string, (args: Args, ctx: UndoContext) => Promise<string>> = {
+  /** After load.k6.operator created a TestRun: it and its script ConfigMap deleted, and gone. */
+  async 'kubernetes:delete-k6-testrun'(args, ctx) {
+    const ref = { namespace: str(args, 'namespace'), testRun: str(args, 'testRun'), configMap: str(args, 'configMap') };
+    const { deleteK6TestRun } = await import('../../drivers/kubernetes/k6-testrun.js');
+    return withCluster(args, (cluster) => deleteK6TestRun(cluster.client, ref, ctx.timeoutMs, ctx.signal));
+  },
+
   /** After pod-kill: as many matching pods Ready as before the fault. */
   async 'kubernetes:ensure-pods-ready'(args, ctx) {
     return withCluster(args, async (cluster) => {
