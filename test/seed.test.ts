@@ -1,9 +1,10 @@
-// --seed across every command that makes random choices, on the real sandbox: a gate prints and records its
-// seed, and the same gate replayed with `--seed N` picks the same replicas in the same order; `plan --seed N
-// --json` of the same files lists exactly those choices; a game day run alone with the seed its gate handed
-// it makes its choices again; bad seeds exit 2 with a hint on every command that takes one.
+// --seed across every command that makes random choices, on the real sandbox and a real scratch PostgreSQL:
+// a gate prints and records its seed, and the same gate replayed with `--seed N` picks the same replicas in
+// the same order; `plan --seed N --json` of the same files lists exactly those choices; a game day run alone
+// with the seed its gate handed it makes its choices again; a drill's random pick of a backup repeats with
+// its seed; bad seeds exit 2 with a hint on every command that takes one.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,43 @@ describe('--seed for game days, gates and plans', () => {
     expect(item?.choices).toEqual(inGate.choices);
     expect(readJson<Report>(join(item?.runDir ?? '', 'report.json')).choices).toEqual(inGate.choices);
     expect(readFileSync(join(g.runDir, 'summary.md'), 'utf8')).toContain(`seed ${seed} (`);
+  }, 300_000);
+
+  it("a drill's random pick of a backup is the seed's: the same seed picks the same backup again", async () => {
+    const dumps = join(base, 'dumps');
+    mkdirSync(dumps);
+    for (let i = 1; i <= 20; i++)
+      writeFileSync(
+        join(dumps, `backup-${i}.sql`),
+        `create table picked (n int);\ninsert into picked values (${i});\n`,
+      );
+    const drill = async (seed: number): Promise<string | undefined> => {
+      const res = await runCli(
+        [
+          'drill',
+          'test/fixtures/seed/drill-random.yaml',
+          '--seed',
+          String(seed),
+          '--report-dir',
+          join(base, 'drills'),
+          '--json',
+        ],
+        { SEED_DUMPS: dumps },
+      );
+      expect(res.code, res.stderr.slice(-2000)).toBe(0);
+      const r = JSON.parse(res.stdout) as Report;
+      expect(r.seed).toBe(seed);
+      expect(r.timeline.some((e) => e.kind === 'plan' && e.message.startsWith(`seed ${seed} `))).toBe(true);
+      return r.measurements.restore?.source.name ?? undefined;
+    };
+    const picked = await drill(3);
+    expect(picked).toMatch(/^backup-\d+\.sql$/);
+    expect(await drill(3)).toBe(picked);
+    expect(await drill(3)).toBe(picked);
+    // Other seeds draw other numbers: among four of them, one picks another of the 20 backups.
+    const others: Array<string | undefined> = [];
+    for (const seed of [4, 5, 6, 7]) others.push(await drill(seed));
+    expect(others.some((name) => name !== picked)).toBe(true);
   }, 300_000);
 
   it('rejects a bad seed with exit 2 and a hint on every command that takes one', async () => {
