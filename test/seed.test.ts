@@ -64,6 +64,11 @@ describe('--seed for game days, gates and plans', () => {
     expect(Number.isInteger(seed)).toBe(true);
     expect(first.stderr).toContain(`gate seed ${seed} (gameday gate --seed ${seed}`);
     expect(readFileSync(join(base, 'first', 'summary.md'), 'utf8')).toContain(`seed ${seed} (`);
+    // CI keeps junit.xml: each testsuite carries its run's seed.
+    const junit = readFileSync(join(base, 'first', 'junit.xml'), 'utf8');
+    expect([...junit.matchAll(/<property name="gameday.seed" value="(\d+)"\/>/g)].map((m) => Number(m[1]))).toEqual(
+      first.gate.runs.map((r) => r.seed),
+    );
     // The scenario at position 0, then the game day's one run (its checkpoint takes no seed): seed + 0, seed + 1.
     expect(first.gate.runs.map((r) => [r.scenario, r.seed])).toEqual([
       ['it-seed-pod-kill', seed],
