@@ -83,6 +83,8 @@ describe('--seed for game days, gates and plans', () => {
       expect(choice?.affected, r.scenario).toHaveLength(2);
       expect(choice?.actedOn, r.scenario).toEqual(choice?.affected);
       expect(first.gate.runs[k]?.choices).toEqual(r.choices);
+      const html = readFileSync(join(first.gate.runs[k]?.runDir ?? '', 'report.html'), 'utf8');
+      expect(html).toContain(`seed <code>${r.seed}</code>`);
     }
 
     const listed = await plan([GATE, '--seed', String(seed)]);
