@@ -14,6 +14,7 @@ import { pendingUndos, readJournal } from '../src/runner/journal.js';
 import { eventually, runCli, startCli } from './helpers/cli.js';
 import { startControlProxy, type ControlProxy } from './helpers/control-proxy.js';
 import { expectEndedNormally } from './helpers/verdict.js';
+import { fleetWhole as waitFleetWhole } from './helpers/sandbox.js';
 
 let sandbox: SandboxHandle;
 let proxy: ControlProxy;
@@ -45,16 +46,7 @@ function onlyRunDir(dir: string, scenario: string): string {
 const readReport = (runDir: string): Report => JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
 
 /** Wait until every zone is up and the fleet is whole (the state every test leaves behind). */
-async function fleetWhole(): Promise<void> {
-  await eventually(
-    async () => {
-      const s = await sandbox.client.status();
-      return s.ready === s.desired && Object.values(s.zones).every((z) => z.up) ? true : undefined;
-    },
-    60_000,
-    'the sandbox fleet to be whole',
-  );
-}
+const fleetWhole = (): Promise<void> => waitFleetWhole(sandbox.client, 60_000);
 
 /** Wait until `zone` is down (the run's fault is in place). */
 async function zoneDown(zone: string): Promise<void> {

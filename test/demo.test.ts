@@ -138,7 +138,9 @@ describe('gameday demo', () => {
     ]);
     // The sandbox seeds 5,000 contacts: the row count is read from the restored copy, not echoed from the source.
     expect(drill.measurements.validations?.[0]?.actual).toBe(5000);
-    expect(readFileSync(join(runDirs[5] as string, 'summary.md'), 'utf8')).toMatch(/Restore drill/);
+    expect(
+      readFileSync(join(runDirs[names.indexOf('sandbox-backup-restore')] as string, 'summary.md'), 'utf8'),
+    ).toMatch(/Restore drill/);
   }, 900_000);
 
   it('Ctrl-C during a run with its own sandbox rolls back and stops the sandbox', async () => {

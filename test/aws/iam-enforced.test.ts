@@ -7,7 +7,7 @@
 // The test tier removes a representative set of actions per scenario; `node bench/run.js iam` removes
 // every action moto can refuse (GAMEDAY_IAM_ACTIONS=all) and prints the table.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { iamActionFor, type PolicyDocument } from '../../src/iam/index.js';
 import type { Report } from '../../src/report/types.js';
 import { pendingUndos, readJournal } from '../../src/runner/journal.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { runDirs } from '../helpers/reports.js';
 import { enforcedCases, startWorld, type EnforcedCase, type World } from './enforced-cases.js';
 import { checkable, harnessPolicy, principalEnv, runAsPrincipal, without } from './enforced.js';
 import { startMotoForTests } from './moto.js';
@@ -54,11 +55,9 @@ afterAll(async () => {
 
 /** The one report under `dir`. */
 function reportIn(dir: string): Report | undefined {
-  for (const scenario of existsSync(dir) ? readdirSync(dir) : []) {
-    for (const run of readdirSync(join(dir, scenario))) {
-      const file = join(dir, scenario, run, 'report.json');
-      if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Report;
-    }
+  for (const run of runDirs(dir)) {
+    const file = join(run, 'report.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Report;
   }
   return undefined;
 }
@@ -88,16 +87,11 @@ async function runCase(
  * back by hand), so record that as an operator would: `gameday rollback <run-dir> --resolved`.
  */
 async function resolveByHand(dir: string, env: Record<string, string>): Promise<void> {
-  for (const scenario of existsSync(dir) ? readdirSync(dir) : []) {
-    for (const run of readdirSync(join(dir, scenario))) {
-      const journal = join(dir, scenario, run, 'journal.ndjson');
-      if (!existsSync(journal) || pendingUndos(readJournal(journal)).length === 0) continue;
-      const res = await runCli(['rollback', join(dir, scenario, run), '--resolved'], {
-        ...env,
-        ...principalEnv(world.moto.admin),
-      });
-      expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-    }
+  for (const run of runDirs(dir)) {
+    const journal = join(run, 'journal.ndjson');
+    if (!existsSync(journal) || pendingUndos(readJournal(journal)).length === 0) continue;
+    const res = await runCli(['rollback', run, '--resolved'], { ...env, ...principalEnv(world.moto.admin) });
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
   }
 }
 

@@ -3,11 +3,12 @@
 // compare the target with a snapshot taken before the run; then a second rollback must find nothing
 // to do. Shared by the test tiers (a fixed set of kill points) and `node bench/run.js crash` (all).
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { readJournal } from '../../src/runner/journal.js';
 import { runCli, startCli, type CliResult } from '../helpers/cli.js';
+import { runDirs } from '../helpers/reports.js';
 
 /** A system faults run against, seen through snapshots that must match before and after. */
 export interface CrashTarget {
@@ -77,12 +78,7 @@ export function diffSnapshots(before: unknown, after: unknown, path = ''): strin
 
 /** The one run directory under `dir` (<dir>/<scenario>/<run-id>). */
 function runDirIn(dir: string): string | undefined {
-  for (const scenario of existsSync(dir) ? readdirSync(dir) : []) {
-    for (const run of readdirSync(join(dir, scenario))) {
-      if (existsSync(join(dir, scenario, run, 'journal.ndjson'))) return join(dir, scenario, run);
-    }
-  }
-  return undefined;
+  return runDirs(dir).find((run) => existsSync(join(run, 'journal.ndjson')));
 }
 
 /**

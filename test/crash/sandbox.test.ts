@@ -6,12 +6,13 @@
 // it and exits 0. The full matrix (every kill point) is `node bench/run.js crash`.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeScratchServer } from '../../src/drivers/postgres/scratch.js';
 import { startSandbox } from '../../src/drivers/sandbox/index.js';
 import { readJournal } from '../../src/runner/journal.js';
 import { runCli } from '../helpers/cli.js';
+import { runDirs } from '../helpers/reports.js';
 import { crashAt, explain, formatTable, type CrashCase, type CrashOutcome, type CrashTarget } from './harness.js';
 import { FLEET_CASES, FLEET_SANDBOX, REGION_CASES, REGION_SANDBOX, SELF_STARTED_CASES } from './sandbox-cases.js';
 import { crashRoot, externalSandbox, selfStartedSandbox } from './sandbox-target.js';
@@ -67,9 +68,8 @@ describe('a target that vanished', () => {
       GAMEDAY_FAILPOINT: `kill-after-applied:${killPoint}`,
     });
     expect(res.signal, res.stdout + res.stderr).toBe('SIGKILL');
-    const [scenario] = readdirSync(dir);
-    const [run] = readdirSync(join(dir, scenario as string));
-    return join(dir, scenario as string, run as string);
+    const [run] = runDirs(dir);
+    return run as string;
   }
 
   it('a sandbox the run did not start (GAMEDAY_SANDBOX_URL) that is unreachable is still exit 4', async () => {

@@ -1,6 +1,23 @@
 // Reports as runs write them, for tests of what reads reports: history, the gate, notifications.
 
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ObjectiveResult, Report } from '../../src/report/types.js';
+
+/**
+ * Every run directory under a report dir (<dir>/<scenario>/<run-id>), in name order. Files there (the
+ * history index, index.ndjson; a gate's junit.xml) are not runs.
+ */
+export function runDirs(dir: string): string[] {
+  const subdirs = (d: string): string[] =>
+    existsSync(d)
+      ? readdirSync(d)
+          .sort()
+          .map((n) => join(d, n))
+          .filter((p) => statSync(p).isDirectory())
+      : [];
+  return subdirs(dir).flatMap(subdirs);
+}
 
 export function objective(over: Partial<ObjectiveResult> & { name: string }): ObjectiveResult {
   return {
