@@ -32,6 +32,7 @@ Commands:
   run <file> [--report-dir D]    run a scenario and write reports to D/<scenario>/<run-id>/
   drill <file> [--report-dir D]  run a backup-restore drill: restore time, RPO, validations
   rollback <run-dir>             undo what a crashed or killed run left behind
+  rollback --target <file>       … from any machine, through the shared lock and journal (--orphans: every gone run)
   iam <file>                     print the least-privilege IAM policies an AWS scenario needs (JSON)
   rbac <file>                    print the least-privilege Kubernetes Role/ClusterRole a scenario needs
   report <run-dir> [--html]      print a finished run's (or game day's) summary; write its report.html again

@@ -136,3 +136,24 @@ export function drillStatements(source: DrillSourceConfig, arns: Arns, dbInstanc
   );
   return out;
 }
+
+/** targets.aws.lock: the lock objects and journal copies under its prefix, and listing them (`gameday rollback --orphans`). */
+export function sharedLockStatements(lock: { bucket: string; prefix: string } | undefined): PolicyStatement[] {
+  if (!lock) return [];
+  const bucket = `arn:aws:s3:::${lock.bucket}`;
+  return [
+    {
+      Sid: 'SharedTargetLock',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: [`${bucket}/${lock.prefix}*`],
+    },
+    {
+      Sid: 'FindTargetLocks',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [bucket],
+      Condition: { StringLike: { 's3:prefix': [`${lock.prefix}*`] } },
+    },
+  ];
+}

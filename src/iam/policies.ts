@@ -3,7 +3,7 @@
 
 import { azOutageExperiment, dbFailoverExperiment, spotInterruptionExperiment } from '../faults/aws/index.js';
 import type { AwsFault, FisExperimentSpec } from '../faults/aws/types.js';
-import { drillStatements, runbookStatements } from './data.js';
+import { drillStatements, runbookStatements, sharedLockStatements } from './data.js';
 import { fisRoleStatements } from './fis-role.js';
 import { cloudWatchStatements, fisHarnessStatements, fisOf, rdsHarnessStatements } from './harness.js';
 import { doc, type ArnMaker, type IamPolicies, type IamScenarioConfig, type PolicyStatement } from './types.js';
@@ -60,6 +60,7 @@ export function iamPolicies(config: IamScenarioConfig): IamPolicies {
     ...rdsHarnessStatements(config, arns, described),
     ...data,
     ...cloudWatchStatements(config, arns),
+    ...sharedLockStatements(config.target.lock),
   ];
 
   const experiments = config.faults.map(experimentOf).filter((e): e is FisExperimentSpec => !!e);

@@ -29,7 +29,7 @@ export interface IamRunbookStep {
 }
 
 export interface IamScenarioConfig {
-  target: Pick<AwsTargetConfig, 'region' | 'accounts' | 'fisRoleArn'>;
+  target: Pick<AwsTargetConfig, 'region' | 'accounts' | 'fisRoleArn' | 'lock'>;
   faults: AwsFault[];
   probes?: Array<{ cloudwatch: CloudWatchProbeConfig } | { rds: RdsProbeConfig }>;
   /** The runbook steps of region-failover faults on target aws (route53-change, rds-promote-read-replica). */

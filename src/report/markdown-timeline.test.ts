@@ -1,5 +1,6 @@
 // summary.md's timeline: the plan is listed once (under Plan), not as a row per line before the steps that
-// repeat it, and an event's kind is not repeated when its message already starts with it.
+// repeat it, and an event's kind is not repeated when its message already starts with it. A repair made
+// before the run is under Rollback.
 
 import { describe, expect, it } from 'vitest';
 import { toMarkdown } from './markdown.js';
@@ -41,5 +42,28 @@ describe('summary.md timeline', () => {
     expect(timeline).toContain('| phase plan |');
     expect(timeline).not.toContain('phase: phase');
     expect(timeline).toContain('step-start: step 1 pod-kill #1 started');
+  });
+
+  it('says under Rollback which gone run was rolled back before this one, and how that ended', () => {
+    const repaired: Report = {
+      ...report,
+      repairs: [
+        {
+          key: 'kubernetes:https://k',
+          runId: 'r0',
+          host: 'runner-7',
+          since: at,
+          renewedAt: at,
+          journal: 'reports/demo/r0',
+          undone: 2,
+          complete: false,
+          failed: [{ id: 'm3', error: 'timeout' }],
+        },
+      ],
+    };
+    const rollback = toMarkdown(repaired).slice(toMarkdown(repaired).indexOf('## Rollback'));
+    expect(rollback).toContain('the gone run `r0` (on runner-7, last renewed 2026-01-01T00:00:00.000Z)');
+    expect(rollback).toContain('rolled back from `reports/demo/r0`: 2 undo step(s) done, **1 failed**.');
+    expect(toMarkdown(report)).not.toContain('Before this run');
   });
 });

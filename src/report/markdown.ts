@@ -299,9 +299,17 @@ function timeline(r: Report): string[] {
   return lines;
 }
 
+/** Gone runs on the same target this run rolled back before it took the lock. */
+function repairs(r: Report): string[] {
+  return (r.repairs ?? []).flatMap((p) => [
+    `Before this run, the gone run ${code(p.runId)} (on ${escapeMarkdown(p.host || 'an unknown host')}, last renewed ${p.renewedAt || 'never'}) was rolled back from ${code(p.journal)}: ${p.undone} undo step(s) done${p.complete ? '' : `, **${p.failed.length} failed**`}.`,
+    '',
+  ]);
+}
+
 function rollback(r: Report): string[] {
   const rb = r.rollback;
-  const lines = ['## Rollback', ''];
+  const lines = ['## Rollback', '', ...repairs(r)];
   if (rb.complete) return [...lines, `Complete: ${rb.undone} undo step(s) done.`];
   lines.push(`**INCOMPLETE: a person must look.** ${rb.undone} undo step(s) done, ${rb.failed.length} failed:`, '');
   for (const f of rb.failed) {

@@ -250,6 +250,22 @@ export interface ValidationResult {
   detail: string;
 }
 
+/** A gone run rolled back at the start of this one: whose, from which journal, how it ended. */
+export interface RepairResult {
+  /** The lock key of the target it left changed. */
+  key: string;
+  runId: string;
+  host: string;
+  /** When it took the lock, and when it last renewed it (ISO). */
+  since: string;
+  renewedAt: string;
+  /** The run directory whose journal.ndjson was undone (a copy of the mirrored one when it ran elsewhere). */
+  journal: string;
+  undone: number;
+  complete: boolean;
+  failed: Array<{ id: string; error: string }>;
+}
+
 export interface Report {
   /** The report schema's id (schema/report.schema.json); written by the report writer. */
   $schema?: string;
@@ -299,6 +315,11 @@ export interface Report {
     undone: number;
     failed: Array<{ id: string; error: string; code?: string; hint?: string }>;
   };
+  /**
+   * Runs on the same target whose holder was gone (it stopped renewing its shared lock, or its process
+   * died) and that this run rolled back from their journals before taking the lock (also on the timeline).
+   */
+  repairs?: RepairResult[];
   /** Observations added with `gameday note`, live or afterwards (also on the timeline). */
   notes?: NoteEntry[];
   /** Each checkpoint step: who answered, what was decided, how long the run waited. */

@@ -30,13 +30,25 @@ export type JournalEntry =
   /** The identity of a system the run acts on, recorded when the run connected (rollback must reach the same one). */
   | { type: 'target'; at: string; key: string; identity: TargetIdentity }
   /** A target lock the run holds (rollback takes the same lock while it works). */
-  | { type: 'lock'; at: string; key: string; backend: string; location: string }
+  /** spec: plain data to open a shared lock's store again (Lease, S3), where its journal is also mirrored. */
+  | { type: 'lock'; at: string; key: string; backend: string; location: string; spec?: Record<string, unknown> }
   | { type: 'intent'; at: string; id: string; step: string; action: string; target: string; undo: UndoAction }
   | { type: 'applied'; at: string; id: string; detail?: string }
   /** notSent: the call provably never reached the system (connection refused): nothing was changed. */
   | { type: 'failed'; at: string; id: string; error: string; notSent?: boolean }
   | { type: 'undone'; at: string; id: string; detail?: string }
   | { type: 'undo-failed'; at: string; id: string; error: string }
+  /** A gone run on the same target that this run rolled back (from `journal`, its run directory) before taking the lock. */
+  | {
+      type: 'repair';
+      at: string;
+      key: string;
+      runId: string;
+      host: string;
+      journal: string;
+      undone: number;
+      complete: boolean;
+    }
   | { type: 'end'; at: string; verdict: string; rollbackComplete: boolean };
 
 /** An intent that has not been undone yet, newest last. */
@@ -53,6 +65,13 @@ export interface PendingUndo {
 
 export type JournalListener = (entry: JournalEntry) => void;
 
+/** A synchronous copy of the journal elsewhere (a shared lock's store): handed the whole text after each append. */
+export interface JournalMirror {
+  readonly where: string;
+  write(text: string): void;
+  close(): void;
+}
+
 /** Append-only writer. Every append is fsync'ed before it returns: the undo is on disk before the mutation. */
 export class Journal {
   readonly path: string;
@@ -61,6 +80,9 @@ export class Journal {
   private readonly listeners = new Set<JournalListener>();
   /** The undone ids as of a file size, so `undone` reads the file only when another writer appended. */
   private known: { size: number; ids: Set<string> } | undefined;
+  private readonly mirrors: JournalMirror[] = [];
+  /** The journal's text, kept while it is mirrored (each mirror write carries all of it). */
+  private text: string | undefined;
   private appliedCount = 0;
   /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
   private readonly killAt = killAfterApplied();
@@ -83,13 +105,46 @@ export class Journal {
     return () => this.listeners.delete(listener);
   }
 
-  /** Append one entry and flush it to disk. */
+  /**
+   * From now on, copy the journal to `mirror` before each append returns (everything so far is copied
+   * now). Throws when the first copy fails: a run must not act on a target whose store it cannot write.
+   */
+  mirrorTo(mirror: JournalMirror): void {
+    this.text ??= readFileSync(this.path, 'utf8');
+    mirror.write(this.text);
+    this.mirrors.push(mirror);
+  }
+
+  /** Stop mirroring (before the shared locks are released: their store drops the copy then). */
+  stopMirroring(): void {
+    for (const m of this.mirrors.splice(0)) m.close();
+    this.text = undefined;
+  }
+
+  /** Where the journal is mirrored. */
+  mirroredTo(): string[] {
+    return this.mirrors.map((m) => m.where);
+  }
+
+  /** Append one entry and flush it to disk (and to every mirror). */
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error(`journal ${this.path} is closed`);
     const line = `${JSON.stringify(entry)}\n`;
     writeSync(this.fd, line);
     // Why fsync: a kill -9 or power loss right after this call must still leave the undo on disk.
     fsyncSync(this.fd);
+    if (this.text !== undefined) {
+      this.text += line;
+      for (const m of this.mirrors) {
+        try {
+          m.write(this.text);
+        } catch (error) {
+          // Why only intents fail: an intent must be visible to other machines before its mutation, so
+          // the mutation does not happen; any later write carries the whole text and repairs the copy.
+          if (entry.type === 'intent') throw error;
+        }
+      }
+    }
     if (this.known) {
       if (entry.type === 'undone') this.known.ids.add(entry.id);
       this.known.size += Buffer.byteLength(line);
@@ -151,6 +206,7 @@ export class Journal {
   }
 
   close(): void {
+    this.stopMirroring();
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
@@ -171,6 +227,12 @@ export function readJournal(path: string): JournalEntry[] {
       cause: error,
     });
   }
+  return parseJournal(text, path);
+}
+
+/** Parse a journal's NDJSON text (`name` for messages). A torn last line is ignored. */
+export function parseJournal(text: string, name: string): JournalEntry[] {
+  const path = name;
   const entries: JournalEntry[] = [];
   const lines = text.split('\n');
   lines.forEach((line, i) => {

@@ -12,6 +12,7 @@ import {
   acquireTargetLock,
   holderFor,
   lockBackendFor,
+  mirrorJournal,
   releaseLocks,
   type TargetLock,
   type TargetLockBackend,
@@ -32,6 +33,11 @@ export interface JournalRollbackOptions {
   awsClientOptions?: AwsClientOptions;
   /** Test seam: one backend for every lock (default: the backend each journaled lock names). */
   lockBackend?: TargetLockBackend;
+  /**
+   * The run's shared lock says its holder is gone (its dead-man time passed): a run on another host need
+   * not be checked from here. A holder that is alive is still refused.
+   */
+  ownerGone?: boolean;
   signal?: AbortSignal;
   log?(message: string): void;
   /** Called once the checks passed and the locks are held, before the first undo. */
@@ -44,7 +50,7 @@ export type JournalRollbackOutcome =
   | { status: 'rolled-back'; pending: number; result: RollbackResult; checked: string[] };
 
 /** Refuse while the run that owns the journal still runs (exit 2): it rolls back by itself, and racing it undoes twice. */
-function refuseLiveOwner(entries: ReturnType<typeof readJournal>, force: boolean): void {
+function refuseLiveOwner(entries: ReturnType<typeof readJournal>, force: boolean, ownerGone: boolean): void {
   const run = journalRun(entries);
   if (!run || journalEnded(entries)) return;
   const state = processState({
@@ -60,7 +66,7 @@ function refuseLiveOwner(entries: ReturnType<typeof readJournal>, force: boolean
       hint: `a live run rolls back by itself when it ends; to stop it now send it SIGINT (kill -INT ${run.pid}): it stops the experiment and rolls back`,
     });
   }
-  if (state === 'unknown' && !force) {
+  if (state === 'unknown' && !force && !ownerGone) {
     throw new GamedayError(
       `run ${run.runId} ran on host ${run.host ?? '?'} (pid ${run.pid}); gameday cannot tell from here whether it still runs`,
       {
@@ -74,15 +80,18 @@ function refuseLiveOwner(entries: ReturnType<typeof readJournal>, force: boolean
 }
 
 /** The locks rollback holds: the journal's own (no two rollbacks of one journal) and every target lock the run took. */
-function wantedLocks(
+async function wantedLocks(
   journalPath: string,
   entries: ReturnType<typeof readJournal>,
   opts: JournalRollbackOptions,
-): Array<{ key: string; backend: TargetLockBackend }> {
-  const out = [{ key: `journal:${journalPath}`, backend: opts.lockBackend ?? new FileLockBackend() }];
+): Promise<Array<{ key: string; backend: TargetLockBackend }>> {
+  const out: Array<{ key: string; backend: TargetLockBackend }> = [
+    { key: `journal:${journalPath}`, backend: opts.lockBackend ?? new FileLockBackend() },
+  ];
   for (const l of journalLocks(entries)) {
-    const backend = opts.lockBackend ?? lockBackendFor(l.backend, l.location);
+    const backend = opts.lockBackend ?? (await lockBackendFor(l.backend, l.location, l.spec));
     if (!backend) {
+      for (const o of out) o.backend.close?.();
       throw new GamedayError(`the run locked ${l.key} with a "${l.backend}" lock, which this gameday does not know`, {
         kind: 'invalid-input',
         code: 'LOCK_BACKEND',
@@ -101,12 +110,22 @@ async function removeStaleLocks(
   opts: JournalRollbackOptions,
 ): Promise<number> {
   let removed = 0;
-  for (const { key, backend } of wantedLocks(journalPath, entries, opts)) {
-    const record = await backend.read(key);
-    if (!record || resolve(record.holder.journalPath || '.') !== journalPath) continue;
-    if (backend.holderState(record) !== 'dead') continue;
-    await backend.release(record);
-    removed += 1;
+  const runId = journalRun(entries)?.runId;
+  const wanted = await wantedLocks(journalPath, entries, opts);
+  try {
+    for (const { key, backend } of wanted) {
+      const record = await backend.read(key);
+      const ours =
+        record !== undefined &&
+        (resolve(record.holder.journalPath || '.') === journalPath ||
+          (backend.readJournal !== undefined && record.holder.runId === runId));
+      if (!record || !ours) continue;
+      if (backend.holderState(record) !== 'dead') continue;
+      await backend.release(record);
+      removed += 1;
+    }
+  } finally {
+    for (const { backend } of wanted) backend.close?.();
   }
   return removed;
 }
@@ -132,7 +151,7 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
   if (pending.length === 0) {
     return { status: 'nothing-pending', staleLocksRemoved: await removeStaleLocks(journalPath, entries, opts) };
   }
-  refuseLiveOwner(entries, opts.force === true);
+  refuseLiveOwner(entries, opts.force === true, opts.ownerGone === true);
   const signal = opts.signal ?? AbortSignal.timeout(10 * 60_000);
   // Resolved by hand: nothing is sent to the targets, so there is no identity to check.
   const checked = opts.resolved
@@ -142,24 +161,37 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
         ...(opts.awsClientOptions ? { awsClientOptions: opts.awsClientOptions } : {}),
         ...(opts.log ? { log: opts.log } : {}),
       });
-  const holder = holderFor(journalRun(entries)?.runId ?? 'rollback', journalPath, 'rollback');
+  const runId = journalRun(entries)?.runId;
+  const holder = holderFor(runId ?? 'rollback', journalPath, 'rollback');
   const locks: TargetLock[] = [];
+  const wanted = await wantedLocks(journalPath, entries, opts);
+  const journal = new Journal(journalPath);
   try {
-    for (const { key, backend } of wantedLocks(journalPath, entries, opts)) {
-      locks.push(
-        await acquireTargetLock(key, {
-          backend,
-          holder,
-          rollbackOf: journalPath,
-          ...(opts.log ? { log: opts.log } : {}),
-        }),
-      );
+    for (const [i, { key, backend }] of wanted.entries()) {
+      try {
+        locks.push(
+          await acquireTargetLock(key, {
+            backend,
+            holder,
+            rollbackOf: journalPath,
+            // A copy of a shared journal lives at another path than the run's: the run id names it.
+            ...(runId === undefined ? {} : { rollbackRunId: runId }),
+            ...(opts.force === true || opts.ownerGone === true ? { forceUnknown: true } : {}),
+            ...(opts.log ? { log: opts.log } : {}),
+          }),
+        );
+      } catch (error) {
+        for (const w of wanted.slice(i)) w.backend.close?.();
+        throw error;
+      }
     }
+    // Each undo is recorded where the run's shared locks live too, so every machine sees it.
+    if (runId !== undefined) await mirrorJournal(journal, runId, locks);
   } catch (error) {
+    journal.close();
     await releaseLocks(locks, true);
     throw error;
   }
-  const journal = new Journal(journalPath);
   let result: RollbackResult | undefined;
   try {
     // Read again under the locks: what is pending now is what this rollback owns.

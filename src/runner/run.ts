@@ -36,6 +36,7 @@ import { executeSteps, type StepOutcome } from './steps.js';
 import { discoverAws } from './targets-aws.js';
 import { fisMeasurements } from './measure-aws.js';
 import { watchAbortConditions } from './abort.js';
+import { recordRepair, repairOrphan, type Repair } from './rollback-orphans.js';
 import type { CheckpointIo } from '../live/checkpoint.js';
 import { abortText, afterReport, liveReportParts, startLive } from './live-hooks.js';
 
@@ -126,6 +127,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   let targets: ConnectedTargets | undefined;
   let plan: Plan | undefined;
   let locks: TargetLock[] = [];
+  const repairs: Repair[] = [];
   let probes: Probe[] = [];
   let scheduler: ReturnType<typeof startProbes> | undefined;
   let markers: MarkerWriter | undefined;
@@ -165,16 +167,31 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     // Why before planning: a target another run acts on — or one a killed run left changed — must not
     // even be planned against; the inventory would describe a system in the middle of someone's fault.
     locks = await lockSystems(
-      targets.systems.map((t) => t.key),
+      targets.systems.map((t) => ({ key: t.key, ...(t.shared ? { shared: t.shared } : {}) })),
       {
         runId,
         purpose: 'run',
         journal,
         ...(opts.lockBackend ? { backend: opts.lockBackend } : {}),
+        ...(scenario.guards.deadmanMs === undefined ? {} : { deadmanMs: scenario.guards.deadmanMs }),
+        scenarioFile: scenario.file,
+        // A run whose holder is gone (killed mid-fault) is rolled back from its mirrored journal first.
+        repair: (record, backend) =>
+          repairOrphan(record, backend, {
+            reportDir: opts.reportDir,
+            timeoutMs: scenario.rollback.timeoutMs,
+            scenarioFile: scenario.file,
+            log: (m) => rec.note('guards', m),
+            onRepair: (r) => {
+              repairs.push(r);
+              recordRepair(r, journal, rec);
+            },
+          }),
         onLost: (error) => ctl.abort(error),
         log: (m) => rec.note('guards', m, 'warn'),
       },
     );
+    for (const where of journal.mirroredTo()) rec.note('guards', `journal mirrored to ${where}`);
 
     phase('plan');
     const inventory = {
@@ -326,6 +343,9 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   } catch (error) {
     rollbackResult = { complete: false, undone: 0, failed: [{ id: 'journal', error: describeError(error) }] };
   }
+  // Complete: the shared copies of the journal go with the locks. Incomplete: they stay, and so does the
+  // end entry below, for whoever rolls back from another machine.
+  if (rollbackResult.complete) journal.stopMirroring();
   await releaseLocks(locks, rollbackResult.complete);
   opts.signal?.removeEventListener('abort', onOuterAbort);
   const podTimings = targets?.kubernetes?.podTimings();
@@ -371,6 +391,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   }
   const report = buildReport(observations);
   Object.assign(report, liveReportParts(live));
+  if (repairs.length > 0) report.repairs = repairs;
   if (podTimings && podTimings.disrupted > 0) report.measurements.pods = podTimings;
   const fis = fisMeasurements(stepOutcomes, faults);
   if (fis.length > 0) report.measurements.fis = fis;

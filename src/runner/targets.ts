@@ -13,6 +13,8 @@ import { RUNTIME_VARIABLES } from '../scenario/types.js';
 import type { Journal } from './journal.js';
 import { connectAws, type AwsConnection } from './targets-aws.js';
 import type { TargetIdentity } from './targets-identity.js';
+import type { SharedLockSpec } from './lock/index.js';
+import { awsLockSpec, kubernetesLockSpec } from './targets-shared-lock.js';
 
 export interface SandboxConnection {
   client: SandboxClient;
@@ -42,6 +44,8 @@ export interface TargetSystem {
   /** The target lock key: "sandbox:<control URL>", "kubernetes:<API server>", "aws:<account>:<region>". */
   key: string;
   identity: TargetIdentity;
+  /** Where its shared lock lives (a Lease, an S3 object); absent: a local lock file. */
+  shared?: SharedLockSpec;
 }
 
 export interface ConnectOptions {
@@ -70,7 +74,9 @@ export async function connectTargets(scenario: Scenario, opts: ConnectOptions): 
     throw error;
   }
   if (!aws) return connected;
-  return { ...connected, aws, systems: [...connected.systems, { key: aws.lockKey, identity: aws.journalIdentity }] };
+  const shared = awsLockSpec(aws.config);
+  const system: TargetSystem = { key: aws.lockKey, identity: aws.journalIdentity, ...(shared ? { shared } : {}) };
+  return { ...connected, aws, systems: [...connected.systems, system] };
 }
 
 async function connectLocalTargets(scenario: Scenario, opts: ConnectOptions): Promise<ConnectedTargets> {
@@ -88,7 +94,15 @@ async function connectLocalTargets(scenario: Scenario, opts: ConnectOptions): Pr
   return {
     ...connected,
     kubernetes: k8s,
-    systems: [...connected.systems, { key: k8s.lockKey, identity: k8s.identity }],
+    systems: [
+      ...connected.systems,
+      {
+        key: k8s.lockKey,
+        identity: k8s.identity,
+        // Why the target namespace: the Lease lives where gameday's Role already reaches.
+        shared: kubernetesLockSpec(k8s.identity, scenario.targets.kubernetes?.namespace ?? 'default'),
+      },
+    ],
   };
 }
 

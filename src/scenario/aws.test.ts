@@ -83,7 +83,7 @@ const INVALID: Record<string, string[]> = {
   ],
   'unknown-aws-key.yaml': [
     'unknown-aws-key.yaml:6:5: targets.aws.regoin: unknown key "regoin"',
-    '  hint: did you mean "region"? allowed keys: region, regions, accounts, profile, endpoint, endpoints, retry, callTimeout, fisRoleArn',
+    '  hint: did you mean "region"? allowed keys: region, regions, accounts, profile, endpoint, endpoints, retry, callTimeout, fisRoleArn, lock',
   ],
 };
 

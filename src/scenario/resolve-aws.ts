@@ -17,6 +17,7 @@ import type {
 import type { CloudWatchProbeConfig, RdsProbeConfig } from '../probes/aws/types.js';
 import { parseDuration, parsePercent } from '../util/duration.js';
 import { DEFAULTS } from './defaults.js';
+import { resolveAwsLock } from './schema-shared-lock.js';
 import type { AwsTarget, AzOutageStep, CloudWatchProbe, FisBlock, FisExperimentStep, RdsProbe } from './schema-aws.js';
 import type { DbFailoverStep, SpotInterruptionStep } from './schema.js';
 import type { ResolvedFault, ResolvedProbeCheck } from './types.js';
@@ -55,6 +56,7 @@ export function resolveAwsTarget(t: z.output<typeof AwsTarget>): AwsTargetConfig
     if (Object.keys(endpoints).length > 0) out.endpoints = endpoints as Partial<Record<AwsService, string>>;
   }
   if (t.fisRoleArn !== undefined) out.fisRoleArn = t.fisRoleArn;
+  if (t.lock !== undefined) out.lock = resolveAwsLock(t.lock);
   return out;
 }
 

@@ -58,6 +58,7 @@ export function resolveScenario(input: ScenarioParsed, file: string): Scenario {
   };
   if (input.metadata.description !== undefined) scenario.description = input.metadata.description;
   if (guards.allowedZones !== undefined) scenario.guards.allowedZones = guards.allowedZones;
+  if (guards.deadman !== undefined) scenario.guards.deadmanMs = ms(guards.deadman);
   if (guards.allowedNamespaces !== undefined) scenario.guards.allowedNamespaces = guards.allowedNamespaces;
   if (guards.maxUnavailable !== undefined) {
     scenario.guards.maxUnavailable =

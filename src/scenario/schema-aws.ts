@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { Duration, Percent } from './schema-common.js';
+import { AwsLock } from './schema-shared-lock.js';
 
 const AWS_SERVICES = ['fis', 'rds', 'ec2', 'sts', 'cloudwatch', 's3', 'route53'] as const;
 
@@ -51,6 +52,7 @@ export const AwsTarget = z
       .string()
       .optional()
       .meta({ description: 'IAM role FIS experiments run as (see `gameday iam <scenario>` for its policies).' }),
+    lock: AwsLock.optional(),
   })
   .meta({ description: 'AWS, through the SDK: the default credential chain, an account and region allowlist.' });
 

@@ -11,6 +11,7 @@ import { K6Load } from './schema-k6.js';
 import { PrometheusProbe } from './schema-prometheus.js';
 import { SloObjectivesSpec, Slos } from './schema-slo.js';
 import { DrillObjectivesSpec, DrillSpec } from './schema-drill.js';
+import { Deadman } from './schema-shared-lock.js';
 import { ZoneOutageKubernetesFields } from './schema-zone-outage.js';
 import {
   AwsDbFailoverFields,
@@ -130,6 +131,7 @@ export const Guards = z.strictObject({
   timeout: Duration.optional().meta({
     description: 'Global time limit for the run (default 15m); the run aborts and rolls back when it is reached.',
   }),
+  deadman: Deadman.optional(),
 });
 
 // ---------- probes ----------

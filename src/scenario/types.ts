@@ -70,6 +70,8 @@ export interface ResolvedGuards {
   maxUnavailable?: { count: number } | { percent: number };
   abortWhen: Array<{ probe: string; availabilityBelow: number; forMs: number }>;
   timeoutMs: number;
+  /** guards.deadman: how long the run may go without renewing its shared lock before others count it gone. */
+  deadmanMs?: number;
 }
 
 /** One HTTP request per check: status, optional body pattern and latency bound. */

@@ -14,11 +14,21 @@ export interface CliResult {
 }
 
 /** Start `gameday <args>`; the promise resolves when it exits. */
+/**
+ * `opts.host`: run it in a UTS namespace of its own with that host name (unshare --uts, as root), as on
+ * another machine; unshare and sh exec, so the child's pid is gameday's.
+ */
 export function startCli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  opts: { host?: string } = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const argv = [process.execPath, BIN, ...args];
+  const [command, ...rest] =
+    opts.host === undefined
+      ? argv
+      : ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', opts.host, ...argv];
+  const child = spawn(command as string, rest, {
     cwd: ROOT,
     env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,9 @@
 // The image tier, part 2: the gameday image against the Kubernetes fixture's real control plane
 // (infra-fixtures/kubernetes, published on 127.0.0.1; containers use the host's network).
 // - A ConnectKit scenario runs from inside a container with the fixture's kubeconfig mounted.
+// - A zone outage run in a container (a host name of its own) is killed with SIGKILL; once its Lease
+//   expired, `gameday rollback --target` on the host, with no journal of that run, restores the cluster
+//   through the journal the run mirrored to a ConfigMap.
 // - `gameday schedule --apply` applies its manifests as a restricted installer (a service account that may
 //   create just those objects in those namespaces); the real CronJob controller of the fixture's
 //   kube-controller-manager (all default controllers) creates a Job on a one-minute schedule.
@@ -24,11 +27,20 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
+import { getContainerRuntimeClient, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { Report } from '../../src/report/types.js';
 import { ROOT, eventually, runCli } from '../helpers/cli.js';
-import { clusterState, nodes, settled, startFixture, type Fixture } from '../k8s/cluster.js';
+import {
+  clusterState,
+  gamedayObjects,
+  leaseExpired,
+  nodes,
+  settled,
+  startFixture,
+  type Fixture,
+} from '../k8s/cluster.js';
 import { GamedayContainer, IMAGE, runToExit, startPodmanService, type PodmanService } from './podman.js';
 
 const SCHEDULED = join(ROOT, 'test/image/fixtures/pod-kill-in-cluster.yaml');
@@ -113,6 +125,85 @@ describe('the image against the Kubernetes fixture', () => {
     expect(report.measurements.rto?.status).toBe('recovered');
     expect(report.rollback.complete).toBe(true);
     expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+  }, 400_000);
+});
+
+describe('a run in a container killed with SIGKILL mid zone outage, rolled back from another process', () => {
+  it('gameday rollback --target on the host, with no journal of its own, restores the cluster through the mirrored journal', async () => {
+    await settled(fixture.admin, nodeCount);
+    const kubeconfig = join(work, 'kubeconfig');
+    copyFileSync(fixture.kubeconfig, kubeconfig);
+    chmodSync(kubeconfig, 0o644);
+    const reports = reportsDir('killed-run');
+    const t0 = Date.now();
+    // A pod's host name: the run's holder record names it, and nothing on this host can see its process.
+    const started = await new GamedayContainer()
+      .withHostname('gameday-runner-pod')
+      .withNetworkMode('host')
+      .withReadOnlyRoot()
+      .withTmpFs({ '/tmp': 'rw' })
+      .withBindMounts([
+        { source: kubeconfig, target: '/kube/config', mode: 'ro' },
+        { source: join(ROOT, 'test/k8s/fixtures/zone-hold-deadman.yaml'), target: '/scenarios/zone.yaml', mode: 'ro' },
+        { source: reports, target: '/reports', mode: 'rw' },
+      ])
+      .withEnvironment({ KUBECONFIG: '/kube/config' })
+      .withCommand(['run', '/scenarios/zone.yaml', '--report-dir', '/reports'])
+      .withWaitStrategy(Wait.forLogMessage(/fault zone-outage injected/))
+      .withStartupTimeout(120_000)
+      .withAutoRemove(false)
+      .start();
+    const faultAt = Date.now();
+    const runId = readdirSync(join(reports, 'it-k8s-zone-hold-deadman'))[0] as string;
+    try {
+      const client = await getContainerRuntimeClient();
+      await client.container.getById(started.getId()).kill({ signal: 'KILL' });
+      await eventually(
+        async () =>
+          (await client.container.inspect(client.container.getById(started.getId()))).State.Running ? undefined : true,
+        30_000,
+        'the killed container to stop',
+      );
+    } finally {
+      await started.stop({ remove: true, timeout: 0 });
+    }
+    const killedAt = Date.now();
+    expect(await clusterState(fixture.admin, nodeCount)).not.toBe('as it was');
+    expect((await gamedayObjects(fixture.admin)).leases).toHaveLength(1);
+
+    // Another process: its own TMPDIR and report dir, the cluster's kubeconfig, no journal of that run.
+    const other = mkdtempSync(join(tmpdir(), 'gameday-image-rollback-'));
+    try {
+      const env = { TMPDIR: other, GAMEDAY_LOCK_DIR: undefined, KUBECONFIG: fixture.kubeconfig };
+      const args = [
+        'rollback',
+        '--target',
+        'test/k8s/fixtures/zone-hold-deadman.yaml',
+        '--report-dir',
+        join(other, 'r'),
+      ];
+      // While its lease (guards.deadman 30s) runs, the run counts as alive: refused (exit 2), nothing undone.
+      const early = await runCli(args, env);
+      expect(early.code, early.stdout + early.stderr).toBe(2);
+      expect(early.stdout + early.stderr).toMatch(new RegExp(`held by run ${runId} \\(pid \\d+ on gameday-runner-pod`));
+      await leaseExpired(fixture.admin);
+      const rollbackAt = Date.now();
+      const res = await runCli(args, env);
+      const out = res.stdout + res.stderr;
+      expect(res.code, out).toBe(0);
+      expect(out).toMatch(/zone b restored/);
+      expect(out).toMatch(/rollback complete: \d+ mutation\(s\) undone/);
+      await settled(fixture.admin, nodeCount);
+      expect(await clusterState(fixture.admin, nodeCount)).toBe('as it was');
+      expect(await gamedayObjects(fixture.admin)).toEqual({ leases: [], journals: [] });
+      console.log(
+        `kill test (in a container): fault in place ${Math.round((faultAt - t0) / 1000)}s after start, SIGKILL; ` +
+          `lease expired ${Math.round((rollbackAt - killedAt) / 1000)}s later; rollback --target and the cluster as it was ` +
+          `${((Date.now() - rollbackAt) / 1000).toFixed(1)}s after that`,
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   }, 400_000);
 });
 

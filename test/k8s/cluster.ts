@@ -299,3 +299,30 @@ export async function grantGeneratedRbac(
     }
   };
 }
+
+/** gameday's shared-lock objects in the target namespace: its Leases and its journal ConfigMaps. */
+export async function gamedayObjects(admin: AdminClient): Promise<{ leases: KubeObject[]; journals: KubeObject[] }> {
+  const leases = await admin.get(
+    `/apis/coordination.k8s.io/v1/namespaces/${NAMESPACE}/leases?labelSelector=gameday.dev%2Flock%3Dtrue`,
+  );
+  const journals = await admin.get(
+    `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=gameday.dev%2Fjournal%3Dtrue`,
+  );
+  return { leases: leases.items, journals: journals.items };
+}
+
+/** Wait until the gameday Lease's holder has gone longer than its leaseDurationSeconds without renewing. */
+export async function leaseExpired(admin: AdminClient): Promise<void> {
+  await eventually(
+    async () => {
+      const lease = (await gamedayObjects(admin)).leases[0] as
+        (KubeObject & { spec?: { renewTime?: string; leaseDurationSeconds?: number } }) | undefined;
+      const renewed = Date.parse(lease?.spec?.renewTime ?? '');
+      const duration = (lease?.spec?.leaseDurationSeconds ?? 0) * 1000;
+      // A second past it: the reader's clock and the Lease's round to whole seconds differently.
+      return lease && duration > 0 && Date.now() > renewed + duration + 1_000 ? true : undefined;
+    },
+    180_000,
+    "the killed run's lease to expire",
+  );
+}

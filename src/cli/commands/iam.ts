@@ -89,7 +89,12 @@ export function iamScenarioConfig(scenario: Scenario, target: AwsTargetConfig): 
   );
   const drill = scenario.drill?.source;
   return {
-    target: { region: target.region, accounts: target.accounts, ...(roleArn ? { fisRoleArn: roleArn } : {}) },
+    target: {
+      region: target.region,
+      accounts: target.accounts,
+      ...(roleArn ? { fisRoleArn: roleArn } : {}),
+      ...(target.lock ? { lock: target.lock } : {}),
+    },
     faults,
     probes,
     ...(runbook.length ? { runbook } : {}),

@@ -7,8 +7,11 @@ import { rollbackJournal } from '../../runner/rollback-journal.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { rollbackShared } from './rollback-shared.js';
 
 export const rollbackHelp = `Usage: gameday rollback <run-dir> [--timeout 2m] [--force] [--resolved] [--json] [--quiet]
+       gameday rollback --target <scenario> [<scenario…>] [--force] [--report-dir D]
+       gameday rollback --orphans <scenario|dir…> [--report-dir D]
 
 Replay the undo of every journaled mutation of a run that was not undone (newest first): for a run
 killed with SIGKILL, a crash, or a rollback that did not finish. Safe to run more than once.
@@ -22,6 +25,14 @@ the run's target locks while it works; a new run on those targets waits for it.
                 every pending mutation as resolved, run no undo, and release the run's target locks
   --json        print { runDir, pending, complete, undone, failed } at the end
   --quiet       print failures only
+  --target F    from any machine: find the run that holds the shared lock (Kubernetes Lease, S3 object) of
+                scenario F's targets and, once its holder is gone (its pid ended on this host, or it stopped
+                renewing for its lease), undo it from the journal it mirrored there (copied to --report-dir)
+  --orphans     from any machine: every run in the shared lock places of the scenarios given whose holder
+                is gone and set guards.deadman (or ran on this host); live holders are left alone, and so
+                are expired ones without guards.deadman (the next run on their target repairs them). Suits
+                a schedule (a CronJob, a CI cron) as the dead-man's watcher.
+  --report-dir D  where journals copied from a shared store are written (default reports/)
 Exit 0 when everything is undone, 2 when refused, 3 when a target lock is held, 4 when something could not
 be undone (a person must look).`;
 
@@ -48,10 +59,16 @@ export async function rollbackCommand(argv: string[], io: CliIo): Promise<number
     quiet: { type: 'boolean', short: 'q' },
     force: { type: 'boolean' },
     resolved: { type: 'boolean' },
+    target: { type: 'string' },
+    orphans: { type: 'boolean' },
+    'report-dir': { type: 'string' },
   });
   if (values['help']) {
     io.out(rollbackHelp);
     return 0;
+  }
+  if (values['target'] !== undefined || values['orphans'] === true) {
+    return rollbackShared(values, positionals, io, { timeoutMs: timeoutOf(values) });
   }
   if (positionals.length !== 1) {
     throw new GamedayError('rollback: give exactly one run directory', {

@@ -28,6 +28,8 @@ export interface AwsTargetConfig {
   callTimeoutMs?: number;
   /** FIS experiment role that templates run as (required for FIS faults that build a template). */
   fisRoleArn?: string;
+  /** A shared target lock in S3 (targets.aws.lock): bucket and key prefix ("gameday/"). */
+  lock?: { bucket: string; prefix: string };
 }
 
 /** What a journaled undo needs to rebuild a client: region and endpoint only, never credentials. */

@@ -346,6 +346,23 @@ export class KubeClient {
     }
   }
 
+  /**
+   * One JSON request for objects without a typed helper here (Leases, ConfigMaps): the parsed answer, or
+   * a KubeApiError carrying the status (404 gone, 409 conflict: a stale resourceVersion).
+   */
+  async json<T = Record<string, unknown>>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    what: string,
+    body?: unknown,
+  ): Promise<T> {
+    const verb = { GET: 'get', POST: 'create', PUT: 'update', DELETE: 'delete' }[method];
+    const text = await this.call(verb, what, () =>
+      this.direct(HttpMethod[method], path, body === undefined ? {} : { body }),
+    );
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  }
+
   // ---------- lists and watches ----------
 
   listPods(namespace: string): ListFn {

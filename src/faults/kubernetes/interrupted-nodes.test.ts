@@ -156,8 +156,17 @@ describe('spot-interruption on aws with a kubernetes target', () => {
     expect(needs.permissions.map(describePermission)).toEqual([
       'needs list on nodes cluster-wide',
       'needs watch on nodes cluster-wide',
+      'needs get on configmaps in production',
+      'needs create on configmaps in production',
+      'needs update on configmaps in production',
+      'needs delete on configmaps in production',
       'needs list on pods in production',
       'needs watch on pods in production',
+      'needs get on leases.coordination.k8s.io in production',
+      'needs list on leases.coordination.k8s.io in production',
+      'needs create on leases.coordination.k8s.io in production',
+      'needs update on leases.coordination.k8s.io in production',
+      'needs delete on leases.coordination.k8s.io in production',
     ]);
     expect(needs).toMatchObject({ nodes: true, podNamespaces: ['production'], drainNamespaces: ['production'] });
   });
@@ -169,9 +178,18 @@ describe('spot-interruption on aws with a kubernetes target', () => {
       'needs list on nodes cluster-wide',
       'needs watch on nodes cluster-wide',
       'needs patch on nodes cluster-wide',
+      'needs get on configmaps in production',
+      'needs create on configmaps in production',
+      'needs update on configmaps in production',
+      'needs delete on configmaps in production',
       'needs list on pods in production',
       'needs watch on pods in production',
       'needs create on pods/eviction in production',
+      'needs get on leases.coordination.k8s.io in production',
+      'needs list on leases.coordination.k8s.io in production',
+      'needs create on leases.coordination.k8s.io in production',
+      'needs update on leases.coordination.k8s.io in production',
+      'needs delete on leases.coordination.k8s.io in production',
     ]);
   });
 

@@ -168,6 +168,13 @@ export function kubernetesNeeds(scenario: Scenario): KubernetesNeeds {
   for (const { step, ref } of scaleSteps(scenario)) {
     if (onTargetCluster(scenario, ref)) for (const p of kubernetesScalePermissions(step, ref)) add(p);
   }
+  // The shared target lock (src/drivers/kubernetes/lease-store.ts): a Lease in the target namespace, and
+  // the run's journal mirrored to a ConfigMap next to it; list finds them for `gameday rollback --orphans`.
+  const lockWhy = 'the shared target lock (a Lease) and the journal mirrored next to it (a ConfigMap)';
+  for (const verb of ['get', 'list', 'create', 'update', 'delete'])
+    add({ group: 'coordination.k8s.io', resource: 'leases', verb, namespace: target.namespace, why: lockWhy });
+  for (const verb of ['get', 'create', 'update', 'delete'])
+    add({ group: '', resource: 'configmaps', verb, namespace: target.namespace, why: lockWhy });
   needs.podNamespaces = [...pods];
   needs.permissions = sortPermissions([...perms.values()]);
   return needs;

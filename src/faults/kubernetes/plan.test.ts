@@ -184,11 +184,20 @@ describe('permissions', () => {
   it('lists what each ConnectKit scenario needs, in preflight wording', async () => {
     const lines = async (name: string) => kubernetesNeeds(await load(name)).permissions.map(describePermission);
     expect(await lines('pod-kill')).toEqual([
+      'needs get on configmaps in production',
+      'needs create on configmaps in production',
+      'needs update on configmaps in production',
+      'needs delete on configmaps in production',
       'needs list on pods in production',
       'needs watch on pods in production',
       'needs create on pods/eviction in production',
       'needs list on deployments.apps in production',
       'needs watch on deployments.apps in production',
+      'needs get on leases.coordination.k8s.io in production',
+      'needs list on leases.coordination.k8s.io in production',
+      'needs create on leases.coordination.k8s.io in production',
+      'needs update on leases.coordination.k8s.io in production',
+      'needs delete on leases.coordination.k8s.io in production',
       'needs list on poddisruptionbudgets.policy in production',
       'needs watch on poddisruptionbudgets.policy in production',
     ]);
@@ -196,12 +205,21 @@ describe('permissions', () => {
       'needs list on nodes cluster-wide',
       'needs watch on nodes cluster-wide',
       'needs patch on nodes cluster-wide',
+      'needs get on configmaps in production',
+      'needs create on configmaps in production',
+      'needs update on configmaps in production',
+      'needs delete on configmaps in production',
       'needs list on pods in production',
       'needs watch on pods in production',
       'needs delete on pods in production',
       'needs create on pods/eviction in production',
       'needs list on deployments.apps in production',
       'needs watch on deployments.apps in production',
+      'needs get on leases.coordination.k8s.io in production',
+      'needs list on leases.coordination.k8s.io in production',
+      'needs create on leases.coordination.k8s.io in production',
+      'needs update on leases.coordination.k8s.io in production',
+      'needs delete on leases.coordination.k8s.io in production',
     ]);
   });
 });

@@ -65,8 +65,15 @@ describe('the Kubernetes fixture', () => {
     // ReplicaSet; the region failover scales the one it names, through the scale subresource only.
     const role = rulesOf(committed, 'Role');
     expect(role.some((r) => r.resources.includes('replicasets'))).toBe(false);
+    // Besides: the shared target lock's Lease and the journal's ConfigMap, which only gameday writes.
     expect(role.filter((r) => r.verbs.includes('patch') || r.verbs.includes('update'))).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'delete'] },
       { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['connectkit-app'], verbs: ['patch'] },
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resources: ['leases'],
+        verbs: ['get', 'list', 'create', 'update', 'delete'],
+      },
     ]);
   });
 });

@@ -116,11 +116,21 @@ describe('runbook kubernetes-scale permissions', () => {
     const s = mixed();
     const target = kubernetesNeeds(s);
     expect(target.permissions.map(describePermission)).toEqual([
+      'needs get on configmaps in production',
+      'needs create on configmaps in production',
+      'needs update on configmaps in production',
+      'needs delete on configmaps in production',
       'needs get on deployments.apps (connectkit-app) in production',
       'needs patch on deployments/scale.apps (connectkit-app) in production',
+      'needs get on leases.coordination.k8s.io in production',
+      'needs list on leases.coordination.k8s.io in production',
+      'needs create on leases.coordination.k8s.io in production',
+      'needs update on leases.coordination.k8s.io in production',
+      'needs delete on leases.coordination.k8s.io in production',
     ]);
     expect(target.reasons).toEqual([
       'runbook step scale-prod-down (kubernetes-scale) reads and scales deployment production/connectkit-app; its rollback scales it back',
+      'the shared target lock (a Lease) and the journal mirrored next to it (a ConfigMap)',
     ]);
     // The informers are the faults' and probes': a runbook step adds none.
     expect(target.workloads).toEqual([]);

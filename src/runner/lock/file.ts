@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { GamedayError } from '../../errors.js';
 import { sleep } from '../../util/clock.js';
 import { processState } from '../../util/process-identity.js';
+import { holderFrom } from './holder.js';
 import type { HolderState, LockHolder, LockRecord, TargetLockBackend } from './types.js';
 
 /**
@@ -98,16 +99,7 @@ export class FileLockBackend implements TargetLockBackend {
     } catch {
       // Not written by gameday (files are linked into place whole): treated as stale, below.
     }
-    const h = raw.holder ?? {};
-    const holder: LockHolder = {
-      runId: String(h.runId ?? '(unknown)'),
-      pid: typeof h.pid === 'number' ? h.pid : 0,
-      host: String(h.host ?? ''),
-      ...(typeof h.startTime === 'string' ? { startTime: h.startTime } : {}),
-      journalPath: String(h.journalPath ?? ''),
-      since: String(h.since ?? ''),
-      purpose: h.purpose === 'rollback' ? 'rollback' : 'run',
-    };
+    const holder = holderFrom(raw.holder);
     return { key, holder, renewedAt: String(raw.renewedAt ?? ''), version: hash(text) };
   }
 

@@ -1,7 +1,7 @@
 // The target lock's interface: one owner per target at a time, and a lock left by a dead run is taken
 // over only when that run's journal has nothing left to undo. Backends store one record per key with
 // compare-and-swap semantics: a local file (file.ts); a Kubernetes Lease or an S3 object written with
-// conditional requests fit the same five operations.
+// conditional requests (shared.ts over the stores in src/drivers/).
 
 /** Who holds a lock. Plain data: it is stored by the backend and shown to people. */
 export interface LockHolder {
@@ -16,6 +16,21 @@ export interface LockHolder {
   since: string;
   /** A run injecting faults, or `gameday rollback` undoing a journal. */
   purpose: 'run' | 'rollback';
+  /**
+   * Shared locks: how long the record holds without a renewal (the Lease's leaseDurationSeconds). Past it
+   * the holder has stopped renewing: it counts as gone, and whoever wants the lock (the next run on the
+   * target, `gameday rollback --target`) rolls back its mirrored journal, then takes the lock. Records
+   * written before leases expired have none: a silent holder elsewhere is then never presumed gone.
+   */
+  leaseMs?: number;
+  /**
+   * guards.deadman: the lease time of this holder, and its consent to be rolled back unattended: past it
+   * without renewal, `gameday rollback --orphans` (a watcher on a schedule) undoes the run although no
+   * run wants the target. Without it the watcher leaves an expired holder to the next run on the target.
+   */
+  deadmanMs?: number;
+  /** Where the holder's journal is mirrored (a ConfigMap, an S3 object), for people; shared locks only. */
+  journal?: string;
 }
 
 /** One stored lock. */
@@ -52,6 +67,15 @@ export interface TargetLockBackend {
   holderState(record: LockRecord): HolderState;
   /** A short description of where `key`'s record is, for a person ("file /…/ab12.lock"). */
   describe(key: string): string;
+  /**
+   * Shared locks: the journal the holder of `record` mirrored next to its lock (NDJSON text), or undefined
+   * when there is none. Lets any machine see what a holder on another machine left to undo.
+   */
+  readJournal?(record: LockRecord): Promise<string | undefined>;
+  /** Shared locks: plain data to open this backend again in another process (journaled with the lock). */
+  readonly spec?: Record<string, unknown>;
+  /** Close the backend's connections (shared locks), once its locks are released or kept. */
+  close?(): void;
 }
 
 /** A lock this process holds. */
