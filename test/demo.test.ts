@@ -51,8 +51,8 @@ function onlyRun(base: string): string {
 }
 
 describe('gameday demo', () => {
-  it('demo --quiet: pod-kill on the embedded sandbox, one line on stdout, a measured RTO, nothing left running', async () => {
-    const res = await runCli(['demo', '--quiet', '--report-dir', reportDir]);
+  it('demo --quiet --seed: pod-kill on the embedded sandbox, one line on stdout, a measured RTO, nothing left running', async () => {
+    const res = await runCli(['demo', '--quiet', '--seed', '41', '--report-dir', reportDir]);
     const runDir = onlyRun(join(reportDir, 'sandbox-pod-kill'));
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
     expectEndedNormally(report, res.code, res.stderr);
@@ -64,6 +64,11 @@ describe('gameday demo', () => {
     expect(rto?.ms).toBeGreaterThan(0);
     expect(Date.parse(rto?.faultAt ?? '') + (rto?.ms ?? 0)).toBeLessThanOrEqual(Date.parse(report.endedAt));
     for (const f of ['junit.xml', 'summary.md', 'journal.ndjson']) expect(existsSync(join(runDir, f)), f).toBe(true);
+    // --seed 41: the demo's first (only) run has seed 41 and kills what `plan --seed 41` listed, in that order.
+    expect(report.seed).toBe(41);
+    const plan = await runCli(['plan', 'scenarios/sandbox/pod-kill.yaml', '--seed', '41', '--json']);
+    const listed = (JSON.parse(plan.stdout) as { choices: Array<{ affected: string[] }> }).choices;
+    expect(report.choices?.map((c) => c.actedOn)).toEqual(listed.map((c) => c.affected));
     await expectOwnSandboxGone(runDir);
   }, 240_000);
 
@@ -83,6 +88,9 @@ describe('gameday demo', () => {
     expect(res.stdout).toBe(runDirs.map((d) => readFileSync(join(d, 'report.json'), 'utf8')).join(''));
     const reports = runDirs.map((d) => JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')) as Report);
     expect(reports.map((r) => r.scenario)).toEqual(names);
+    // One demo seed (printed, or --seed): the k-th run gets seed + k, recorded in its report.
+    const seed = reports[0]?.seed ?? NaN;
+    expect(reports.map((r) => r.seed)).toEqual(names.map((_, k) => (seed + k) % 2 ** 32));
     // Each run ends normally, rolled back in full; the exit code is the worst of the runs'.
     for (const r of reports) {
       expectEndedNormally(r, r.verdict === 'pass' ? 0 : 1);

@@ -96,7 +96,7 @@ export async function runDrill(config: DrillConfig, opts: DrillRunOptions): Prom
   try {
     note('drill-start', `drill ${config.name} from ${config.source.kind}`);
     const source = createSource(config.source, opts.sources, opts.binDir);
-    const sourceCtx = { signal, now: drillStartAt };
+    const sourceCtx = { signal, now: drillStartAt, ...(opts.random ? { random: opts.random } : {}) };
 
     begin('select', `choosing the ${source.kind} artifact`);
     const artifact: ArtifactInfo = await source.select(sourceCtx);

@@ -126,6 +126,8 @@ export interface DrillRunOptions {
   /** Source implementations by kind (s3, rds, or a replacement for a built-in one). */
   sources?: Partial<Record<DrillSourceConfig['kind'], (config: DrillSourceConfig) => DrillSource>>;
   binDir?: string;
+  /** The random source for `pick: random` (default Math.random). */
+  random?: () => number;
 }
 
 // ---- sources ----
@@ -154,6 +156,8 @@ export interface SourceContext {
   signal: AbortSignal;
   /** Epoch ms of "now" for age windows. */
   now: number;
+  /** Draws for `pick: random`, seeded from the run's seed so `--seed N` picks the same artifact again. */
+  random?: () => number;
   onProgress?(bytes: number, totalBytes: number | null, elapsedMs: number): void;
 }
 

@@ -95,8 +95,10 @@ export function toJunit(report: Report): string {
     `  <testsuite${attrs([['name', suite], ...totals, ['skipped', 0], ['time', time], ['timestamp', junitTimestamp(report.startedAt)], ['hostname', hostname() || 'localhost']])}>`,
   );
   lines.push('    <properties>');
+  // The seed: a failed run in CI is replayed with `--seed` (README, "Reproducible choices").
   for (const [name, value] of [
     ['gameday.runId', report.runId],
+    ...(report.seed === undefined ? [] : [['gameday.seed', String(report.seed)] as const]),
     ['gameday.verdict', report.verdict],
     ['gameday.startedAt', report.startedAt],
     ['gameday.endedAt', report.endedAt],

@@ -117,6 +117,17 @@ export interface ObjectiveResult {
   evidence?: ObjectiveEvidence;
 }
 
+/** What one fault step of a run chose to act on, as `gameday plan --json` lists it (`choices`). */
+export interface RunChoice {
+  step: string;
+  /** The fault's target: sandbox, kubernetes or aws. */
+  target: string;
+  /** The replicas, pods, nodes, zones or instances the plan chose with the run's seed. */
+  affected: string[];
+  /** What the fault acted on when it ran (a replica gone by then, or a repeat, is chosen again, from the same seed). */
+  actedOn?: string[];
+}
+
 export interface TimelineEntry {
   /** Epoch ms as ISO string. */
   at: string;
@@ -261,11 +272,18 @@ export interface Report {
   schemaVersion: number;
   scenario: string;
   runId: string;
+  /**
+   * The seed of the run's random choices (which replicas, pods, nodes, zones, instances): `gameday run
+   * --seed N` makes the same choices again and `gameday plan --seed N --json` lists them. Absent on drills.
+   */
+  seed?: number;
   startedAt: string;
   endedAt: string;
   verdict: Verdict;
   /** Why the run was aborted or errored, when it was. */
   reason?: string;
+  /** Each fault step's choice of targets (absent when the run ended before planning). */
+  choices?: RunChoice[];
   measurements: {
     rto: RtoMeasurement | null;
     rpo: RpoMeasurement | RestoreRpoMeasurement | null;

@@ -6,6 +6,7 @@ import type { DrillResult } from '../drill/types.js';
 import type { AwsDrillSources } from '../drivers/aws/drill-sources.js';
 import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
+import { seedFrom, seededRandom } from '../faults/select.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
 import { writeReportFiles } from '../report/index.js';
 import type { Scenario } from '../scenario/types.js';
@@ -37,6 +38,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     });
   }
   const { clock, runId, runDir, journalPath, journal, rec, startT, startedAt } = openRun(scenario, opts, 'drill');
+  const seed = opts.seed ?? seedFrom(runId);
   const ctl = new AbortController();
   const onOuterAbort = (): void => ctl.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -89,7 +91,10 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
       await sleep(opts.baselineMs ?? 2000, ctl.signal);
     }
     phase('steps', `restore drill from ${drill.source.kind}`);
+    // Its one random choice: the backup, with `pick: random`.
+    rec.note('plan', `seed ${seed} (gameday drill --seed ${seed} makes the same choices)`);
     result = await runDrill(drill, {
+      random: seededRandom(seed),
       journal,
       clock,
       signal: ctl.signal,
@@ -146,6 +151,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario: scenario.name,
     runId,
+    seed,
     startedAt,
     endedAt: new Date(clock.wall(endT)).toISOString(),
     verdict,

@@ -20,6 +20,7 @@ import {
   type ObjectiveResult,
   type Report,
   type RpoMeasurement,
+  type RunChoice,
   type RtoMeasurement,
 } from '../report/types.js';
 import type { Scenario } from '../scenario/types.js';
@@ -34,6 +35,9 @@ import { errorBudgetMeasurements, loadWindowMeasurements, type PrometheusMeasure
 export interface RunObservations {
   scenario: Scenario;
   runId: string;
+  /** The seed of the run's random choices, and the choices the plan made with it (none before planning). */
+  seed: number;
+  choices?: RunChoice[];
   startedAt: string;
   startT: number;
   endT: number;
@@ -177,9 +181,11 @@ export function buildReport(o: RunObservations): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     scenario: scenario.name,
     runId: o.runId,
+    seed: o.seed,
     startedAt: o.startedAt,
     endedAt: new Date(wall(o.endT)).toISOString(),
     verdict,
+    ...(o.choices ? { choices: o.choices } : {}),
     measurements: {
       rto,
       rpo,

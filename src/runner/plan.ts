@@ -5,6 +5,7 @@ import { describeAwsTarget } from '../faults/aws/inventory.js';
 import { seededRandom } from '../faults/select.js';
 import type { Inventory, PlannedFault } from '../faults/types.js';
 import type { ResolvedStep, Scenario } from '../scenario/types.js';
+import type { RunChoice } from '../report/types.js';
 import { GamedayError, isGamedayError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
 import { describeInteractiveStep } from '../actions/describe.js';
@@ -94,6 +95,20 @@ export function planRun(scenario: Scenario, inventory: Inventory, seed: number):
     (p) => `${p.name}: ${p.kind} every ${formatDuration(p.intervalMs)}`,
   );
   return { scenario: scenario.name, seed, targets, probes, steps };
+}
+
+/**
+ * Each fault step's choice of targets (`plan --json` and report.json `choices`); with the steps' outcomes,
+ * also what each fault acted on once it ran.
+ */
+export function planChoices(plan: Plan, outcomes?: ReadonlyArray<{ index: number; affected?: string[] }>): RunChoice[] {
+  return plan.steps.flatMap((s): RunChoice[] => {
+    if (s.kind !== 'fault') return [];
+    const actedOn = outcomes?.find((o) => o.index === s.index)?.affected;
+    return [
+      { step: s.name, target: s.planned.target, affected: [...s.planned.affected], ...(actedOn ? { actedOn } : {}) },
+    ];
+  });
 }
 
 /** A planning error, naming the step it belongs to. */

@@ -29,7 +29,7 @@ import { buildReport, measuredFault, runWindows, type RunObservations } from './
 import { measurePrometheus } from './measure-metrics.js';
 import { startK6OperatorLoad, startLoad } from './load-run.js';
 import { preflightTools, type Preflight } from './preflight.js';
-import { describePlan, planRun, type Plan } from './plan.js';
+import { describePlan, planChoices, planRun, type Plan } from './plan.js';
 import { RunRecorder } from './recorder.js';
 import { rollback, type RollbackResult } from './rollback.js';
 import { connectTargets, fillRuntimeVariables, journalSystems, type ConnectedTargets } from './targets.js';
@@ -123,6 +123,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       detail === undefined ? `phase ${p}` : `phase ${p}: ${detail}`,
     );
 
+  const seed = opts.seed ?? seedFrom(runId);
   let scenario = input;
   let targets: ConnectedTargets | undefined;
   let plan: Plan | undefined;
@@ -201,7 +202,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
       ...(targets.kubernetes ? { kubernetes: targets.kubernetes.inventory() } : {}),
       ...(targets.aws ? { aws: await discoverAws(scenario, targets.aws, signal) } : {}),
     };
-    plan = planRun(scenario, inventory, opts.seed ?? seedFrom(runId));
+    plan = planRun(scenario, inventory, seed);
     for (const line of describePlan(plan).slice(1)) rec.note('plan', line);
     rec.note('plan', `seed ${plan.seed} (gameday run --seed ${plan.seed} makes the same choices)`);
     // Before any fault: a k6 script that does not load or PromQL that does not parse ends the run here.
@@ -385,6 +386,8 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   const observations: RunObservations = {
     scenario,
     runId,
+    seed,
+    ...(plan ? { choices: planChoices(plan, stepOutcomes) } : {}),
     startedAt,
     startT,
     endT,

@@ -29,6 +29,8 @@ export interface StepOutcome {
   startT: number | null;
   endT: number | null;
   detail: string;
+  /** A fault step that ran: what it acted on. */
+  affected?: string[];
 }
 
 export interface StepContext {
@@ -74,7 +76,7 @@ export async function executeSteps(plan: Plan, scenario: Scenario, ctx: StepCont
   }));
   const faults: FaultExecution[] = [];
   const runbookOnly: RunbookTiming[] = [];
-  // Injection-time choices use their own stream, seeded from the run id, so a run can be replayed.
+  // Injection-time choices use their own stream from the plan's seed, so a run can be replayed.
   const rng = seededRandom(plan.seed ^ 0x9e3779b9);
   const blastRadius = liveBlastRadius(scenario.guards.maxUnavailable);
 
@@ -119,6 +121,7 @@ export async function executeSteps(plan: Plan, scenario: Scenario, ctx: StepCont
         });
         if (step.step.measure) exec.measured = true;
         faults.push(exec);
+        outcome.affected = exec.affected;
         // FIS action starts and ends, RDS failover events: stamped by AWS, already on the run clock.
         if (exec.aws) rec.timeline.push(...exec.aws.timeline);
         detail = exec.detail;

@@ -34,6 +34,7 @@ export function runProperties(r: Report, runDir?: string): Array<[string, string
   const props: Array<[string, string]> = [
     ['gameday.scenario', r.scenario],
     ['gameday.runId', r.runId],
+    ...(r.seed === undefined ? [] : [['gameday.seed', String(r.seed)] as [string, string]]),
     ['gameday.verdict', r.verdict],
     ['gameday.startedAt', r.startedAt],
     ['gameday.endedAt', r.endedAt],

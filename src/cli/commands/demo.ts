@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runDrillScenario } from '../../runner/drill.js';
-import { runScenario, type RunResult } from '../../runner/run.js';
+import { newRunId, runScenario, type RunResult } from '../../runner/run.js';
+import { seedFrom } from '../../faults/select.js';
+import { seedAt } from '../../suite/seeds.js';
 import { outputMode, outputOptions, parseCommandArgs, seedOption, seedValue } from '../args.js';
 import type { CliIo } from '../io.js';
 import { paint, verdictTone } from '../colour.js';
@@ -20,7 +22,9 @@ time, check the objectives, roll back, write the reports and stop everything.
 --all runs every sandbox scenario: pod-kill, pod-kill-k6 (k6 as the load; needs k6 on PATH),
 zone-outage, spot-interruption, db-failover, region-failover (west → east with a runbook, RPO from
 markers) and backup-restore (a restore drill). Each run prints how much of its 99.9 %/30 d error
-budget it burned.`;
+budget it burned.
+--seed N repeats the demo's random choices (which replicas, zones, instances): the demo prints its seed
+first; the k-th scenario (from 0) runs with N + k, named on its timeline and in its report.json.`;
 
 /** The scenarios shipped with gameday (scenarios/sandbox/ under the package root). */
 export function bundledScenario(name: string): string {
@@ -45,20 +49,25 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const mode = outputMode(values);
-  const seed = seedValue('demo', values);
+  // One seed for the demo, printed first; its k-th run gets seed + k, as in a gate (src/suite/seeds.ts).
+  const seed = seedValue('demo', values) ?? seedFrom(newRunId());
+  if (!mode.quiet && !mode.json)
+    io.err(
+      `gameday: demo seed ${seed} (gameday demo${values['all'] ? ' --all' : ''} --seed ${seed} makes the same choices)`,
+    );
   const files = (values['all'] ? DEMO_SUITE : ['pod-kill']).map(bundledScenario);
   const scenarios = await loadOrExplain(files, io);
   let runDir: string | undefined;
   const signals = abortOnSignals(io, () => runDir);
   const results: RunResult[] = [];
   try {
-    for (const scenario of scenarios) {
+    for (const [index, scenario] of scenarios.entries()) {
       if (signals.signal.aborted) break;
       const run = scenario.drill && scenario.steps.length === 0 ? runDrillScenario : runScenario;
       const result = await run(scenario, {
         reportDir: String(values['report-dir'] ?? 'reports'),
         signal: signals.signal,
-        ...(seed === undefined ? {} : { seed }),
+        seed: seedAt(seed, index),
         reporters: [
           consoleProgress(io, { timeoutMs: scenario.guards.timeoutMs, quiet: mode.quiet || mode.json }),
           { onEvent: (e) => (e.kind === 'run-start' ? (runDir = e.runDir) : undefined) },

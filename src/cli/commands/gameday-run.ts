@@ -6,7 +6,7 @@ import { runGameDay } from '../../suite/gameday/run.js';
 import type { GameDayReport } from '../../suite/gameday/report-types.js';
 import { GAMEDAY_FILES } from '../../suite/gameday/write.js';
 import { GamedayError } from '../../errors.js';
-import { outputMode } from '../args.js';
+import { outputMode, seedValue } from '../args.js';
 import { paint, verdictTone } from '../colour.js';
 import type { CliIo } from '../io.js';
 import { consoleProgress } from '../progress.js';
@@ -54,6 +54,7 @@ export function printGameDay(r: GameDayReport, runDir: string, io: CliIo, quiet:
 
 export async function gameDayRunCommand(file: string, values: Values, io: CliIo): Promise<number> {
   const mode = outputMode(values as Record<string, string | boolean | undefined>);
+  const seed = seedValue('run', values as Record<string, string | boolean | undefined>);
   const gameday = await loadGameDayOrExplain(file, io);
   const reportDir = String(values['report-dir'] ?? 'reports');
   const services = await suiteServices(values, reportDir, io, false);
@@ -72,6 +73,7 @@ export async function gameDayRunCommand(file: string, values: Values, io: CliIo)
       reporters: [consoleProgress(io, { timeoutMs, quiet })],
       services,
       notify: parseNotify(values),
+      ...(seed === undefined ? {} : { seed }),
       ...(checkpoints ? { checkpoints } : {}),
       ...(sandboxUrl ? { sandboxUrl } : {}),
       onStart: (dir) => (gameDir = dir),

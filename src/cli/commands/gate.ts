@@ -13,7 +13,7 @@ import { gateFiles, githubEscape } from '../../suite/gate/discover.js';
 import { runGate, type GateEntry, type GateResult } from '../../suite/gate/run.js';
 import { gateHtml, gateMarkdown, gateVerdict } from '../../suite/gate/summary.js';
 import { loadGameDayIfOne } from '../../suite/gameday/load.js';
-import { outputMode, outputOptions, parseCommandArgs } from '../args.js';
+import { outputMode, outputOptions, parseCommandArgs, seedOption, seedValue } from '../args.js';
 import { paint, verdictTone } from '../colour.js';
 import type { CliIo } from '../io.js';
 import { consoleProgress } from '../progress.js';
@@ -23,7 +23,7 @@ import { parseNotify, suiteOptions, suiteServices, terminalCheckpoints } from '.
 
 export const gateHelp = `Usage: gameday gate <files|dirs…> [--report-dir D] [--junit FILE] [--summary FILE]
                     [--baseline last-pass|median:N] [--tolerance rto=25%,p95=20%]
-                    [--history S3_URL] [--notify KIND=URL|ENV]… [--quiet] [--json]
+                    [--seed N] [--history S3_URL] [--notify KIND=URL|ENV]… [--quiet] [--json]
 
 Run scenarios and game days one after another under one lock (folders: their .yaml files, sorted).
 Writes one combined junit.xml (a testsuite per scenario run, measured values as properties and
@@ -35,9 +35,13 @@ passing runs from the history (the report dir's index, or --history); a run that
 objectives but is worse than its baseline by more than --tolerance (default rto=25%,p95=25%,
 restore=25%) fails the gate: "RTO 5.2 s vs baseline 3.1 s, +68 %, tolerance 25 %".
 Metrics: rto, p95, availability, restore, rpo, errors, score.
+--seed N repeats a gate's random choices (which replicas, pods, nodes, zones, instances): the gate's seed
+is printed first and recorded in gate.json; the run at position k (scenarios and game day items in order)
+gets N + k, recorded in its report.json. \`gameday plan <same files> --seed N --json\` lists the choices.
 Exit: 0 all pass · 1 an objective failed or a run regressed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
 
-async function loadEntries(files: string[], io: CliIo): Promise<GateEntry[]> {
+/** Load scenario and game day files (as the gate and `plan` of several files do); any error exits 2. */
+export async function loadEntries(files: string[], io: CliIo): Promise<GateEntry[]> {
   const entries: GateEntry[] = [];
   let errors = 0;
   for (const file of files) {
@@ -64,6 +68,7 @@ async function loadEntries(files: string[], io: CliIo): Promise<GateEntry[]> {
 function gateJson(g: GateResult, junit: string, summary: string): Record<string, unknown> {
   return {
     gateId: g.gateId,
+    seed: g.seed,
     startedAt: g.startedAt,
     endedAt: g.endedAt,
     exitCode: g.exitCode,
@@ -75,6 +80,8 @@ function gateJson(g: GateResult, junit: string, summary: string): Record<string,
       scenario: r.report.scenario,
       ...(r.gameday ? { gameday: r.gameday } : {}),
       runId: r.report.runId,
+      ...(r.report.seed === undefined ? {} : { seed: r.report.seed }),
+      ...(r.report.choices ? { choices: r.report.choices } : {}),
       runDir: r.runDir,
       verdict: r.report.verdict,
       exitCode: r.exitCode,
@@ -115,6 +122,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('gate', argv, {
     ...outputOptions,
     ...suiteOptions,
+    ...seedOption,
     junit: { type: 'string' },
     summary: { type: 'string' },
     baseline: { type: 'string' },
@@ -132,6 +140,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
     });
   }
   const mode = outputMode(values);
+  const seed = seedValue('gate', values);
   const reportDir = String(values['report-dir'] ?? 'reports');
   const baseline = typeof values['baseline'] === 'string' ? parseBaseline(values['baseline']) : undefined;
   const tolerances =
@@ -163,6 +172,7 @@ export async function gateCommand(argv: string[], io: CliIo): Promise<number> {
       ...(checkpoints ? { checkpoints } : {}),
       ...(sandboxUrl ? { sandboxUrl } : {}),
       ...(baseline ? { baseline, tolerances } : {}),
+      ...(seed === undefined ? {} : { seed }),
       onProgress: (m) => (quiet ? undefined : io.err(`gameday: ${m}`)),
     });
   } finally {

@@ -25,6 +25,7 @@ const plain = (s: string): string =>
 
 const gate: GateResult = {
   gateId: 'g',
+  seed: 7,
   startedAt: '2024-01-01T00:00:00.000Z',
   endedAt: '2024-01-01T00:01:00.000Z',
   runs: [

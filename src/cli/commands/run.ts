@@ -21,7 +21,8 @@ without a terminal. --notify slack[=URL|ENV], webhook=URL|ENV, grafana=URL sends
 --history s3://bucket/prefix uploads the run directory and indexes it there.
 Set GAMEDAY_SANDBOX_URL to run against an already running sandbox instead of starting one.
 --seed N makes the run's random choices (which replicas, pods, nodes) those of seed N: \`gameday plan --seed N
---json\` shows them beforehand, and a run's timeline names its seed so it can be repeated.
+--json\` shows them beforehand, and a run's timeline and report.json name its seed so it can be repeated.
+In a game day, its k-th scenario or drill (from 0; checkpoints take none) runs with N + k.
 Exit: 0 pass · 1 an objective failed · 2 invalid input · 3 aborted or error · 4 rollback incomplete.`;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {

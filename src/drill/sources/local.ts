@@ -71,7 +71,12 @@ export function directorySource(dir: string, opts: { pattern?: string; pick: Art
           // Removed while listing (a rotation job): not a candidate.
         }
       }
-      return pickArtifact(candidates, { ...opts, now: ctx.now, where: abs });
+      return pickArtifact(candidates, {
+        ...opts,
+        now: ctx.now,
+        where: abs,
+        ...(ctx.random ? { random: ctx.random } : {}),
+      });
     },
     async fetch(artifact) {
       return inPlace(artifact);

@@ -106,6 +106,7 @@ export function rdsSource(config: RdsSourceConfig, client: RdsLike, runId: strin
           pick: { ...mode.pick, timeFrom: 'modified' },
           now: ctx.now,
           where: `snapshots of ${config.dbInstanceIdentifier}`,
+          ...(ctx.random ? { random: ctx.random } : {}),
         },
       );
     },

@@ -73,7 +73,13 @@ export function s3Source(opts: S3SourceOptions): DumpSource {
         token = res.nextContinuationToken;
         if (token === undefined) break;
       }
-      return pickArtifact(candidates, { pattern: opts.pattern, pick: opts.pick, now: ctx.now, where });
+      return pickArtifact(candidates, {
+        pattern: opts.pattern,
+        pick: opts.pick,
+        now: ctx.now,
+        where,
+        ...(ctx.random ? { random: ctx.random } : {}),
+      });
     },
     async fetch(artifact, workDir, ctx) {
       const file = path.join(workDir, path.basename(artifact.name) || 'artifact');

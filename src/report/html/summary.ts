@@ -66,7 +66,7 @@ export function summarySection(r: Report): string {
           )
           .join('')}</tbody></table>`;
   return `<header><h1><span class="badge ${esc(r.verdict)}" id="verdict">${esc(r.verdict.toUpperCase())}</span> ${esc(r.scenario)}</h1>
-<p class="facts">run <code>${esc(r.runId)}</code> · started ${esc(r.startedAt)} · ${duration === null ? '' : `duration ${esc(formatDuration(duration))}`}${r.reason ? ` · <strong>${esc(r.reason)}</strong>` : ''}</p></header>
+<p class="facts">run <code>${esc(r.runId)}</code>${r.seed === undefined ? '' : ` · seed <code>${r.seed}</code>`} · started ${esc(r.startedAt)} · ${duration === null ? '' : `duration ${esc(formatDuration(duration))}`}${r.reason ? ` · <strong>${esc(r.reason)}</strong>` : ''}</p></header>
 ${figures(r)}
 <section id="objectives"><h2>Objectives</h2>${objectives}</section>`;
 }

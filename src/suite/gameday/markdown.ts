@@ -15,7 +15,7 @@ function head(r: GameDayReport): string[] {
     : '';
   lines.push(`- **Resilience score:** ${r.score} / 100${trend}`);
   lines.push(
-    `- **Run:** ${escapeMarkdown(r.runId)}, ${escapeMarkdown(r.startedAt)} – ${escapeMarkdown(r.endedAt)} (${formatDuration(Math.max(0, duration))})`,
+    `- **Run:** ${escapeMarkdown(r.runId)}, ${escapeMarkdown(r.startedAt)} – ${escapeMarkdown(r.endedAt)} (${formatDuration(Math.max(0, duration))})${r.seed === undefined ? '' : `, seed ${r.seed} (\`--seed ${r.seed}\` makes the same choices)`}`,
   );
   if (r.roles.facilitator) lines.push(`- **Facilitator:** ${escapeMarkdown(r.roles.facilitator)}`);
   if (r.roles.scribe) lines.push(`- **Scribe:** ${escapeMarkdown(r.roles.scribe)}`);

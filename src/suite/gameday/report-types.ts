@@ -6,6 +6,7 @@ import type {
   NoteEntry,
   NotificationResult,
   ObjectiveResult,
+  RunChoice,
   TimelineEntry,
 } from '../../report/types.js';
 import type { Verdict } from '../../runner/events.js';
@@ -26,6 +27,10 @@ export interface GameDayItemResult {
   file?: string;
   scenario?: string;
   runId?: string;
+  /** The seed the item ran with (the game day's seed + its position), as in its report.json. */
+  seed?: number;
+  /** What the item's faults chose, as in its report.json. */
+  choices?: RunChoice[];
   /** The item's run directory (its own report.json, junit.xml, summary.md). */
   runDir?: string;
   exitCode?: number;
@@ -59,6 +64,8 @@ export interface GameDayReport {
   description?: string;
   file: string;
   runId: string;
+  /** Seed of the game day: `gameday run <file> --seed N` repeats its choices; item k (scenarios and drills) got N + k. Absent in older reports. */
+  seed?: number;
   startedAt: string;
   endedAt: string;
   verdict: Verdict;

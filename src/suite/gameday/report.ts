@@ -41,6 +41,8 @@ function itemResult(o: ItemOutcome): GameDayItemResult {
     file: item.kind === 'checkpoint' ? undefined : item.file,
     scenario: report.scenario,
     runId: report.runId,
+    ...(report.seed === undefined ? {} : { seed: report.seed }),
+    ...(report.choices ? { choices: report.choices } : {}),
     runDir,
     exitCode,
     score: scoreReport(report).score,
@@ -64,6 +66,7 @@ function exitCodeOf(items: readonly GameDayItemResult[], aborted: boolean): numb
 
 export interface GameDayObservations {
   runId: string;
+  seed: number;
   runDir: string;
   startedAt: string;
   endedAt: string;
@@ -90,6 +93,7 @@ export function buildGameDayReport(g: GameDay, o: GameDayObservations): GameDayR
     gameday: g.name,
     file: g.file,
     runId: o.runId,
+    seed: o.seed,
     startedAt: o.startedAt,
     endedAt: o.endedAt,
     verdict,

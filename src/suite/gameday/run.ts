@@ -11,6 +11,7 @@ import type { TimelineEntry } from '../../report/types.js';
 import type { Reporter } from '../../runner/events.js';
 import { Journal } from '../../runner/journal.js';
 import { newRunId } from '../../runner/open-run.js';
+import { seedFrom } from '../../faults/select.js';
 import type { RunResult } from '../../runner/run.js';
 import { systemClock } from '../../util/clock.js';
 import { redactText } from '../../util/redact.js';
@@ -18,6 +19,7 @@ import { Notifier } from '../../notify/send.js';
 import type { NotifySubject } from '../../notify/payloads.js';
 import type { ResolvedNotifyTarget } from '../../scenario/types-gameday.js';
 import { runWithServices, type SuiteServices } from '../services.js';
+import { itemSeeds } from '../seeds.js';
 import { buildGameDayReport, type ItemOutcome } from './report.js';
 import type { GameDayReport } from './report-types.js';
 import type { GameDay, GameDayRunItem } from './types.js';
@@ -31,6 +33,8 @@ export interface GameDayOptions {
   checkpoints?: CheckpointIo;
   sandboxUrl?: string;
   runId?: string;
+  /** Seed of the game day's random choices (default: from its run id); its runs get seed + position (seeds.ts). */
+  seed?: number;
   /** Services for each item's run (shared history); the game day's own notifications use `notify`. */
   services?: SuiteServices;
   /** Notification targets from the command line, on top of the game day's `notify:`. */
@@ -97,6 +101,9 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
   live.start();
   opts.onStart?.(runDir);
   opts.onProgress?.(`game day ${gameday.name} (run ${runId}), ${gameday.items.length} item(s): ${runDir}`);
+  const seed = opts.seed ?? seedFrom(runId);
+  const seeds = itemSeeds(gameday.items, seed);
+  say('plan', `seed ${seed} (gameday run ${gameday.file} --seed ${seed} makes the same choices)`);
   const services = opts.services ?? {};
   const notifier = new Notifier([...(gameday.notify ?? []), ...(opts.notify ?? [])], services.env);
   const subject: NotifySubject = {
@@ -149,7 +156,8 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
       }
       continue;
     }
-    say('item-start', `${label}: ${item.kind} ${item.scenario.name}`);
+    const itemSeed = seeds[index] as number;
+    say('item-start', `${label}: ${item.kind} ${item.scenario.name}, seed ${itemSeed}`);
     const reporters: Reporter[] = [
       ...(opts.reporters ?? []),
       { onEvent: (e) => (e.kind === 'run-start' ? (currentRunDir = e.runDir) : undefined) },
@@ -161,6 +169,7 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
         {
           reportDir: opts.reportDir,
           reporters,
+          seed: itemSeed,
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
           ...(opts.sandboxUrl ? { sandboxUrl: opts.sandboxUrl } : {}),
@@ -202,6 +211,7 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
   journal.close();
   const report = buildGameDayReport(gameday, {
     runId,
+    seed,
     runDir,
     startedAt,
     endedAt: new Date().toISOString(),

@@ -21,12 +21,14 @@ import type { Report } from '../../report/types.js';
 import type { Reporter } from '../../runner/events.js';
 import { FileLockBackend, acquireTargetLock, holderFor } from '../../runner/lock/index.js';
 import { newRunId } from '../../runner/open-run.js';
+import { seedFrom } from '../../faults/select.js';
 import type { Scenario } from '../../scenario/types.js';
 import type { ResolvedNotifyTarget } from '../../scenario/types-gameday.js';
 import { runGameDay } from '../gameday/run.js';
 import type { GameDay } from '../gameday/types.js';
 import { combinedJunit } from '../junit.js';
 import { runWithServices, type SuiteServices } from '../services.js';
+import { entrySeeds } from '../seeds.js';
 import { objectivePosition } from './positions.js';
 
 export type GateEntry = { file: string; scenario: Scenario } | { file: string; gameday: GameDay };
@@ -42,6 +44,8 @@ export interface GateOptions {
   notify?: ResolvedNotifyTarget[];
   baseline?: BaselineSpec;
   tolerances?: Tolerances;
+  /** Seed of the gate's random choices (default: from the gate id); each run gets seed + position (seeds.ts). */
+  seed?: number;
   onProgress?(message: string): void;
 }
 
@@ -68,10 +72,20 @@ export interface GateAnnotation {
 
 export interface GateResult {
   gateId: string;
+  /** `gameday gate <same files> --seed N` makes the same choices again. */
+  seed: number;
   startedAt: string;
   endedAt: string;
   runs: GateRun[];
-  gamedays: Array<{ file: string; name: string; runDir: string; exitCode: number; score: number; verdict: string }>;
+  gamedays: Array<{
+    file: string;
+    name: string;
+    seed: number;
+    runDir: string;
+    exitCode: number;
+    score: number;
+    verdict: string;
+  }>;
   junit: string;
   annotations: GateAnnotation[];
   exitCode: number;
@@ -186,13 +200,17 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
   const gamedays: GateResult['gamedays'] = [];
   const notRun: string[] = [];
   const shown = (f: string): string => relative(process.cwd(), resolve(f)) || f;
+  const seed = opts.seed ?? seedFrom(gateId);
+  const seeds = entrySeeds(entries, seed);
+  opts.onProgress?.(`gate seed ${seed} (gameday gate --seed ${seed} with the same files makes the same choices)`);
   try {
     for (const [i, entry] of entries.entries()) {
       if (opts.signal?.aborted) {
         notRun.push(entry.file);
         continue;
       }
-      opts.onProgress?.(`gate ${i + 1}/${entries.length}: ${shown(entry.file)}`);
+      const entrySeed = seeds[i] as number;
+      opts.onProgress?.(`gate ${i + 1}/${entries.length}: ${shown(entry.file)}, seed ${entrySeed}`);
       const common = {
         reportDir: opts.reportDir,
         ...(opts.reporters ? { reporters: opts.reporters } : {}),
@@ -202,7 +220,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
       };
       const added: GateRun[] = [];
       if ('scenario' in entry) {
-        const result = await runWithServices(entry.scenario, common, runServices);
+        const result = await runWithServices(entry.scenario, { ...common, seed: entrySeed }, runServices);
         added.push({
           file: shown(entry.file),
           scenario: entry.scenario,
@@ -214,6 +232,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
       } else {
         const g = await runGameDay(entry.gameday, {
           ...common,
+          seed: entrySeed,
           services,
           ...(opts.notify ? { notify: opts.notify } : {}),
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -221,6 +240,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
         gamedays.push({
           file: shown(entry.file),
           name: entry.gameday.name,
+          seed: entrySeed,
           runDir: g.runDir,
           exitCode: g.exitCode,
           score: g.report.score,
@@ -260,6 +280,7 @@ export async function runGate(entries: readonly GateEntry[], opts: GateOptions):
   );
   return {
     gateId,
+    seed,
     startedAt,
     endedAt: new Date().toISOString(),
     runs,

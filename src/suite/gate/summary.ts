@@ -37,7 +37,7 @@ export function gateMarkdown(g: GateResult): string {
   const lines = [
     `# gameday gate: ${gateVerdict(g.exitCode)}`,
     '',
-    `${passed} of ${g.runs.length} run(s) passed${g.notRun.length ? `, ${g.notRun.length} not run (interrupted)` : ''} · gate ${escapeMarkdown(g.gateId)} · ${escapeMarkdown(g.startedAt)} – ${escapeMarkdown(g.endedAt)}`,
+    `${passed} of ${g.runs.length} run(s) passed${g.notRun.length ? `, ${g.notRun.length} not run (interrupted)` : ''} · gate ${escapeMarkdown(g.gateId)} · seed ${g.seed} (\`--seed ${g.seed}\` makes the same choices) · ${escapeMarkdown(g.startedAt)} – ${escapeMarkdown(g.endedAt)}`,
     '',
   ];
   const rows = g.runs.map((r) => {
