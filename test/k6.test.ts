@@ -185,6 +185,16 @@ describe('k6 as the load engine', () => {
     );
   }, 60_000);
 
+  it('plans pod-kill-k6 for the sandbox the run would start (no sandbox running): the script loads', async () => {
+    // The bundled script reads SANDBOX_API_URL in its init code; the sandbox that provides it starts with the run.
+    const plan = await runCli(['plan', 'scenarios/sandbox/pod-kill-k6.yaml'], {});
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/replica names are projected/);
+    expect(plan.stdout).toMatch(/thresholds \(each becomes an objective\): http_req_duration: p\(95\)<500/);
+    const folder = await runCli(['plan', 'scenarios/sandbox', '--seed', '7'], {});
+    expect(folder.code, folder.stderr).toBe(0);
+  }, 60_000);
+
   it('refuses a script that does not load (exit 2) at plan, and at run before any fault', async () => {
     await whole();
     const plan = await runCli(['plan', 'test/fixtures/runs/k6-broken.yaml'], env());

@@ -10,7 +10,7 @@ import { planRun, type Plan } from '../../runner/plan.js';
 import { describeInspection } from '../../load/k6-inspect.js';
 import { describeK6Operator } from '../../load/k6-operator-manifest.js';
 import { preflightTools } from '../../runner/preflight.js';
-import type { Scenario } from '../../scenario/types.js';
+import type { RUNTIME_VARIABLES, Scenario } from '../../scenario/types.js';
 import { awsPlanTarget, previewLines } from './plan-aws.js';
 
 /** One scenario planned read-only against its live (or projected) inventory, with its guard violations. */
@@ -20,6 +20,16 @@ export interface ScenarioPlan {
   /** Lines after the plan: the projected-sandbox note, FIS previews, k6 inspection, PromQL checks. */
   extra: string[];
 }
+
+/**
+ * What a sandbox started at run time will provide, stood in for at plan time: a k6 script that reads them in
+ * its init code, and PromQL that names them, are checked as they will run (nothing connects to them).
+ */
+const PROJECTED_SANDBOX_VARS: Record<(typeof RUNTIME_VARIABLES)[number], string> = {
+  SANDBOX_URL: 'http://127.0.0.1:1',
+  SANDBOX_API_URL: 'http://127.0.0.1:1',
+  SANDBOX_DATABASE_URL: 'postgres://127.0.0.1:1/gameday',
+};
 
 export async function planScenario(scenario: Scenario, seed: number, preview: boolean): Promise<ScenarioPlan> {
   const inventory: Parameters<typeof planRun>[1] = {};
@@ -53,6 +63,7 @@ export async function planScenario(scenario: Scenario, seed: number, preview: bo
   }
   const vars: Record<string, string> = {};
   if (inventory.sandbox?.apiUrl) vars['SANDBOX_API_URL'] = inventory.sandbox.apiUrl;
+  else if (sb) Object.assign(vars, PROJECTED_SANDBOX_VARS);
   const tools = await preflightTools(scenario, { vars, signal });
   if (tools.k6 && scenario.load?.engine === 'k6') {
     extra.push(...describeInspection(scenario.load, tools.k6.found, tools.k6.inspection));
