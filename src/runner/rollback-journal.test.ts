@@ -74,7 +74,16 @@ describe('gameday rollback', () => {
     ].join('\n');
     const parent = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const pid = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
+      const printed = await new Promise<Buffer>((resolve, reject) => {
+        parent.stdout.once('data', resolve);
+        parent.once('error', (e) =>
+          reject(new Error(`python3 makes the zombie here (apt-get install python3): ${e.message}`)),
+        );
+        parent.once('exit', (code) =>
+          reject(new Error(`the zombie's parent (python3) exited ${code} before printing`)),
+        );
+      });
+      const pid = Number(printed.toString().trim());
       const stat = (() => {
         try {
           return readFileSync(`/proc/${pid}/stat`, 'utf8');
