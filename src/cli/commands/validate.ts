@@ -1,8 +1,10 @@
 // gameday validate <files…|->: every problem in every file, at once; usable as a CI lint step.
 
 import { GamedayError, isGamedayError } from '../../errors.js';
+import { readFile } from 'node:fs/promises';
 import { checkK6 } from '../../load/k6-binary.js';
 import { loadScenarioFile, loadScenarioText, type Diagnostic, type LoadResult } from '../../scenario/index.js';
+import { findNode, nodePosition, parseYaml, type Position } from '../../scenario/source.js';
 import { loadGameDayIfOne, type GameDayLoadResult } from '../../suite/gameday/load.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -57,8 +59,20 @@ function verdict(file: string, result: LoadResult | GameDayLoadResult, strict: b
   };
 }
 
+/** Where `load.k6` is written in the file (its key), for a problem that is about it as a whole. */
+function k6Position(text: string): Position {
+  const source = parseYaml(text).source;
+  if (!source) return { line: 1, col: 1 };
+  const f = findNode(source, ['load', 'k6']);
+  return nodePosition(source, f.key ?? f.node ?? f.deepestKey ?? f.deepest);
+}
+
 /** A scenario with k6 load needs k6 on this machine: missing or too old is a problem of the file. */
-async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic | undefined> {
+async function k6Problem(
+  result: LoadResult,
+  file: string,
+  text: () => Promise<string>,
+): Promise<Diagnostic | undefined> {
   const load = result.scenario?.load;
   // With the k6-operator, k6 runs in the cluster's runner pods: this machine needs none.
   if (load?.engine !== 'k6' || load.operator) return undefined;
@@ -67,10 +81,11 @@ async function k6Problem(result: LoadResult, file: string): Promise<Diagnostic |
     return undefined;
   } catch (error) {
     if (!isGamedayError(error)) throw error;
+    const { line, col } = k6Position(await text());
     const d: Diagnostic = {
       file,
-      line: 0,
-      col: 0,
+      line,
+      col,
       path: 'load.k6',
       code: error.code,
       severity: 'error',
@@ -121,11 +136,12 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   const verdicts: FileVerdict[] = [];
   for (const file of positionals) {
     const gameday = file === '-' ? undefined : await loadGameDayIfOne(file, options);
-    const result =
-      file === '-'
-        ? loadScenarioText(await readStdin(), '<stdin>', options)
-        : (gameday ?? (await loadScenarioFile(file, options)));
-    const k6 = await k6Problem(result, file === '-' ? '<stdin>' : file);
+    const stdin = file === '-' ? await readStdin() : undefined;
+    const result = stdin
+      ? loadScenarioText(stdin, '<stdin>', options)
+      : (gameday ?? (await loadScenarioFile(file, options)));
+    const text = async (): Promise<string> => (stdin ? stdin.toString('utf8') : await readFile(file, 'utf8'));
+    const k6 = await k6Problem(result, file === '-' ? '<stdin>' : file, text);
     if (k6) result.diagnostics.push(k6);
     const v = verdict(file === '-' ? '<stdin>' : file, result, strict);
     verdicts.push(v);
