@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { down, up, type K8sFixtureState } from '../../infra-fixtures/kubernetes/lib/cluster.mjs';
+import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { eventually, runCli } from '../helpers/cli.js';
 import { isRunning } from '../helpers/owner.js';
@@ -309,6 +310,24 @@ export async function gamedayObjects(admin: AdminClient): Promise<{ leases: Kube
     `/api/v1/namespaces/${NAMESPACE}/configmaps?labelSelector=gameday.dev%2Fjournal%3Dtrue`,
   );
   return { leases: leases.items, journals: journals.items };
+}
+
+/**
+ * A rollback of a run killed in its zone-b outage: it exited 0 saying zone b is back, and the cluster is as it
+ * was, with no gameday Lease or journal ConfigMap left.
+ */
+export async function expectZoneBRolledBack(
+  admin: AdminClient,
+  expectedNodes: number,
+  res: { code: number | null; stdout: string; stderr: string },
+): Promise<void> {
+  const out = res.stdout + res.stderr;
+  expect(res.code, out).toBe(0);
+  expect(out).toMatch(/zone b restored/);
+  expect(out).toMatch(/rollback complete: \d+ mutation\(s\) undone/);
+  await settled(admin, expectedNodes);
+  expect(await clusterState(admin, expectedNodes)).toBe('as it was');
+  expect(await gamedayObjects(admin)).toEqual({ leases: [], journals: [] });
 }
 
 /** Wait until the gameday Lease's holder has gone longer than its leaseDurationSeconds without renewing. */
