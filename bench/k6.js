@@ -15,6 +15,7 @@ import { startSandbox } from '../dist/index.js';
 import { checkK6, k6Env } from '../dist/load/k6-binary.js';
 import { ingestFile, K6Ingest } from '../dist/load/k6-ingest.js';
 import { runK6 } from '../dist/load/k6-run.js';
+import { launcherNodeFlags } from './launcher-flags.js';
 import { runLoad } from '../dist/load/run.js';
 import { systemClock } from '../dist/util/clock.js';
 import { parseDuration } from '../dist/util/duration.js';
@@ -106,7 +107,8 @@ export async function benchK6Ingest({ durationMs = 20_000, vus = 50 } = {}) {
  * own, its RSS sampled every 5 s: RSS after the first 30 s (the baseline) and the largest after that.
  */
 export async function benchK6Rss({ durationMs = 600_000, rate = 500 } = {}) {
-  const child = spawn(process.execPath, [SELF, 'rss-child', String(durationMs), String(rate)], {
+  // With the node flags of gameday's launcher: its RSS as users run it.
+  const child = spawn(process.execPath, [...launcherNodeFlags(), SELF, 'rss-child', String(durationMs), String(rate)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

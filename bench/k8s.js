@@ -3,6 +3,7 @@
 // fault injected (goal < 5 s), time to recovery detected, API requests (watch-based, so they must not
 // grow with the number of probe samples: two runs with different probe intervals), peak RSS (goal < 300 MB).
 // Usage: node bench/k8s.js [--nodes 500] [--pods 5000] [--state-dir D] [--keep]
+// It runs with the node flags of gameday's launcher (bin/gameday.js's shebang), as users run gameday.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile, runScenario } from '../dist/index.js';
 import { processRequestStats } from '../dist/drivers/kubernetes/client.js';
+import { hasLauncherFlags, launcherNodeFlags } from './launcher-flags.js';
 import { judgeK8sScale } from './verdicts.js';
 
 const podKill = (interval, pods) => `apiVersion: gameday/v1
@@ -144,7 +146,13 @@ export async function benchK8s({ nodes = 500, pods = 5000, stateDir, keep = fals
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && !hasLauncherFlags()) {
+  // Started without the node flags of gameday's launcher (`node bench/k8s.js`): run again with them, so the
+  // peak RSS is gameday's as users run it.
+  const child = spawn(process.execPath, [...launcherNodeFlags(), ...process.argv.slice(1)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : fallback;

@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './helpers/cli.js';
 
@@ -22,6 +23,19 @@ describe('bin/gameday.js', () => {
     expect(major > 22 || (major === 22 && minor >= 12), process.version).toBe(true);
     const r = spawnSync(process.execPath, [BIN, '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('started directly, its shebang runs the Node first on PATH with the young-generation cap (env -S)', () => {
+    // As npx and an installed image start it: through the shebang, not as an argument of node.
+    const path = `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}`;
+    const r = spawnSync(BIN, ['--version'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: path, GAMEDAY_DEBUG: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`gameday: node ${process.version} (${process.execPath}) --max-semi-space-size=16`);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

@@ -81,7 +81,10 @@ const COMMANDS: Record<string, Command> = {
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   let code: number;
-  if (process.env['GAMEDAY_DEBUG']) io.err(`gameday: node ${process.version} (${process.execPath})`);
+  if (process.env['GAMEDAY_DEBUG']) {
+    const flags = process.execArgv.length > 0 ? ` ${process.execArgv.join(' ')}` : '';
+    io.err(`gameday: node ${process.version} (${process.execPath})${flags}`);
+  }
   try {
     const helpFor = name === 'help' ? rest[0] : undefined;
     if (helpFor !== undefined) {
