@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeClient } from './client.js';
+import { errorStatus } from './retry.js';
 
 interface Seen {
   method: string;
@@ -36,6 +37,20 @@ function apiServer(seen: Seen[]): Server {
         res.end(text);
       };
       const url = req.url ?? '';
+      if (url.startsWith('/api/v1/namespaces/prod/pods?') && url.includes('watch=true')) {
+        // A watch: two events, the second torn across two writes, then open (or closed, with close=yes).
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        const event = (type: string, name: string): string =>
+          JSON.stringify({ type, object: { kind: 'Pod', metadata: { name, namespace: 'prod' } } });
+        res.write(`${event('ADDED', 'web-1')}\n`);
+        const second = `${event('MODIFIED', 'web-2')}\n`;
+        res.write(second.slice(0, 20));
+        setTimeout(() => {
+          res.write(second.slice(20));
+          if (url.includes('close=yes')) res.end();
+        }, 20);
+        return;
+      }
       if (url === '/api/v1/namespaces/prod/pods/web-1/eviction') reply(201, status(201, '', ''));
       else if (url === '/api/v1/namespaces/prod/pods/web-2/eviction')
         reply(429, status(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget."));
@@ -119,6 +134,43 @@ describe('KubeClient direct requests', () => {
       '/api/v1/namespaces/prod/pods/flaky?gracePeriodSeconds=0',
     ]);
     expect(await client.deletePod('prod', 'nobody')).toBe('gone');
+  });
+
+  it('watches: events in order (a line torn across writes too), the token sent, abort ends it once, quietly', async () => {
+    const events: string[] = [];
+    const done: unknown[] = [];
+    let second!: () => void;
+    const both = new Promise<void>((resolve) => (second = resolve));
+    const w = await client.watch(
+      '/api/v1/namespaces/prod/pods',
+      { resourceVersion: '5', labelSelector: undefined },
+      (e) => {
+        events.push(`${e.type} ${(e.object as { metadata: { name: string } }).metadata.name}`);
+        if (events.length === 2) second();
+      },
+      (err) => done.push(err),
+    );
+    await both;
+    expect(events).toEqual(['ADDED web-1', 'MODIFIED web-2']);
+    const req = seen.find((s) => s.url.startsWith('/api/v1/namespaces/prod/pods?'));
+    expect(req?.url).toBe('/api/v1/namespaces/prod/pods?watch=true&resourceVersion=5');
+    expect(req?.authorization).toBe('Bearer secret-token');
+    // The abort's error reaches onDone once; none escapes as an unhandled 'error' event (vitest fails on one).
+    w.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done).toHaveLength(1);
+    expect(done[0]).toBeInstanceOf(Error);
+  });
+
+  it('watches: a server that closes ends it with null; a refusal carries its status', async () => {
+    const closed = await new Promise<unknown>((resolve) => {
+      void client.watch('/api/v1/namespaces/prod/pods', { close: 'yes' }, () => undefined, resolve);
+    });
+    expect(closed).toBeNull();
+    const refused = await new Promise<unknown>((resolve) => {
+      void client.watch('/api/v1/namespaces/locked/pods', {}, () => undefined, resolve);
+    });
+    expect(errorStatus(refused)).toBe(404);
   });
 
   it('reads and merge-patches nodes; a 403 becomes K8S_FORBIDDEN with the server message', async () => {
