@@ -123,6 +123,13 @@ class HttpStatusError extends Error {
   ) {
     super(`HTTP ${code}`);
   }
+
+  /** From undici's answer: its headers flattened to strings. */
+  static of(code: number, body: string, headers: Record<string, string | string[] | undefined>): HttpStatusError {
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined) flat[k] = String(v);
+    return new HttpStatusError(code, body, flat);
+  }
 }
 
 const enc = encodeURIComponent;
@@ -303,9 +310,7 @@ export class KubeClient {
     });
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) return text;
-    const flat: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-    throw new HttpStatusError(res.statusCode, text, flat);
+    throw HttpStatusError.of(res.statusCode, text, res.headers);
   }
 
   /**
@@ -455,9 +460,7 @@ export class KubeClient {
       });
       if (res.statusCode !== 200) {
         const text = await res.body.text().catch(() => '');
-        const flat: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = String(v);
-        throw new HttpStatusError(res.statusCode, text, flat);
+        throw HttpStatusError.of(res.statusCode, text, res.headers);
       }
       idle();
       const body = res.body;
