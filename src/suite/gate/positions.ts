@@ -36,8 +36,13 @@ export function objectivePath(source: Source, name: string, scenario?: Scenario)
     const base = listIndex(source, ['objectives', 'latency'], (x) => x['probe'] === probe && windowOf(x) === window);
     return [...base, p as string];
   }
-  if (name === 'load error rate') return ['objectives', 'load', 'maxErrorRate'];
-  if ((m = /^load (p\d+)$/.exec(name))) return ['objectives', 'load', m[1] as string];
+  // Load objectives on a window other than the whole run carry it: "load error rate (during)".
+  if (/^load error rate( \(\w+\))?$/.test(name)) return ['objectives', 'load', 'maxErrorRate'];
+  if ((m = /^load (p\d+)( \(\w+\))?$/.exec(name))) return ['objectives', 'load', m[1] as string];
+  if ((m = /^error budget\((.*)\)$/.exec(name))) {
+    const slo = m[1];
+    return listIndex(source, ['objectives', 'errorBudget'], (x) => x['slo'] === slo);
+  }
   if (name.startsWith('step ') && scenario) {
     const i = scenario.steps.findIndex((s) => s.name === name.slice(5));
     if (i !== -1) return ['steps', i];
