@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../test/helpers/cli.js';
 import { drillObjectives } from '../../drill/report.js';
-import type { DrillSourceSummary } from '../../drill/types.js';
+import type { DrillSourceSummary } from '../../report/types.js';
 import { evaluateObjectives } from '../../measure/objectives.js';
 import { loadScenarioFile } from '../../scenario/load.js';
 import { gateFiles, githubEscape } from './discover.js';
