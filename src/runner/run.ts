@@ -484,6 +484,10 @@ async function observeRecovery(
   const deadline = stepsEndT + scenario.rollback.recoveryTimeoutMs;
   const minObserve = Math.max(rto?.stableForMs ?? 0, 2000);
   const probe = rto ? scenario.probes[rto.probe] : undefined;
+  // The last judgement and how many samples it read: while a probe keeps failing, recovery cannot have
+  // begun, so the samples are not judged again (at a 100 ms interval that was a sort of every sample, ten
+  // times a second, through the whole outage).
+  let judged: { count: number; status: string } | undefined;
   for (;;) {
     const now = rec.clock.now();
     if (now >= deadline) {
@@ -499,17 +503,22 @@ async function observeRecovery(
     } else {
       // Judge on the samples alone (endT = the newest sample), exactly as the final measurement will.
       const samples = rec.samples.get(rto.probe) ?? [];
-      const r = computeRto(samples, {
-        t0,
-        stableForMs: rto.stableForMs,
-        intervalMs: probe.intervalMs,
-        endT: samples[samples.length - 1]?.t ?? now,
-      });
-      if (r.status === 'recovered') {
-        rec.note('recovery', `${rto.probe} recovered ${formatDuration(r.ms ?? 0)} after the fault`);
-        return;
+      if (judged?.status !== 'not-recovered' || samples.slice(judged.count).some((x) => x.ok)) {
+        const r = computeRto(samples, {
+          t0,
+          stableForMs: rto.stableForMs,
+          intervalMs: probe.intervalMs,
+          endT: samples[samples.length - 1]?.t ?? now,
+        });
+        if (r.status === 'recovered') {
+          rec.note('recovery', `${rto.probe} recovered ${formatDuration(r.ms ?? 0)} after the fault`);
+          return;
+        }
+        judged = { count: samples.length, status: r.status };
+      } else {
+        judged.count = samples.length;
       }
-      if (r.status === 'no-impact' && now - stepsEndT >= minObserve) return;
+      if (judged.status === 'no-impact' && now - stepsEndT >= minObserve) return;
     }
     await sleep(100, signal);
   }

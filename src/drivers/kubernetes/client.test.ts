@@ -51,6 +51,22 @@ function apiServer(seen: Seen[]): Server {
         }, 20);
         return;
       }
+      if (url.startsWith('/api/v1/namespaces/prod/pods?limit=2')) {
+        // A list in pages of 2, each answer written in small pieces that cut names and escapes in two.
+        const second = url.includes('continue=tok');
+        const names = second ? ['web-3'] : ['web-1', 'web-2 "quoted" \\ {x}'];
+        const page = JSON.stringify({
+          kind: 'PodList',
+          apiVersion: 'v1',
+          metadata: second ? { resourceVersion: '12' } : { resourceVersion: '11', continue: 'tok' },
+          items: names.map((name) => ({ metadata: { name, namespace: 'prod', labels: { app: 'wéb' } } })),
+        });
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        const bytes = Buffer.from(page);
+        for (let i = 0; i < bytes.length; i += 7) res.write(bytes.subarray(i, i + 7));
+        res.end();
+        return;
+      }
       if (url === '/api/v1/namespaces/prod/pods/web-1/eviction') reply(201, status(201, '', ''));
       else if (url === '/api/v1/namespaces/prod/pods/web-2/eviction')
         reply(429, status(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget."));
@@ -171,6 +187,28 @@ describe('KubeClient direct requests', () => {
       void client.watch('/api/v1/namespaces/locked/pods', {}, () => undefined, resolve);
     });
     expect(errorStatus(refused)).toBe(404);
+  });
+
+  it('lists page by page: items parsed from an answer that arrives in pieces, with the continue token', async () => {
+    const list = client.listPods('prod');
+    const first = await list({ limit: 2 });
+    expect(first).toEqual({
+      items: [
+        { metadata: { name: 'web-1', namespace: 'prod', labels: { app: 'wéb' } } },
+        { metadata: { name: 'web-2 "quoted" \\ {x}', namespace: 'prod', labels: { app: 'wéb' } } },
+      ],
+      resourceVersion: '11',
+      continue: 'tok',
+    });
+    const second = await list({ limit: 2, continue: 'tok' });
+    expect(second).toEqual({
+      items: [{ metadata: { name: 'web-3', namespace: 'prod', labels: { app: 'wéb' } } }],
+      resourceVersion: '12',
+    });
+    const error = await client
+      .listPods('locked')({ limit: 2 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 404 });
   });
 
   it('reads and merge-patches nodes; a 403 becomes K8S_FORBIDDEN with the server message', async () => {
