@@ -37,7 +37,12 @@ export async function preparePgRoot(binDir, root) {
   const env = { binDir, root };
   if (owner) {
     await runPgTool(env, 'pg_ctl', ['--version']).catch((cause) => {
-      throw new Error(`user postgres cannot use ${root}: choose a state dir under /tmp`, { cause });
+      // Say what failed: a state dir postgres cannot reach, or runuser (in /usr/sbin) not on PATH.
+      const why = String(cause?.message ?? cause).replace(/^pg_ctl --version failed: /, '');
+      throw new Error(
+        `user postgres cannot run pg_ctl in ${root} (${why}): the state dir must be one postgres can reach (under /tmp), and runuser (util-linux, /usr/sbin) must be on PATH`,
+        { cause },
+      );
     });
   }
   return env;
