@@ -12,7 +12,6 @@ import type { LoadRunResult } from '../load/windows.js';
 import { EvidenceFiles } from '../report/evidence.js';
 import { createProbe, startProbes, waitUntilHealthy } from '../probes/index.js';
 import type { Probe } from '../probes/types.js';
-import { computeRto } from '../measure/index.js';
 import type { Report } from '../report/types.js';
 import { writeReportFiles } from '../report/index.js';
 import type { Scenario } from '../scenario/types.js';
@@ -25,12 +24,12 @@ import { checkGuards } from './guards.js';
 import { lockSystems, releaseLocks, type TargetLock, type TargetLockBackend } from './lock/index.js';
 import { pendingUndos, readJournal } from './journal.js';
 import { openRun } from './open-run.js';
-import { buildReport, measuredFault, runWindows, type RunObservations } from './measure-run.js';
+import { buildReport, runWindows, type RunObservations } from './measure-run.js';
 import { measurePrometheus } from './measure-metrics.js';
 import { startK6OperatorLoad, startLoad } from './load-run.js';
 import { preflightTools, type Preflight } from './preflight.js';
 import { describePlan, planChoices, planRun, type Plan } from './plan.js';
-import { RunRecorder } from './recorder.js';
+import { recoveryWatchFor, watchRecovery } from './recovery-watch.js';
 import { rollback, type RollbackResult } from './rollback.js';
 import { connectTargets, fillRuntimeVariables, journalSystems, type ConnectedTargets } from './targets.js';
 import { executeSteps, type StepOutcome } from './steps.js';
@@ -316,7 +315,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     if (executed.error !== undefined) throw executed.error;
 
     phase('recovery');
-    await observeRecovery(scenario, rec, faults, stepsEndT, signal);
+    await watchRecovery(rec, recoveryWatchFor(scenario, faults, stepsEndT, signal));
     if (loadPromise) {
       rec.note('load', 'waiting for the load run to finish');
       loadResult = await loadPromise;
@@ -469,57 +468,4 @@ async function checkSteadyState(
     });
   }
   return failures;
-}
-
-/** Observe until the RTO probe has recovered and stayed healthy for stableFor, or the recovery timeout. */
-async function observeRecovery(
-  scenario: Scenario,
-  rec: RunRecorder,
-  faults: readonly FaultExecution[],
-  stepsEndT: number,
-  signal: AbortSignal,
-): Promise<void> {
-  const rto = scenario.objectives.rto;
-  const t0 = measuredFault(faults)?.t0;
-  const deadline = stepsEndT + scenario.rollback.recoveryTimeoutMs;
-  const minObserve = Math.max(rto?.stableForMs ?? 0, 2000);
-  const probe = rto ? scenario.probes[rto.probe] : undefined;
-  // The last judgement and how many samples it read: while a probe keeps failing, recovery cannot have
-  // begun, so the samples are not judged again (at a 100 ms interval that was a sort of every sample, ten
-  // times a second, through the whole outage).
-  let judged: { count: number; status: string } | undefined;
-  for (;;) {
-    const now = rec.clock.now();
-    if (now >= deadline) {
-      rec.note(
-        'recovery',
-        `recovery not observed within ${formatDuration(scenario.rollback.recoveryTimeoutMs)}`,
-        'warn',
-      );
-      return;
-    }
-    if (!rto || !probe || t0 === undefined) {
-      if (now - stepsEndT >= minObserve) return;
-    } else {
-      // Judge on the samples alone (endT = the newest sample), exactly as the final measurement will.
-      const samples = rec.samples.get(rto.probe) ?? [];
-      if (judged?.status !== 'not-recovered' || samples.slice(judged.count).some((x) => x.ok)) {
-        const r = computeRto(samples, {
-          t0,
-          stableForMs: rto.stableForMs,
-          intervalMs: probe.intervalMs,
-          endT: samples[samples.length - 1]?.t ?? now,
-        });
-        if (r.status === 'recovered') {
-          rec.note('recovery', `${rto.probe} recovered ${formatDuration(r.ms ?? 0)} after the fault`);
-          return;
-        }
-        judged = { count: samples.length, status: r.status };
-      } else {
-        judged.count = samples.length;
-      }
-      if (judged.status === 'no-impact' && now - stepsEndT >= minObserve) return;
-    }
-    await sleep(100, signal);
-  }
 }
