@@ -12,8 +12,3 @@ export function launcherNodeFlags(text = readFileSync(LAUNCHER, 'utf8')) {
   if (!m) throw new Error(`bin/gameday.js: unexpected first line ${JSON.stringify(first)}`);
   return m[1].split(' ').filter(Boolean);
 }
-
-/** Whether this process already runs with the launcher's flags. */
-export function hasLauncherFlags(flags = launcherNodeFlags(), execArgv = process.execArgv) {
-  return flags.every((f) => execArgv.includes(f));
-}

@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { benchFuzz } from './fuzz.js';
 import { benchHtml, htmlBenchLines } from './html.js';
 import { benchIam } from './iam.js';
-import { launcherNodeFlags } from './launcher-flags.js';
 import { benchLoad, benchMaxRate } from './load.js';
 import { benchRestore } from './restore.js';
 import { benchRpo, formatRpoRow } from './rpo.js';
@@ -118,11 +117,11 @@ if (want('restore')) {
 
 if (want('k8s')) {
   // Its own process, so the harness's peak RSS is the Kubernetes run's alone.
-  const args = quick ? ['--nodes', '100', '--pods', '1000'] : [];
+  const args = quick ? ['--nodes', '100', '--pods', '1000', '--rounds', '1'] : [];
   console.log(`\n# Kubernetes at scale (bench/k8s.js ${args.join(' ')})`);
-  // With the node flags of gameday's launcher: its peak RSS as users run it.
+  // Its rounds run with the node flags of gameday's launcher: its peak RSS as users run it.
   const k8s = fileURLToPath(new URL('./k8s.js', import.meta.url));
-  const out = execFileSync(process.execPath, [...launcherNodeFlags(), k8s, ...args], {
+  const out = execFileSync(process.execPath, [k8s, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
