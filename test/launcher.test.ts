@@ -35,7 +35,9 @@ describe('bin/gameday.js', () => {
       env: { ...process.env, PATH: path, GAMEDAY_DEBUG: '1' },
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`gameday: node ${process.version} (${process.execPath}) --max-semi-space-size=16`);
+    expect(r.stderr).toContain(
+      `gameday: node ${process.version} (${process.execPath}) --max-semi-space-size=16 --heap-growing-percent=30`,
+    );
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
