@@ -51,7 +51,7 @@ rollback: { recoveryTimeout: 5m, timeout: 5m }
 `;
 
 /** Run one scenario text in-process; time its phases from the runner's events. */
-async function runOnce(dir, name, text) {
+async function runOnce(dir, name, text, signal) {
   const { loadScenarioFile, runScenario } = await import('../dist/index.js');
   const { processRequestStats } = await import('../dist/drivers/kubernetes/client.js');
   const file = join(dir, `${name}.yaml`);
@@ -64,6 +64,7 @@ async function runOnce(dir, name, text) {
   const beforeByVerb = before.byVerb;
   const result = await runScenario(scenario, {
     reportDir: dir,
+    signal,
     baselineMs: 1000,
     reporters: [
       {
@@ -116,17 +117,28 @@ function fixtureCli(args, log) {
   });
 }
 
-/** One round, in this process (the harness child): the three scenarios; their numbers and the peak RSS. */
+/**
+ * One round, in this process (the harness child): the three scenarios; their numbers and the peak RSS.
+ * SIGINT or SIGTERM aborts the scenario running (its rollback still runs) and skips the rest.
+ */
 async function harnessRound(pods) {
+  const stop = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => stop.abort());
   // Loaded first, so "before its first run" includes gameday's modules, as in a `gameday run`.
   await import('../dist/index.js');
   const rssBefore = process.resourceUsage().maxRSS;
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   const runs = [];
   try {
-    runs.push(await runOnce(dir, 'pod-kill (probe every 1s)', podKill('1s', pods)));
-    runs.push(await runOnce(dir, 'pod-kill (probe every 100ms)', podKill('100ms', pods)));
-    runs.push(await runOnce(dir, 'zone-outage (probe every 100ms)', zoneOutage('100ms', pods)));
+    const scenarios = [
+      ['pod-kill (probe every 1s)', podKill('1s', pods)],
+      ['pod-kill (probe every 100ms)', podKill('100ms', pods)],
+      ['zone-outage (probe every 100ms)', zoneOutage('100ms', pods)],
+    ];
+    for (const [name, text] of scenarios) {
+      if (stop.signal.aborted) throw new Error('harness round stopped by a signal');
+      runs.push(await runOnce(dir, name, text, stop.signal));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,10 +156,15 @@ function spawnRound(pods, kubeconfig) {
       env: { ...process.env, KUBECONFIG: kubeconfig },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // Ctrl-C or a kill of the bench stops the round too (the scenario running rolls back), then the
+    // fixture goes down.
+    const forward = (sig) => child.kill(sig);
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, forward);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      for (const sig of ['SIGINT', 'SIGTERM']) process.off(sig, forward);
       const last = out.trim().split('\n').at(-1) ?? '';
       if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last));
       else reject(new Error(`harness round exited ${signal ?? code}${out ? `: ${out.trim().slice(-400)}` : ''}`));
