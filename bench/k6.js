@@ -18,6 +18,7 @@ import { runK6 } from '../dist/load/k6-run.js';
 import { launcherNodeFlags } from './launcher-flags.js';
 import { runLoad } from '../dist/load/run.js';
 import { systemClock } from '../dist/util/clock.js';
+import { startMemorySaver } from '../dist/util/memory-saver.js';
 import { parseDuration } from '../dist/util/duration.js';
 import { startChildServer } from './load.js';
 
@@ -107,7 +108,8 @@ export async function benchK6Ingest({ durationMs = 20_000, vus = 50 } = {}) {
  * own, its RSS sampled every 5 s: RSS after the first 30 s (the baseline) and the largest after that.
  */
 export async function benchK6Rss({ durationMs = 600_000, rate = 500 } = {}) {
-  // With the node flags of gameday's launcher: its RSS as users run it.
+  // With the node flags of gameday's launcher (and its memory saver, started in the child): its RSS as
+  // users run it.
   const child = spawn(process.execPath, [...launcherNodeFlags(), SELF, 'rss-child', String(durationMs), String(rate)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -119,6 +121,8 @@ export async function benchK6Rss({ durationMs = 600_000, rate = 500 } = {}) {
 }
 
 async function rssChild(durationMs, rate) {
+  // As bin/gameday.js does: V8's memory saver while the process is large.
+  startMemorySaver();
   const k6 = await checkK6(undefined);
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k6-rss-'));
   const server = await startChildServer();

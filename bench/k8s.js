@@ -126,6 +126,13 @@ async function harnessRound(pods) {
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => stop.abort());
   // Loaded first, so "before its first run" includes gameday's modules, as in a `gameday run`.
   await import('../dist/index.js');
+  // As bin/gameday.js does: V8's memory saver while the process is large; when it switched is printed.
+  const { startMemorySaver } = await import('../dist/util/memory-saver.js');
+  const saverSwitches = [];
+  startMemorySaver({
+    onSwitch: (on, rssMb) =>
+      saverSwitches.push({ on, rssMb: Math.round(rssMb), atS: Math.round(performance.now() / 100) / 10 }),
+  });
   const rssBefore = process.resourceUsage().maxRSS;
   const dir = mkdtempSync(join(tmpdir(), 'gameday-bench-k8s-'));
   const runs = [];
@@ -146,6 +153,7 @@ async function harnessRound(pods) {
     runs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     rssBeforeRunsMb: Math.round(rssBefore / 1024),
+    saverSwitches,
   };
 }
 
@@ -235,8 +243,11 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === 'harn
           .join(', ')})${r.reason ? `; ${r.reason}` : ''}`,
       );
     }
+    const switches = (round.saverSwitches ?? [])
+      .map((w) => `${w.on ? 'on' : 'off'} at ${w.rssMb} MB after ${w.atS} s`)
+      .join(', ');
     console.log(
-      `harness peak RSS [round ${i + 1}] ${round.peakRssMb} MB (${round.rssBeforeRunsMb} MB before its first run)`,
+      `harness peak RSS [round ${i + 1}] ${round.peakRssMb} MB (${round.rssBeforeRunsMb} MB before its first run; memory saver ${switches || 'never on'})`,
     );
   });
   console.log(judgeK8sScale(result).line);

@@ -1,5 +1,6 @@
 // The node flags gameday's launcher (bin/gameday.js) starts Node with, read from its shebang line: the
-// benches that measure gameday's own memory (Kubernetes at scale, the long k6 run) run it as users do.
+// benches that measure gameday's own memory (Kubernetes at scale, the long k6 run) run it as users do,
+// and start the launcher's memory saver (src/util/memory-saver.ts) in that process as it does.
 
 import { readFileSync } from 'node:fs';
 
