@@ -35,7 +35,9 @@ describe('bin/gameday.js', () => {
       env: { ...process.env, PATH: path, GAMEDAY_DEBUG: '1' },
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`gameday: node ${process.version} (${process.execPath}) --max-semi-space-size=16`);
+    expect(r.stderr).toContain(
+      `gameday: node ${process.version} (${process.execPath}) --max-semi-space-size=16 --heap-growing-percent=30\n`,
+    );
     // … and V8's memory saver for when the process grows large (src/util/memory-saver.ts).
     expect(r.stderr).toContain('gameday: memory saver on above 192 MB RSS, off below 160 MB');
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
