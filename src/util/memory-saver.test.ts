@@ -61,6 +61,28 @@ describe('startMemorySaver', () => {
     expect(saver?.active).toBe(true);
   });
 
+  it('runs one full collection each time it goes on, none when it goes off', () => {
+    let rssMb = 300;
+    let collections = 0;
+    const saver = startMemorySaver({
+      intervalMs: 3_600_000,
+      rss: () => rssMb * MB,
+      setFlags: () => undefined,
+      collect: () => (collections += 1),
+    });
+    expect(collections).toBe(1);
+    saver?.check();
+    expect(collections).toBe(1);
+    rssMb = 100;
+    saver?.check();
+    expect(collections).toBe(1);
+    rssMb = 300;
+    saver?.check();
+    expect(collections).toBe(2);
+    saver?.stop();
+    expect(collections).toBe(2);
+  });
+
   it('refuses thresholds that leave no room between them', () => {
     expect(() => startMemorySaver({ highMb: 100, lowMb: 100, setFlags: () => undefined })).toThrow(/lowMb/);
   });
