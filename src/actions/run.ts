@@ -72,7 +72,7 @@ export async function runAction(
 ): Promise<CallOutcome> {
   const ref = randomUUID();
   const { call, secret } = journalCall(step.undo);
-  const id = ctx.journal.intent(step.name, `action ${describeCall(step.call)}`, describeCall(step.call), {
+  const id = await ctx.journal.intent(step.name, `action ${describeCall(step.call)}`, describeCall(step.call), {
     driver: 'action',
     op: 'call',
     args: { undo: call, secret, ref, file: ctx.file, step: ctx.index },

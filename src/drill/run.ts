@@ -124,7 +124,7 @@ export async function runDrill(config: DrillConfig, opts: DrillRunOptions): Prom
       done('restore', `restored in ${Math.round(result.restore.durationMs)} ms`);
     } else {
       const workDir = newOwnedDirPath('drill', config.workDir);
-      const id = journal.intent('drill', 'create drill work dir', workDir, {
+      const id = await journal.intent('drill', 'create drill work dir', workDir, {
         driver: 'drill',
         op: 'remove-work-dir',
         args: { dir: workDir },

@@ -21,7 +21,7 @@ import { k6OperatorObjects, type K6OperatorObjects } from './k6-operator-manifes
 
 /** How the load writes to the run's journal: the intent carries the undo (delete both), written before creating. */
 export interface K6OperatorJournal {
-  intent(ref: K6OperatorObjects['ref']): string;
+  intent(ref: K6OperatorObjects['ref']): Promise<string>;
   applied(id: string, detail: string): void;
   failed(id: string, error: string): void;
   undone(id: string, detail: string): void;
@@ -64,7 +64,7 @@ export async function runK6Operator(
   const objects = k6OperatorObjects(load, opts.runId, script);
   const { ref } = objects;
   const where = `${ref.namespace}/${ref.testRun}`;
-  const id = journal.intent(ref);
+  const id = await journal.intent(ref);
   try {
     await createK6TestRun(client, ref, objects);
   } catch (error) {

@@ -87,7 +87,7 @@ export async function runRunbook(steps: readonly RunbookStep[], ctx: RunbookCont
       state = action.capture ? await action.capture(step.args, stepCtx) : {};
       // Why before execute: a run killed during the call must still find the undo on disk.
       const undo = action.undo(step.args, state, stepCtx) ?? NO_UNDO;
-      id = ctx.journal.intent(ctx.step, `runbook ${step.name}: ${action.describe(step.args)}`, step.action, undo);
+      id = await ctx.journal.intent(ctx.step, `runbook ${step.name}: ${action.describe(step.args)}`, step.action, undo);
       result.journalId = id;
       done.push({ index, state, id });
       const executed = await action.execute(step.args, stepCtx, state);

@@ -79,11 +79,16 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     const pm = scenario.markers.postgres ? fillRuntimeVariables(scenario.markers.postgres, targets.vars) : undefined;
     if (pm) {
       // Markers written before the backup make the drill's RPO measurable (newest marker in the copy).
-      const id = journal.intent('markers', `create marker table gameday.${pm.table}`, markerUrlForJournal(pm.url), {
-        driver: 'postgres',
-        op: 'drop-markers',
-        args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
-      });
+      const id = await journal.intent(
+        'markers',
+        `create marker table gameday.${pm.table}`,
+        markerUrlForJournal(pm.url),
+        {
+          driver: 'postgres',
+          op: 'drop-markers',
+          args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
+        },
+      );
       markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
       await markers.start();
       journal.applied(id);
@@ -173,7 +178,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
   Object.assign(report, liveReportParts(live));
   rec.event({ kind: 'run-end', t: endT, verdict });
   journal.append({ type: 'end', at: new Date().toISOString(), verdict, rollbackComplete: rollbackResult.complete });
-  journal.close();
+  await journal.close();
   phase('report');
   const files = await writeReportFiles(runDir, report);
   await afterReport(opts.reportDir, runDir);

@@ -25,7 +25,7 @@ function journalThree(failpoint: string | undefined): { status: number | null; s
     import { Journal } from ${JSON.stringify(join(root, 'src/runner/journal.ts'))};
     const j = new Journal(${JSON.stringify(path)});
     for (let i = 1; i <= 3; i++) {
-      const id = j.intent('s', 'mutation ' + i, 't', { driver: 'd', op: 'undo', args: {} });
+      const id = await j.intent('s', 'mutation ' + i, 't', { driver: 'd', op: 'undo', args: {} });
       j.applied(id);
     }
     j.close();`;

@@ -65,14 +65,19 @@ export interface PendingUndo {
 
 export type JournalListener = (entry: JournalEntry) => void;
 
-/** A synchronous copy of the journal elsewhere (a shared lock's store): handed the whole text after each append. */
+/** A copy of the journal elsewhere (a shared lock's store): handed the whole text after each append. */
 export interface JournalMirror {
   readonly where: string;
-  write(text: string): void;
+  /** Store the whole journal text; rejects when the store did not confirm it (in time). */
+  write(text: string): Promise<void>;
+  /** Release the store once the writes started have settled. */
   close(): void;
 }
 
-/** Append-only writer. Every append is fsync'ed before it returns: the undo is on disk before the mutation. */
+/**
+ * Append-only writer. Every append is fsync'ed before it returns: the undo is on disk before the mutation.
+ * Mirrored (a shared lock's store), an intent also resolves only once the copy holds it.
+ */
 export class Journal {
   readonly path: string;
   private fd: number | undefined;
@@ -80,9 +85,17 @@ export class Journal {
   private readonly listeners = new Set<JournalListener>();
   /** The undone ids as of a file size, so `undone` reads the file only when another writer appended. */
   private known: { size: number; ids: Set<string> } | undefined;
-  private readonly mirrors: JournalMirror[] = [];
+  /** Each mirror, with how much of the text it has confirmed. */
+  private readonly mirrors: Array<{ mirror: JournalMirror; confirmed: number }> = [];
   /** The journal's text, kept while it is mirrored (each mirror write carries all of it). */
   private text: string | undefined;
+  /**
+   * Mirror writes run one after another, each with the whole text as it is when it starts: a slow write is
+   * never overtaken by an older text, and entries appended meanwhile share the next write.
+   */
+  private mirrorQueue: Promise<void> = Promise.resolve();
+  /** The mirror write that carries the last entry appended (an intent waits for it). */
+  private lastMirrored: Promise<void> = Promise.resolve();
   private appliedCount = 0;
   /** Test seam (src/runner/failpoint.ts): die right after this many applied entries; null when unset. */
   private readonly killAt = killAfterApplied();
@@ -106,24 +119,58 @@ export class Journal {
   }
 
   /**
-   * From now on, copy the journal to `mirror` before each append returns (everything so far is copied
-   * now). Throws when the first copy fails: a run must not act on a target whose store it cannot write.
+   * From now on, copy the journal to `mirror` after each append (everything so far is copied now). Rejects
+   * when this first copy fails: a run must not act on a target whose store it cannot write.
    */
-  mirrorTo(mirror: JournalMirror): void {
+  async mirrorTo(mirror: JournalMirror): Promise<void> {
     this.text ??= readFileSync(this.path, 'utf8');
-    mirror.write(this.text);
-    this.mirrors.push(mirror);
+    const entry = { mirror, confirmed: -1 };
+    this.mirrors.push(entry);
+    try {
+      await this.syncMirrors();
+    } catch (error) {
+      this.mirrors.splice(this.mirrors.indexOf(entry), 1);
+      mirror.close();
+      throw error;
+    }
   }
 
-  /** Stop mirroring (before the shared locks are released: their store drops the copy then). */
-  stopMirroring(): void {
-    for (const m of this.mirrors.splice(0)) m.close();
+  /**
+   * Stop mirroring once the writes started have settled (before the shared locks are released: their
+   * store drops the copy then). Waits at most as long as the mirrors' own write timeouts.
+   */
+  async stopMirroring(): Promise<void> {
+    await this.mirrorQueue;
+    for (const m of this.mirrors.splice(0)) m.mirror.close();
     this.text = undefined;
   }
 
   /** Where the journal is mirrored. */
   mirroredTo(): string[] {
-    return this.mirrors.map((m) => m.where);
+    return this.mirrors.map((m) => m.mirror.where);
+  }
+
+  /** Bring every mirror up to the current text, after the writes already queued; rejects on the first failure. */
+  private syncMirrors(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const text = this.text;
+      if (text === undefined) return;
+      let failure: unknown;
+      for (const m of this.mirrors) {
+        // An earlier write already carried this text (entries appended together share one write).
+        if (m.confirmed >= text.length) continue;
+        try {
+          await m.mirror.write(text);
+          m.confirmed = text.length;
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      if (failure !== undefined) throw failure;
+    };
+    const done = this.mirrorQueue.then(run);
+    this.mirrorQueue = done.catch(() => undefined);
+    return done;
   }
 
   /** Append one entry and flush it to disk (and to every mirror). */
@@ -135,15 +182,12 @@ export class Journal {
     fsyncSync(this.fd);
     if (this.text !== undefined) {
       this.text += line;
-      for (const m of this.mirrors) {
-        try {
-          m.write(this.text);
-        } catch (error) {
-          // Why only intents fail: an intent must be visible to other machines before its mutation, so
-          // the mutation does not happen; any later write carries the whole text and repairs the copy.
-          if (entry.type === 'intent') throw error;
-        }
-      }
+      // Why only intents wait (in `intent`): an intent must be visible to other machines before its
+      // mutation, so a failed copy stops the mutation. Any other entry's copy may lag: a failed one is
+      // repaired by the next write, which carries the whole text.
+      const mirrored = this.syncMirrors();
+      mirrored.catch(() => undefined);
+      this.lastMirrored = mirrored;
     }
     if (this.known) {
       if (entry.type === 'undone') this.known.ids.add(entry.id);
@@ -152,11 +196,16 @@ export class Journal {
     for (const l of this.listeners) l(entry);
   }
 
-  /** Record the intent to mutate, with its undo, before the mutation happens. Returns the entry id. */
-  intent(step: string, action: string, target: string, undo: UndoAction): string {
+  /**
+   * Record the intent to mutate, with its undo, before the mutation happens. Resolves with the entry id
+   * once the entry is on disk and in every mirror; rejects (and the mutation must not happen) when a
+   * mirror could not store it.
+   */
+  async intent(step: string, action: string, target: string, undo: UndoAction): Promise<string> {
     this.seq += 1;
     const id = `m${this.seq}`;
     this.append({ type: 'intent', at: new Date().toISOString(), id, step, action, target, undo });
+    if (this.mirrors.length > 0) await this.lastMirrored;
     return id;
   }
 
@@ -205,12 +254,13 @@ export class Journal {
     this.append({ type: 'undo-failed', at: new Date().toISOString(), id, error });
   }
 
-  close(): void {
-    this.stopMirroring();
+  /** Close the file at once; resolves when the mirrors have the last entries (or gave up) and are closed. */
+  close(): Promise<void> {
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
     }
+    return this.stopMirroring();
   }
 }
 

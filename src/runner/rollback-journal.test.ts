@@ -17,12 +17,12 @@ afterEach(() => {
 });
 
 /** A run dir whose journal says run `owner` made one mutation (a read-only runbook step) not undone yet. */
-function runDir(owner: { pid: number; host: string; startTime?: string }, op = 'none'): string {
+async function runDir(owner: { pid: number; host: string; startTime?: string }, op = 'none'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gameday-rollback-'));
   dirs.push(dir);
   const j = new Journal(join(dir, 'journal.ndjson'));
   j.append({ type: 'run', at: new Date().toISOString(), runId: 'r1', scenario: 's', file: 'f.yaml', ...owner });
-  j.applied(j.intent('step', 'check', 'sandbox', { driver: 'runbook', op, args: {} }));
+  j.applied(await j.intent('step', 'check', 'sandbox', { driver: 'runbook', op, args: {} }));
   j.close();
   return dir;
 }
@@ -35,7 +35,7 @@ const opts = () => {
 
 describe('gameday rollback', () => {
   it('refuses (exit 2) while the process that owns the journal runs, suggesting SIGINT', async () => {
-    const dir = runDir(selfIdentity());
+    const dir = await runDir(selfIdentity());
     await expect(rollbackJournal(dir, opts())).rejects.toMatchObject({
       kind: 'invalid-input',
       code: 'RUN_ALIVE',
@@ -49,7 +49,7 @@ describe('gameday rollback', () => {
     const me = selfIdentity();
     // Linux exposes process start times (/proc/<pid>/stat), which is where gameday runs its tests.
     expect(me.startTime).toMatch(/:\d+$/);
-    const dir = runDir({ ...me, startTime: `${me.startTime}0` });
+    const dir = await runDir({ ...me, startTime: `${me.startTime}0` });
     const o = opts();
     const out = await rollbackJournal(dir, o);
     expect(out).toMatchObject({ status: 'rolled-back', result: { complete: true, undone: 1 } });
@@ -93,7 +93,7 @@ describe('gameday rollback', () => {
       })();
       expect(processExited(pid), `pid ${pid} should read as a zombie; /proc/${pid}/stat: ${stat}`).toBe(true);
       const startTime = processStartTime(pid);
-      const dir = runDir({ pid, host: hostname(), ...(startTime === undefined ? {} : { startTime }) });
+      const dir = await runDir({ pid, host: hostname(), ...(startTime === undefined ? {} : { startTime }) });
       await expect(rollbackJournal(dir, opts())).resolves.toMatchObject({ status: 'rolled-back' });
     } finally {
       parent.kill('SIGKILL');
@@ -101,13 +101,13 @@ describe('gameday rollback', () => {
   });
 
   it('refuses a journal of another host unless --force', async () => {
-    const dir = runDir({ pid: 1, host: 'elsewhere.example' });
+    const dir = await runDir({ pid: 1, host: 'elsewhere.example' });
     await expect(rollbackJournal(dir, opts())).rejects.toMatchObject({ code: 'RUN_ON_OTHER_HOST' });
     await expect(rollbackJournal(dir, { ...opts(), force: true })).resolves.toMatchObject({ status: 'rolled-back' });
   });
 
   it('keeps the locks of an incomplete rollback until a person marks it resolved', async () => {
-    const dir = runDir({ pid: 1, host: 'elsewhere.example' }, 'irreversible');
+    const dir = await runDir({ pid: 1, host: 'elsewhere.example' }, 'irreversible');
     const o = { ...opts(), force: true };
     const first = await rollbackJournal(dir, o);
     expect(first).toMatchObject({ status: 'rolled-back', result: { complete: false } });

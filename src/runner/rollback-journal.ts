@@ -188,7 +188,7 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
     // Each undo is recorded where the run's shared locks live too, so every machine sees it.
     if (runId !== undefined) await mirrorJournal(journal, runId, locks);
   } catch (error) {
-    journal.close();
+    await journal.close();
     await releaseLocks(locks, true);
     throw error;
   }
@@ -205,7 +205,7 @@ export async function rollbackJournal(runDir: string, opts: JournalRollbackOptio
         });
     return { status: 'rolled-back', pending: owned.length, result, checked };
   } finally {
-    journal.close();
+    await journal.close();
     // Incomplete: the records stay, so the next run on these targets refuses and names this rollback.
     await releaseLocks(locks, result?.complete === true);
   }

@@ -252,11 +252,16 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     );
     const pm = scenario.markers.postgres;
     if (pm) {
-      const id = journal.intent('markers', `create marker table gameday.${pm.table}`, markerUrlForJournal(pm.url), {
-        driver: 'postgres',
-        op: 'drop-markers',
-        args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
-      });
+      const id = await journal.intent(
+        'markers',
+        `create marker table gameday.${pm.table}`,
+        markerUrlForJournal(pm.url),
+        {
+          driver: 'postgres',
+          op: 'drop-markers',
+          args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
+        },
+      );
       markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
       await markers.start();
       journal.applied(id);
@@ -369,7 +374,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
   }
   // Complete: the shared copies of the journal go with the locks. Incomplete: they stay, and so does the
   // end entry below, for whoever rolls back from another machine.
-  if (rollbackResult.complete) journal.stopMirroring();
+  if (rollbackResult.complete) await journal.stopMirroring();
   await releaseLocks(locks, rollbackResult.complete);
   opts.signal?.removeEventListener('abort', onOuterAbort);
   const podTimings = targets?.kubernetes?.podTimings();
@@ -427,7 +432,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     verdict: report.verdict,
     rollbackComplete: rollbackResult.complete,
   });
-  journal.close();
+  await journal.close();
 
   phase('report');
   const files = await writeReportFiles(runDir, report);

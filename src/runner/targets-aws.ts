@@ -132,7 +132,7 @@ export async function previewFisTargets(
     }
   } finally {
     const result = await rollback(journal, pendingUndos(readJournal(journalPath)), { timeoutMs: 60_000 });
-    journal.close();
+    await journal.close();
     if (result.complete) rmSync(dir, { recursive: true, force: true });
     else log(`preview clean-up incomplete; run gameday rollback ${dir}`);
   }

@@ -130,7 +130,7 @@ async function connectSandbox(scenario: Scenario, opts: ConnectOptions): Promise
     };
   } else {
     const stateDir = mkdtempSync(join(tmpdir(), 'gameday-sandbox-'));
-    const id = opts.journal.intent('targets', 'start sandbox', `sandbox ${stateDir}`, {
+    const id = await opts.journal.intent('targets', 'start sandbox', `sandbox ${stateDir}`, {
       driver: 'sandbox',
       op: 'stop',
       args: { stateDir },

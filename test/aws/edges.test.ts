@@ -153,7 +153,7 @@ describe('a FIS endpoint that refuses connections', () => {
   it('an intent that may have reached FIS is looked up by the run tags: none found → never created', async () => {
     const dir = mkdtempSync(join(tmp, 'lookup-'));
     const journal = new Journal(join(dir, 'journal.ndjson'));
-    const id = journal.intent('spot-interruption #1', 'create FIS experiment template', 'fis', {
+    const id = await journal.intent('spot-interruption #1', 'create FIS experiment template', 'fis', {
       driver: 'aws',
       op: 'fis-delete-templates',
       args: { region: REGION, endpoint: moto.endpoint, runId: `lookup-${Date.now()}`, step: 'spot-interruption #1' },

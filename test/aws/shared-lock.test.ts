@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSyncMirror } from '../../src/drivers/journal-mirror/sync-mirror.js';
+import { openStoreMirror } from '../../src/drivers/journal-mirror/store-mirror.js';
 import type { Report } from '../../src/report/types.js';
 import { Journal } from '../../src/runner/journal.js';
 import { eventually, runCli, startCli } from '../helpers/cli.js';
@@ -169,27 +169,26 @@ describe('the S3 target lock and the journal mirrored to S3', () => {
     expect(fis.experiments.filter((e) => e.status === 'running')).toEqual([]);
   }, 180_000);
 
-  it('an intent is in S3 before journal.intent returns; a store that cannot be written stops it', async () => {
+  it('an intent is in S3 before journal.intent resolves; a store that cannot be written stops it', async () => {
     const dir = machine().dir;
     const spec = { kind: 's3' as const, region: REGION, endpoint: moto.endpoint, bucket: BUCKET, prefix: 'unit/' };
     const journal = new Journal(join(dir, 'journal.ndjson'));
     try {
-      journal.mirrorTo(openSyncMirror(spec, 'unit-run', 'the test bucket'));
-      const id = journal.intent('step', 'mutate', 'target', { driver: 'sandbox', op: 'zone-up', args: {} });
-      // No await between intent() and this read: the copy was confirmed before intent returned.
+      await journal.mirrorTo(openStoreMirror(spec, 'unit-run', 'the test bucket'));
+      const id = await journal.intent('step', 'mutate', 'target', { driver: 'sandbox', op: 'zone-up', args: {} });
+      // Read right after intent() resolved: the copy was confirmed before that.
       const copy = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'unit/journals/unit-run.ndjson' }));
       expect(await copy.Body?.transformToString()).toContain(`"type":"intent","at":`);
       expect(id).toBe('m1');
     } finally {
-      journal.close();
+      await journal.close();
     }
     const refused = new Journal(join(dir, 'refused.ndjson'));
     try {
-      const nowhere = openSyncMirror({ ...spec, bucket: 'no-such-bucket-here' }, 'unit-run', 'a missing bucket');
-      expect(() => refused.mirrorTo(nowhere)).toThrow(/^cannot mirror the journal to a missing bucket: /);
-      nowhere.close();
+      const nowhere = openStoreMirror({ ...spec, bucket: 'no-such-bucket-here' }, 'unit-run', 'a missing bucket');
+      await expect(refused.mirrorTo(nowhere)).rejects.toThrow(/^cannot mirror the journal to a missing bucket: /);
     } finally {
-      refused.close();
+      await refused.close();
     }
   }, 60_000);
 

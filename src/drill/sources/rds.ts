@@ -121,7 +121,7 @@ export function rdsSource(config: RdsSourceConfig, client: RdsLike, runId: strin
       };
       // The client's location (region + emulator endpoint) when it has one: `gameday rollback` needs both.
       const at = client.location;
-      const entry = ctx.journal.intent('drill', 'restore rds scratch instance', id, {
+      const entry = await ctx.journal.intent('drill', 'restore rds scratch instance', id, {
         ...RDS_DELETE_UNDO,
         args: { ...at, region: at?.region ?? config.region ?? null, dbInstanceIdentifier: id },
       });

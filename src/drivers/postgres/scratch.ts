@@ -137,7 +137,7 @@ export async function startScratchPostgres(opts: StartScratchOptions = {}): Prom
   const dir = newOwnedDirPath('scratch', opts.parentDir);
   const pgRoot = path.join(dir, 'pg');
   const dataDir = path.join(pgRoot, 'data');
-  const id = opts.journal?.intent(opts.step ?? 'drill', 'start scratch postgres', dir, {
+  const id = await opts.journal?.intent(opts.step ?? 'drill', 'start scratch postgres', dir, {
     driver: 'postgres',
     op: 'remove-scratch-server',
     args: { dir },
@@ -351,7 +351,7 @@ export async function createScratchDatabase(opts: {
       code: 'SCRATCH_DB_NAME',
     });
   }
-  const id = opts.journal?.intent(opts.step ?? 'drill', 'create scratch database', database, {
+  const id = await opts.journal?.intent(opts.step ?? 'drill', 'create scratch database', database, {
     driver: 'postgres',
     op: 'drop-scratch-database',
     // Why redacted: the journal is a file anyone with the report may read; PGPASSWORD supplies it at rollback.

@@ -109,7 +109,7 @@ async function failoverDirectly(db: RdsDatabase, fault: AwsDbFailoverFault, runt
   const action = db.kind === 'cluster' ? 'FailoverDBCluster' : 'RebootDBInstance (ForceFailover)';
   // Undo: a failover cannot be taken back (failing back is a second failover); rollback waits until the
   // database is available again, so a run never ends with a database still mid-failover unnoticed.
-  const id = runtime.journal.intent(runtime.step, `${action} ${db.id}`, `rds ${db.kind} ${db.id}`, {
+  const id = await runtime.journal.intent(runtime.step, `${action} ${db.id}`, `rds ${db.kind} ${db.id}`, {
     driver: 'aws',
     op: 'rds-await-available',
     args: { ...where, kind: db.kind, id: db.id },

@@ -164,7 +164,7 @@ export async function runExperiment(
   let createdTemplate = false;
   if ('template' in source) {
     // Undo finds the template by its run/step tags, so it works even if we die between create and `applied`.
-    const id = journal.intent(step, 'create FIS experiment template', target, {
+    const id = await journal.intent(step, 'create FIS experiment template', target, {
       driver: 'aws',
       op: 'fis-delete-templates',
       args: { ...where, runId, step },
@@ -184,7 +184,7 @@ export async function runExperiment(
   }
 
   const tags = { ...opts.extraTags, [TAG_MANAGED_BY]: 'gameday', [TAG_RUN_ID]: runId, [TAG_STEP]: step };
-  const startId = journal.intent(step, `start FIS experiment from template ${templateId}`, target, {
+  const startId = await journal.intent(step, `start FIS experiment from template ${templateId}`, target, {
     driver: 'aws',
     op: 'fis-stop-experiments',
     args: { ...where, runId, step, templateId },

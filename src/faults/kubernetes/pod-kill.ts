@@ -129,7 +129,7 @@ export const kubernetesPodKill: FaultModule<PodKill> = {
       const readyBefore = pods.filter((p) => p.ready).length;
       // Undo: nothing to put back (the workload's controller replaces the pods); rollback verifies that
       // as many matching pods are Ready again as before the fault.
-      const id = runtime.journal.intent(
+      const id = await runtime.journal.intent(
         runtime.step,
         `${k.mode} ${victims.map((p) => p.name).join(',')}`,
         `kubernetes ${k8s.cluster.client.server} namespace ${fault.select.namespace}`,

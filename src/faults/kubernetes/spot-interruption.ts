@@ -142,17 +142,22 @@ export async function sendInterruptionNotice(
   const node = await client.getNode(name);
   if (!node) return undefined;
   const wasCordoned = (node.spec as { unschedulable?: unknown } | undefined)?.unschedulable === true;
-  const id = runtime.journal.intent(runtime.step, `spot interruption of node ${name}`, `kubernetes ${client.server}`, {
-    driver: 'kubernetes',
-    op: undo,
-    args: {
-      ...accessArgs(k8s.access),
-      ...(undo === 'restore-node' ? { node: restorable(node) } : { name }),
-      taint: SPOT_TAINT,
-      annotation: NOTICE_ANNOTATION,
-      unschedulable: wasCordoned,
+  const id = await runtime.journal.intent(
+    runtime.step,
+    `spot interruption of node ${name}`,
+    `kubernetes ${client.server}`,
+    {
+      driver: 'kubernetes',
+      op: undo,
+      args: {
+        ...accessArgs(k8s.access),
+        ...(undo === 'restore-node' ? { node: restorable(node) } : { name }),
+        taint: SPOT_TAINT,
+        annotation: NOTICE_ANNOTATION,
+        unschedulable: wasCordoned,
+      },
     },
-  });
+  );
   try {
     const found = await updateTaints(
       k8s.cluster,

@@ -104,7 +104,7 @@ export const kubernetesZoneOutage: FaultModule<ZoneOutage> = {
       ...(k.notReadyLabel ? { labelKey: k.notReadyLabel.key } : {}),
       ...(taint ? { taintKey: ZONE_OUTAGE_TAINT } : {}),
     };
-    const id = runtime.journal.intent(
+    const id = await runtime.journal.intent(
       runtime.step,
       `zone ${fault.zone} down (${names.length} nodes)`,
       `kubernetes ${k8s.cluster.client.server}`,

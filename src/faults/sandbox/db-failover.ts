@@ -44,7 +44,7 @@ export const dbFailover: FaultModule<DbFailover> = {
     const { client, controlUrl } = sandboxRuntime(runtime);
     // Undo (idempotent): restart the stopped primary if nothing was promoted yet, else clone a new standby
     // from the promoted primary, so the topology is primary + standby again.
-    const id = runtime.journal.intent(runtime.step, `db failover (${fault.mode})`, `sandbox ${controlUrl}`, {
+    const id = await runtime.journal.intent(runtime.step, `db failover (${fault.mode})`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
       op: 'restore-database',
       args: { controlUrl },

@@ -52,7 +52,7 @@ export const podKill: FaultModule<PodKill> = {
       if (ids.length === 0) continue;
       checkLiveFleet(runtime, status, ids);
       // Undo: the fleet back at its desired size (the supervisor replaces killed replicas; rollback verifies it).
-      const id = runtime.journal.intent(
+      const id = await runtime.journal.intent(
         runtime.step,
         `kill ${ids.join(',')} ${fault.signal}`,
         `sandbox ${controlUrl}`,

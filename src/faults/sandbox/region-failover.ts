@@ -133,7 +133,7 @@ export const regionFailover = {
     if (fault.outage) {
       // Undo: the region comes back, and the database primary returns to where it is now.
       const databasePrimary = primaryRegion(inventory.sandbox);
-      const id = runtime.journal.intent(
+      const id = await runtime.journal.intent(
         runtime.step,
         `region ${from} down (database ${fault.outage.database})`,
         `sandbox ${controlUrl}`,

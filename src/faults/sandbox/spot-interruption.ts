@@ -40,7 +40,7 @@ export const spotInterruption: FaultModule<SpotInterruption> = {
     const running = new Set(liveReplicas(status).map((r) => r.id));
     const ids = planned.affected.filter((id) => running.has(id));
     checkLiveFleet(runtime, status, ids);
-    const id = runtime.journal.intent(runtime.step, `interrupt ${ids.join(',')}`, `sandbox ${controlUrl}`, {
+    const id = await runtime.journal.intent(runtime.step, `interrupt ${ids.join(',')}`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
       op: 'ensure-fleet',
       args: { controlUrl, desired: status.desired },

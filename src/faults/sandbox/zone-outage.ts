@@ -48,7 +48,7 @@ export const zoneOutage: FaultModule<ZoneOutage> = {
       const inZone = status.replicas.filter((r) => r.zone === fault.zone).map((r) => r.id);
       checkLiveFleet(runtime, status, inZone);
     }
-    const id = runtime.journal.intent(runtime.step, `zone ${fault.zone} down`, `sandbox ${controlUrl}`, {
+    const id = await runtime.journal.intent(runtime.step, `zone ${fault.zone} down`, `sandbox ${controlUrl}`, {
       driver: 'sandbox',
       op: 'zone-up',
       args: { controlUrl, zone: fault.zone },

@@ -48,11 +48,11 @@ export async function sharedBackend(spec: SharedLockSpec, deadmanMs?: number): P
 
 /** Mirror `journal` into the store of every shared lock held, before anything further is appended. */
 export async function mirrorJournal(journal: Journal, runId: string, locks: readonly TargetLock[]): Promise<void> {
-  const { openSyncMirror } = await import('../../drivers/journal-mirror/sync-mirror.js');
+  const { openStoreMirror } = await import('../../drivers/journal-mirror/store-mirror.js');
   for (const lock of locks) {
     if (!(lock.backend instanceof SharedLockBackend)) continue;
     const store = lock.backend.store;
-    journal.mirrorTo(openSyncMirror(store.spec, runId, store.journalRef(runId)));
+    await journal.mirrorTo(openStoreMirror(store.spec, runId, store.journalRef(runId)));
   }
 }
 

@@ -26,12 +26,14 @@ async function deadPid(): Promise<number> {
 }
 
 /** A journal in its own run dir, with `pending` mutations not undone. */
-function journalWith(pending: number): string {
+async function journalWith(pending: number): Promise<string> {
   const dir = temp();
   const path = join(dir, 'journal.ndjson');
   const j = new Journal(path);
   for (let i = 0; i < pending; i++)
-    j.applied(j.intent('zone-outage #1', 'zone a down', 'sandbox', { driver: 'sandbox', op: 'zone-up', args: {} }));
+    j.applied(
+      await j.intent('zone-outage #1', 'zone a down', 'sandbox', { driver: 'sandbox', op: 'zone-up', args: {} }),
+    );
   j.close();
   return path;
 }
@@ -48,7 +50,7 @@ describe('file lock backend', () => {
     const backend = new FileLockBackend(temp());
     const lock = await acquireTargetLock('sandbox:http://127.0.0.1:1', {
       backend,
-      holder: holderFor('run-1', journalWith(0), 'run'),
+      holder: holderFor('run-1', await journalWith(0), 'run'),
     });
     expect(readdirSync(backend.location).filter((f) => f.endsWith('.lock'))).toHaveLength(1);
     await lock.release();
@@ -57,7 +59,7 @@ describe('file lock backend', () => {
 
   it('lets exactly one of many concurrent takers win', async () => {
     const backend = new FileLockBackend(temp());
-    const journal = journalWith(0);
+    const journal = await journalWith(0);
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
         acquireTargetLock('kubernetes:https://x', { backend, holder: holderFor(`run-${i}`, journal, 'run') }),
@@ -71,9 +73,9 @@ describe('file lock backend', () => {
 
   it('refuses (runtime error, exit 3) while the holder runs, suggesting SIGINT', async () => {
     const backend = new FileLockBackend(temp());
-    const first = await acquireTargetLock('k', { backend, holder: holderFor('run-a', journalWith(1), 'run') });
+    const first = await acquireTargetLock('k', { backend, holder: holderFor('run-a', await journalWith(1), 'run') });
     await expect(
-      acquireTargetLock('k', { backend, holder: holderFor('run-b', journalWith(0), 'run') }),
+      acquireTargetLock('k', { backend, holder: holderFor('run-b', await journalWith(0), 'run') }),
     ).rejects.toMatchObject({
       kind: 'runtime',
       code: 'TARGET_LOCKED',
@@ -85,11 +87,12 @@ describe('file lock backend', () => {
 
   it('refuses a dead holder whose journal still has undos, naming the rollback to run', async () => {
     const backend = new FileLockBackend(temp());
-    const journal = journalWith(2);
+    const journal = await journalWith(2);
     await plant(backend, 'k', { pid: await deadPid(), journalPath: journal });
-    const error = await acquireTargetLock('k', { backend, holder: holderFor('run-b', journalWith(0), 'run') }).catch(
-      (e: unknown) => e,
-    );
+    const error = await acquireTargetLock('k', {
+      backend,
+      holder: holderFor('run-b', await journalWith(0), 'run'),
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'runtime', code: 'TARGET_PENDING_ROLLBACK' });
     expect((error as Error).message).toContain(`has 2 mutation(s) not undone by run old-run`);
     expect((error as Error).message).toContain(`run \`gameday rollback ${join(journal, '..')}\` first`);
@@ -97,12 +100,15 @@ describe('file lock backend', () => {
 
   it('takes over a dead holder with nothing pending, and the rollback of that very journal', async () => {
     const backend = new FileLockBackend(temp());
-    await plant(backend, 'clean', { pid: await deadPid(), journalPath: journalWith(0) });
-    const taken = await acquireTargetLock('clean', { backend, holder: holderFor('run-b', journalWith(0), 'run') });
+    await plant(backend, 'clean', { pid: await deadPid(), journalPath: await journalWith(0) });
+    const taken = await acquireTargetLock('clean', {
+      backend,
+      holder: holderFor('run-b', await journalWith(0), 'run'),
+    });
     expect(taken.record.holder.runId).toBe('run-b');
     await taken.release();
 
-    const pending = journalWith(1);
+    const pending = await journalWith(1);
     await plant(backend, 'dirty', { pid: await deadPid(), journalPath: pending });
     const rb = await acquireTargetLock('dirty', {
       backend,
@@ -117,7 +123,7 @@ describe('file lock backend', () => {
 
   it('does not mistake a reused pid for the holder (start time differs)', async () => {
     const backend = new FileLockBackend(temp());
-    await plant(backend, 'k', { pid: process.pid, startTime: 'another-boot:1', journalPath: journalWith(0) });
+    await plant(backend, 'k', { pid: process.pid, startTime: 'another-boot:1', journalPath: await journalWith(0) });
     const record = await backend.read('k');
     expect(record && backend.holderState(record)).toBe(process.platform === 'linux' ? 'dead' : 'alive');
   });
@@ -127,7 +133,7 @@ describe('file lock backend', () => {
     await plant(backend, 'k', {});
     const [file] = readdirSync(backend.location);
     writeFileSync(join(backend.location, file as string), 'garbage');
-    const lock = await acquireTargetLock('k', { backend, holder: holderFor('run-b', journalWith(0), 'run') });
+    const lock = await acquireTargetLock('k', { backend, holder: holderFor('run-b', await journalWith(0), 'run') });
     await lock.release();
     expect(existsSync(join(backend.location, file as string))).toBe(false);
   });

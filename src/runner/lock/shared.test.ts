@@ -52,11 +52,13 @@ describe('sharedHolderState', () => {
 });
 
 describe('guards.deadman at the start of a run', () => {
-  function pendingJournal(): string {
+  async function pendingJournal(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'gameday-deadman-'));
     dirs.push(dir);
     const j = new Journal(join(dir, 'journal.ndjson'));
-    j.applied(j.intent('zone-outage #1', 'zone a down', 'sandbox', { driver: 'sandbox', op: 'zone-up', args: {} }));
+    j.applied(
+      await j.intent('zone-outage #1', 'zone a down', 'sandbox', { driver: 'sandbox', op: 'zone-up', args: {} }),
+    );
     j.close();
     return j.path;
   }
@@ -70,7 +72,7 @@ describe('guards.deadman at the start of a run', () => {
   it('a gone holder that set a dead-man time is repaired, then the lock is taken', async () => {
     const backend = new FileLockBackend(mkdtempSync(join(tmpdir(), 'gameday-deadman-locks-')));
     dirs.push(backend.location);
-    const journal = pendingJournal();
+    const journal = await pendingJournal();
     await plantDead(backend, journal, 30_000);
     const repaired: string[] = [];
     const lock = await acquireTargetLock('k', {
@@ -93,7 +95,7 @@ describe('guards.deadman at the start of a run', () => {
   it('a gone holder without a dead-man time is never repaired: the run refuses, naming the rollback', async () => {
     const backend = new FileLockBackend(mkdtempSync(join(tmpdir(), 'gameday-deadman-locks-')));
     dirs.push(backend.location);
-    await plantDead(backend, pendingJournal());
+    await plantDead(backend, await pendingJournal());
     let called = false;
     const refused = acquireTargetLock('k', {
       backend,

@@ -208,7 +208,7 @@ export async function runGameDay(gameday: GameDay, opts: GameDayOptions): Promis
     verdict: aborted ? 'aborted' : 'done',
     rollbackComplete: true,
   });
-  journal.close();
+  await journal.close();
   const report = buildGameDayReport(gameday, {
     runId,
     seed,
