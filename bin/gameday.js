@@ -7,8 +7,10 @@
 // keeps its p99 send lateness under 10 ms (4.5–6.8 ms with the flag, 12–36 ms without), for 0.6 % of a core
 // more in the probe scheduler. Above 192 MB of RSS the launcher also switches V8's memory saver on
 // (dist/util/memory-saver.js). At 5,000 pods the harness's peak RSS was 330–370 MB with the first flag
-// alone, 283–295 MB with both, and 258–262 MB with the saver too. Always on, the saver held it near 221 MB
-// but cost the load generator 25–30 % of its top rate, so it is on only while the process is large.
+// alone, 283–295 MB with both, 258–262 MB with the saver too, and 197–206 MB once the journal mirror no
+// longer loaded the Kubernetes client a second time in a worker thread (Node 20: 212–224 MB, same fixture).
+// Always on, the saver cost the load generator 25–30 % of its top rate, so it is on only while the process
+// is large.
 // bench/k8s.js and bench/k6.js run with this line's flags and the memory saver too.
 // It checks the Node version before loading anything else, in syntax every Node since 12 parses, so an
 // old Node gets one clear line and exit code 2 instead of a syntax error deep in a dependency.

@@ -4,7 +4,8 @@
 import { drillMeasurements, runDrill } from '../drill/index.js';
 import type { DrillResult } from '../drill/types.js';
 import type { AwsDrillSources } from '../drivers/aws/drill-sources.js';
-import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
+import type { MarkerWriter } from '../drivers/postgres/markers.js';
+import { startMarkers } from './markers-start.js';
 import { GamedayError, describeError, isGamedayError } from '../errors.js';
 import { seedFrom, seededRandom } from '../faults/select.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/types.js';
@@ -79,19 +80,7 @@ export async function runDrillScenario(scenario: Scenario, opts: RunOptions): Pr
     const pm = scenario.markers.postgres ? fillRuntimeVariables(scenario.markers.postgres, targets.vars) : undefined;
     if (pm) {
       // Markers written before the backup make the drill's RPO measurable (newest marker in the copy).
-      const id = await journal.intent(
-        'markers',
-        `create marker table gameday.${pm.table}`,
-        markerUrlForJournal(pm.url),
-        {
-          driver: 'postgres',
-          op: 'drop-markers',
-          args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
-        },
-      );
-      markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
-      await markers.start();
-      journal.applied(id);
+      await startMarkers(journal, pm, runId, clock, (writer) => (markers = writer));
       rec.note('markers', `writing markers every ${formatDuration(pm.intervalMs)}`);
       await sleep(opts.baselineMs ?? 2000, ctl.signal);
     }

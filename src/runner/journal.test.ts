@@ -154,14 +154,21 @@ function heldMirror() {
   return { mirror, writes, tick, maxInFlight: () => maxInFlight, closed: () => closed };
 }
 
+/** A journal mirrored to a held mirror, its first copy confirmed. */
+async function mirroredJournal() {
+  const path = tempJournal();
+  const j = new Journal(path);
+  const m = heldMirror();
+  const mirrored = j.mirrorTo(m.mirror);
+  await m.tick();
+  m.writes[0]?.answer();
+  await mirrored;
+  return { path, j, m };
+}
+
 describe('journal mirrored to a shared store', () => {
   it('resolves an intent only once the store confirmed a text holding it', async () => {
-    const j = new Journal(tempJournal());
-    const m = heldMirror();
-    const mirrored = j.mirrorTo(m.mirror);
-    await m.tick();
-    m.writes[0]?.answer();
-    await mirrored;
+    const { j, m } = await mirroredJournal();
     let resolved = false;
     const intent = j.intent('s', 'zone a down', 't', { driver: 'd', op: 'zone-up', args: {} }).then((id) => {
       resolved = true;
@@ -179,12 +186,7 @@ describe('journal mirrored to a shared store', () => {
   });
 
   it('writes one text at a time, in order, and entries appended meanwhile share the next write', async () => {
-    const j = new Journal(tempJournal());
-    const m = heldMirror();
-    const mirrored = j.mirrorTo(m.mirror);
-    await m.tick();
-    m.writes[0]?.answer();
-    await mirrored;
+    const { j, m } = await mirroredJournal();
     const first = j.intent('s', 'a', 't', { driver: 'd', op: 'x', args: {} });
     await m.tick();
     // While the first intent's write is out: an applied and a second intent.
@@ -208,13 +210,7 @@ describe('journal mirrored to a shared store', () => {
   });
 
   it('rejects an intent the store did not take; other entries never throw, and the next write repairs the copy', async () => {
-    const path = tempJournal();
-    const j = new Journal(path);
-    const m = heldMirror();
-    const mirrored = j.mirrorTo(m.mirror);
-    await m.tick();
-    m.writes[0]?.answer();
-    await mirrored;
+    const { path, j, m } = await mirroredJournal();
     const refused = j.intent('s', 'a', 't', { driver: 'd', op: 'x', args: {} });
     await m.tick();
     m.writes[1]?.answer(new Error('cannot mirror the journal to the test store: HTTP 403'));
@@ -248,12 +244,7 @@ describe('journal mirrored to a shared store', () => {
   });
 
   it('close waits for the last entries to reach the store before closing it', async () => {
-    const j = new Journal(tempJournal());
-    const m = heldMirror();
-    const mirrored = j.mirrorTo(m.mirror);
-    await m.tick();
-    m.writes[0]?.answer();
-    await mirrored;
+    const { j, m } = await mirroredJournal();
     j.append({ type: 'end', at: new Date().toISOString(), verdict: 'fail', rollbackComplete: false });
     let closedAll = false;
     const closing = j.close().then(() => (closedAll = true));

@@ -2,7 +2,8 @@
 // recovery → steady state again → rollback (always) → measurements → objectives → reports.
 
 import type { startSandbox } from '../drivers/sandbox/index.js';
-import { MarkerWriter, markerUrlForJournal } from '../drivers/postgres/markers.js';
+import type { MarkerWriter } from '../drivers/postgres/markers.js';
+import { startMarkers } from './markers-start.js';
 import { GamedayError, describeError, describeErrorWithHint, isGamedayError } from '../errors.js';
 import { seedFrom } from '../faults/select.js';
 import type { FaultExecution } from '../faults/types.js';
@@ -252,19 +253,7 @@ export async function runScenario(input: Scenario, opts: RunOptions): Promise<Ru
     );
     const pm = scenario.markers.postgres;
     if (pm) {
-      const id = await journal.intent(
-        'markers',
-        `create marker table gameday.${pm.table}`,
-        markerUrlForJournal(pm.url),
-        {
-          driver: 'postgres',
-          op: 'drop-markers',
-          args: { url: markerUrlForJournal(pm.url), table: pm.table, runId },
-        },
-      );
-      markers = new MarkerWriter({ url: pm.url, table: pm.table, runId, intervalMs: pm.intervalMs, clock });
-      await markers.start();
-      journal.applied(id);
+      await startMarkers(journal, pm, runId, clock, (writer) => (markers = writer));
       rec.note('markers', `writing RPO markers every ${formatDuration(pm.intervalMs)}`);
     }
     const operatorLoad = scenario.load?.engine === 'k6' ? scenario.load.operator : undefined;
