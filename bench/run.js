@@ -2,9 +2,10 @@
 // Usage: node bench/run.js [rto] [rto-limit] [scheduler] [load] [rpo] [restore] [k8s] [html] [k6] [prometheus]
 //        [crash [sandbox|k8s|aws]] [iam] [fuzz [--cases N]] [--quick]
 //        [--k6-duration 10m] [--prometheus-duration 10m]   (the long k6 RSS run and the Prometheus probe run)
+//        [--list]   (print the node, its flags and the benchmarks chosen; run nothing)
 // Goals are printed next to each number, never asserted: these machines are shared and noisy.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchFuzz } from './fuzz.js';
 import { benchHtml, htmlBenchLines } from './html.js';
@@ -20,6 +21,10 @@ import { benchPrometheusProbes } from './prometheus.js';
 import { benchRtoOutages, judgeRto as judgeRtoOutages } from './rto-outage.js';
 import { startSandbox } from '../dist/index.js';
 import { parseDuration } from '../dist/util/duration.js';
+import { startMemorySaver } from '../dist/util/memory-saver.js';
+import { launcherNodeFlags } from './launcher-flags.js';
+
+const SELF = fileURLToPath(import.meta.url);
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -39,6 +44,35 @@ const crashAt = words.indexOf('crash');
 const crashTargets = crashAt < 0 ? [] : words.slice(crashAt + 1).filter((a) => ['sandbox', 'k8s', 'aws'].includes(a));
 const only = words.filter((a, i) => crashAt < 0 || i <= crashAt || !crashTargets.includes(a));
 const want = (name) => only.length === 0 || only.includes(name);
+const BENCHES = ['rto', 'rto-limit', 'scheduler', 'load', 'rpo', 'restore', 'k8s', 'html', 'k6', 'prometheus'];
+const unknown = only.filter((w) => ![...BENCHES, 'crash', 'iam', 'fuzz'].includes(w));
+if (unknown.length > 0) {
+  console.error(
+    `bench/run.js: no benchmark named ${unknown.join(', ')}; names: ${[...BENCHES, 'crash [sandbox|k8s|aws]', 'iam', 'fuzz'].join(', ')}`,
+  );
+  process.exit(2);
+}
+
+// The benches that run gameday in this process (RTO, scheduler, load, RPO, restore) measure it as users run
+// it: with the node flags of bin/gameday.js's shebang and its memory saver. Started without those flags
+// (`node bench/run.js`, `npm run bench`), this script runs itself again with them.
+const flags = launcherNodeFlags();
+if (!flags.every((f) => process.execArgv.includes(f))) {
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, SELF, ...args], { stdio: 'inherit' });
+  // Ctrl-C in a terminal reaches both processes; a signal sent to this one alone is passed on.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+  process.exit(code);
+}
+startMemorySaver();
+console.log(`# node ${process.version} ${process.execArgv.join(' ')} (bin/gameday.js's flags), with its memory saver`);
+if (args.includes('--list')) {
+  // What would run, and how, without running it.
+  console.log(
+    `benchmarks: ${[...BENCHES, 'crash', 'iam', 'fuzz'].filter(want).join(', ')}${quick ? ' (--quick)' : ''}`,
+  );
+  process.exit(0);
+}
 const lines = [];
 const say = (line) => {
   console.log(line);
