@@ -149,7 +149,7 @@ export class S3LockStore implements SharedLockStore {
     return `s3://${this.spec.bucket}/${this.journalKey(runId)}`;
   }
 
-  async writeJournal(runId: string, text: string): Promise<void> {
+  async writeJournal(runId: string, text: string, signal?: AbortSignal): Promise<void> {
     await this.s3.send(
       new PutObjectCommand({
         Bucket: this.spec.bucket,
@@ -157,6 +157,7 @@ export class S3LockStore implements SharedLockStore {
         Body: text,
         ContentType: 'application/x-ndjson',
       }),
+      signal ? { abortSignal: signal } : {},
     );
   }
 

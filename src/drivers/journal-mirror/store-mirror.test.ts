@@ -91,3 +91,26 @@ describe('the journal mirror over a shared store', () => {
     await expect(mirror.write('more\n')).rejects.toThrow(/is closed/);
   });
 });
+
+describe('closing the journal mirror over a store that hangs', () => {
+  it('abandons the write in flight once its grace has passed, and closes the store', async () => {
+    let signal: AbortSignal | undefined;
+    let closed = 0;
+    const store = {
+      writeJournal: (_runId: string, _text: string, s?: AbortSignal) =>
+        new Promise<void>((_, reject) => {
+          signal = s;
+          s?.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+      close: () => (closed += 1),
+    } as unknown as SharedLockStore;
+    const mirror = openStoreMirror(SPEC, 'r1', 'the test store', 50, () => Promise.resolve(store));
+    const write = mirror.write('end\n');
+    await expect(write).rejects.toThrow(/did not answer within/);
+    mirror.close();
+    expect(signal?.aborted).toBe(false);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(signal?.aborted).toBe(true);
+    expect(closed).toBe(1);
+  });
+});

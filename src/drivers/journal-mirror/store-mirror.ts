@@ -15,7 +15,8 @@ const CODE = 'JOURNAL_MIRROR';
 /**
  * A mirror of run `runId`'s journal into the store `spec` names. A write that is not confirmed within
  * `timeoutMs` rejects; the next write still waits for it to settle, so an older text never lands after a
- * newer one.
+ * newer one. `close` lets the last write settle for up to `timeoutMs` more, then abandons it: a store that
+ * hangs never keeps gameday running after its run.
  */
 export function openStoreMirror(
   spec: SharedLockSpec,
@@ -28,12 +29,14 @@ export function openStoreMirror(
   /** The last write's request, settled either way (never rejects). */
   let settled: Promise<void> = Promise.resolve();
   let closed = false;
+  /** Aborts the write in flight at close, once its grace has passed. */
+  const abandon = new AbortController();
 
   const send = async (text: string, previous: Promise<void>): Promise<void> => {
     await previous;
     const opened = (store ??= open(spec));
     try {
-      await (await opened).writeJournal(runId, text);
+      await (await opened).writeJournal(runId, text, abandon.signal);
     } catch (error) {
       // Opened again at the next write (a connection that broke, a store that could not be opened).
       if (store === opened) store = undefined;
@@ -79,7 +82,13 @@ export function openStoreMirror(
     close(): void {
       if (closed) return;
       closed = true;
-      void settled.then(async () => (await store)?.close()).catch(() => undefined);
+      const grace = setTimeout(() => abandon.abort(), timeoutMs).unref();
+      void settled
+        .then(async () => {
+          clearTimeout(grace);
+          (await store)?.close();
+        })
+        .catch(() => undefined);
     },
   };
 }

@@ -292,7 +292,7 @@ export class KubeClient {
   private async direct(
     method: HttpMethod,
     path: string,
-    opts: { body?: unknown; contentType?: string } = {},
+    opts: { body?: unknown; contentType?: string; signal?: AbortSignal } = {},
   ): Promise<string> {
     return (await this.send(method, path, opts)).text();
   }
@@ -301,7 +301,7 @@ export class KubeClient {
   private async send(
     method: HttpMethod,
     path: string,
-    opts: { body?: unknown; contentType?: string } = {},
+    opts: { body?: unknown; contentType?: string; signal?: AbortSignal } = {},
   ): Promise<Dispatcher.ResponseData['body']> {
     const context = new RequestContext(`${this.server.replace(/\/+$/, '')}${path}`, method);
     await this.auth.applySecurityAuthentication(context);
@@ -314,6 +314,7 @@ export class KubeClient {
       headers,
       ...(payload !== undefined ? { body: payload } : {}),
       ...(dispatcher ? { dispatcher } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
       // An API server that accepts the connection and never answers must not hold a fault or an undo forever.
       headersTimeout: DIRECT_TIMEOUT_MS,
       bodyTimeout: DIRECT_TIMEOUT_MS,
@@ -370,10 +371,18 @@ export class KubeClient {
     path: string,
     what: string,
     body?: unknown,
+    signal?: AbortSignal,
   ): Promise<T> {
     const verb = { GET: 'get', POST: 'create', PUT: 'update', DELETE: 'delete' }[method];
-    const text = await this.call(verb, what, () =>
-      this.direct(HttpMethod[method], path, body === undefined ? {} : { body }),
+    const text = await this.call(
+      verb,
+      what,
+      () =>
+        this.direct(HttpMethod[method], path, {
+          ...(body === undefined ? {} : { body }),
+          ...(signal ? { signal } : {}),
+        }),
+      signal ? { signal } : {},
     );
     return (text === '' ? {} : JSON.parse(text)) as T;
   }

@@ -195,7 +195,7 @@ export class KubeLeaseStore implements SharedLockStore {
     return `ConfigMap ${this.spec.namespace}/${journalName(runId)}`;
   }
 
-  async writeJournal(runId: string, text: string): Promise<void> {
+  async writeJournal(runId: string, text: string, signal?: AbortSignal): Promise<void> {
     const path = `${this.configMaps}/${journalName(runId)}`;
     const body = {
       apiVersion: 'v1',
@@ -205,10 +205,10 @@ export class KubeLeaseStore implements SharedLockStore {
     };
     // Only this run writes its journal: a plain update, or a create the first time.
     try {
-      await this.client.json('PUT', path, `update ${this.journalRef(runId)}`, body);
+      await this.client.json('PUT', path, `update ${this.journalRef(runId)}`, body, signal);
     } catch (error) {
       if (!absent(error)) throw error;
-      await this.client.json('POST', this.configMaps, `create ${this.journalRef(runId)}`, body);
+      await this.client.json('POST', this.configMaps, `create ${this.journalRef(runId)}`, body, signal);
     }
   }
 

@@ -39,7 +39,8 @@ export interface SharedLockStore {
   list(): Promise<LockRecord[]>;
   /** Where run `runId`'s journal is mirrored, for people. */
   journalRef(runId: string): string;
-  writeJournal(runId: string, text: string): Promise<void>;
+  /** `signal` gives up on the write (the mirror's close, once its grace has passed). */
+  writeJournal(runId: string, text: string, signal?: AbortSignal): Promise<void>;
   readJournal(runId: string): Promise<string | undefined>;
   removeJournal(runId: string): Promise<void>;
   close(): void;
