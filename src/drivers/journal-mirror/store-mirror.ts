@@ -8,6 +8,7 @@
 import { describeError, GamedayError, isGamedayError } from '../../errors.js';
 import type { JournalMirror } from '../../runner/journal.js';
 import type { SharedLockSpec, SharedLockStore } from '../../runner/lock/shared.js';
+import { formatDuration } from '../../util/duration.js';
 import { openLockStore } from '../lock-stores.js';
 
 const CODE = 'JOURNAL_MIRROR';
@@ -56,7 +57,7 @@ export function openStoreMirror(
         timer = setTimeout(
           () =>
             reject(
-              new GamedayError(`the journal mirror ${where} did not answer within ${Math.round(timeoutMs / 1000)}s`, {
+              new GamedayError(`the journal mirror ${where} did not answer within ${formatDuration(timeoutMs)}`, {
                 kind: 'runtime',
                 code: CODE,
                 hint: 'the store holding the shared lock does not answer; nothing further is changed',
